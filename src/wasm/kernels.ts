@@ -1,0 +1,106 @@
+// The typed interface of every export of `assembly/index.ts`. Pointers are byte offsets into the
+// one linear memory (16-byte aligned unless a header says otherwise), sizes are element counts,
+// strides are in elements, matrices are row-major. A pointer argument of 0 means "absent" where a
+// kernel's header says so (optional per-sample weights, optional outputs). The math, aliasing,
+// tail and NaN rules of each kernel are in its header comment in `assembly/`.
+
+/** Activation codes shared by the gemm epilogue and the elementwise kernels. */
+export const Act = {
+  linear: 0,
+  relu: 1,
+  sigmoid: 2,
+  tanh: 3,
+  leakyRelu: 4, // y = x > 0 ? x : alpha·x
+  elu: 5, //       y = x > 0 ? x : alpha·(eˣ − 1)
+  selu: 6, //      λ·(x > 0 ? x : α·(eˣ − 1)), λ = 1.0507009873554805, α = 1.6732632423543772
+  softplus: 7, //  log(1 + eˣ)
+} as const;
+export type ActCode = (typeof Act)[keyof typeof Act];
+
+type Ptr = number;
+
+export interface Kernels {
+  lepton_heap_base(): Ptr;
+  lepton_build(): number;
+
+  // f32-gemm.ts. C (m×n) = op(A)·op(B) (+ C when acc ≠ 0). ws: packing workspace of at least
+  // f32_gemm_workspace(m, n, k) bytes, 16-byte aligned, not overlapping A, B or C.
+  f32_gemm_workspace(m: number, n: number, k: number): number;
+  /** C = A·B; A (m×k, lda), B (k×n, ldb). Forward: Y = X·W. */
+  f32_gemm_nn(m: number, n: number, k: number, a: Ptr, lda: number, b: Ptr, ldb: number, c: Ptr, ldc: number, acc: number, ws: Ptr): void;
+  /** C = A·Bᵀ; A (m×k, lda), B (n×k, ldb). Backward: dX = dY·Wᵀ. */
+  f32_gemm_nt(m: number, n: number, k: number, a: Ptr, lda: number, b: Ptr, ldb: number, c: Ptr, ldc: number, acc: number, ws: Ptr): void;
+  /** C = Aᵀ·B; A (k×m, lda), B (k×n, ldb). Backward: dW = Xᵀ·dY. */
+  f32_gemm_tn(m: number, n: number, k: number, a: Ptr, lda: number, b: Ptr, ldb: number, c: Ptr, ldc: number, acc: number, ws: Ptr): void;
+  /** C = act(A·B + bias) with bias (n) or 0 for none; the fused dense forward. */
+  f32_gemm_nn_bias_act(m: number, n: number, k: number, a: Ptr, lda: number, b: Ptr, ldb: number, c: Ptr, ldc: number, bias: Ptr, act: number, alpha: number, ws: Ptr): void;
+
+  // f32-activations.ts. Elementwise over n contiguous floats; x and y may alias.
+  /** y = act(x). */
+  f32_activation(x: Ptr, y: Ptr, n: number, act: number, alpha: number): void;
+  /** dx = dy ⊙ act'(x), written in terms of the forward output y; dy and dx may alias. */
+  f32_activation_grad(y: Ptr, dy: Ptr, dx: Ptr, n: number, act: number, alpha: number): void;
+  /** y = x > 0 ? x : alpha[j]·x over a (rows×cols) matrix, alpha (cols). */
+  f32_prelu(x: Ptr, alpha: Ptr, y: Ptr, rows: number, cols: number): void;
+  /** dx = dy·(x > 0 ? 1 : alpha[j]); dalpha[j] (+)= Σ_rows dy·(x > 0 ? 0 : x). */
+  f32_prelu_grad(x: Ptr, alpha: Ptr, dy: Ptr, dx: Ptr, dalpha: Ptr, rows: number, cols: number, acc: number): void;
+
+  // f32-softmax-xent.ts
+  /** Row softmax of a (rows×cols) matrix, max-subtracted; x and y may alias. */
+  f32_softmax(x: Ptr, y: Ptr, rows: number, cols: number): void;
+  /** dx = y ⊙ (dy − Σ_j dy·y) per row. */
+  f32_softmax_grad(y: Ptr, dy: Ptr, dx: Ptr, rows: number, cols: number): void;
+  /**
+   * Fused softmax + cross-entropy with dense (one-hot or probability) targets t (rows×cols).
+   * Returns Σ_i w_i·Σ_j t_ij·(lse_i − z_ij) in f64; writes p = softmax(z) when p ≠ 0 and
+   * dz = scale·w_i·(p_ij·Σ_j t_ij − t_ij) when dz ≠ 0. w: per-row weights or 0.
+   */
+  f32_softmax_xent(z: Ptr, t: Ptr, w: Ptr, p: Ptr, dz: Ptr, rows: number, cols: number, scale: number): number;
+  /** As f32_softmax_xent with integer class labels (i32, rows) in [0, cols). */
+  f32_sparse_softmax_xent(z: Ptr, labels: Ptr, w: Ptr, p: Ptr, dz: Ptr, rows: number, cols: number, scale: number): number;
+
+  // f32-losses.ts. Each returns Σ_i w_i·Σ_j ℓ(yp_ij, yt_ij) in f64 (w = 0: all ones) and, when
+  // dyp ≠ 0, writes dyp = scale·w_i·∂ℓ/∂yp. The host picks scale (Keras: 1/(rows·cols) for MSE).
+  f32_mse(yp: Ptr, yt: Ptr, w: Ptr, dyp: Ptr, rows: number, cols: number, scale: number): number;
+  f32_mae(yp: Ptr, yt: Ptr, w: Ptr, dyp: Ptr, rows: number, cols: number, scale: number): number;
+  f32_huber(yp: Ptr, yt: Ptr, w: Ptr, dyp: Ptr, rows: number, cols: number, delta: number, scale: number): number;
+  /** Binary cross-entropy on logits z: max(z,0) − z·t + log(1 + e^−|z|); gradient σ(z) − t. */
+  f32_bce_logits(z: Ptr, t: Ptr, w: Ptr, dz: Ptr, rows: number, cols: number, scale: number): number;
+  /** Binary cross-entropy on probabilities p clipped to [eps, 1 − eps] (Keras). */
+  f32_bce(p: Ptr, t: Ptr, w: Ptr, dp: Ptr, rows: number, cols: number, eps: number, scale: number): number;
+  /** Categorical cross-entropy on probabilities: −Σ t·log(clip(p, eps, 1)). */
+  f32_cce(p: Ptr, t: Ptr, w: Ptr, dp: Ptr, rows: number, cols: number, eps: number, scale: number): number;
+
+  // f32-reduce.ts
+  /** y[j] (+)= Σ_i x[i·cols + j]: the bias gradient. */
+  f32_col_sum(x: Ptr, y: Ptr, rows: number, cols: number, acc: number): void;
+  /** Σ x² in f64. */
+  f32_sumsq(x: Ptr, n: number): number;
+
+  // f32-vector.ts
+  /** y += a·x. */
+  f32_axpy(n: number, a: number, x: Ptr, y: Ptr): void;
+  /** y = a·x; x and y may alias. */
+  f32_scale(n: number, a: number, x: Ptr, y: Ptr): void;
+  f32_fill(y: Ptr, n: number, v: number): void;
+  f32_copy(x: Ptr, y: Ptr, n: number): void;
+  /** x = min(max(x, lo), hi) in place. */
+  f32_clip(x: Ptr, n: number, lo: number, hi: number): void;
+  /** dst[r, :] = src[idx[r], :] for r < nIdx; idx is i32; rows of cols floats. */
+  f32_gather_rows(src: Ptr, idx: Ptr, nIdx: number, cols: number, dst: Ptr): void;
+
+  // f32-optimizers.ts. One call over the flat parameter slab p with gradients g (same layout).
+  /** p −= lr·g. */
+  f32_sgd(p: Ptr, g: Ptr, n: number, lr: number): void;
+  /** Keras momentum: v = μ·v − lr·g; p += v (nesterov ≠ 0: p += μ·v − lr·g). */
+  f32_sgd_momentum(p: Ptr, g: Ptr, v: Ptr, n: number, lr: number, momentum: number, nesterov: number): void;
+  /**
+   * Adam (seed 001 eq. 1.6): m = β₁m + (1−β₁)g; v = β₂v + (1−β₂)g²; with AMSGrad (vmax ≠ 0)
+   * vmax = max(vmax, v) is used for v; p −= lr·(m·c1)/(√(v·c2) + ε) where c1 = 1/(1−β₁ᵗ),
+   * c2 = 1/(1−β₂ᵗ) come from the host in f64. wd ≠ 0: decoupled weight decay (AdamW),
+   * p −= lr·wd·p before the update.
+   */
+  f32_adam(p: Ptr, g: Ptr, m: Ptr, v: Ptr, vmax: Ptr, n: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, wd: number): void;
+  /** RMSprop (Keras): s = ρ·s + (1−ρ)·g²; p −= lr·g/(√s + ε). */
+  f32_rmsprop(p: Ptr, g: Ptr, s: Ptr, n: number, lr: number, rho: number, eps: number): void;
+}

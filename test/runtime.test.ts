@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { init, resetForTests, runtime } from '../src/wasm/runtime.js';
+
+const plainPath = new URL('../build/lepton.wasm', import.meta.url);
+const relaxedPath = new URL('../build/lepton-relaxed.wasm', import.meta.url);
+
+test.after.each(() => resetForTests());
+
+test('runtime() before init() is a clear error', () => {
+  assert.throws(() => runtime(), /call `await init\(\)`/);
+});
+
+test('init takes bytes', async () => {
+  const rt = await init(readFileSync(plainPath));
+  assert.is(rt.build, 'simd');
+  assert.ok(rt.arena.alloc(100) % 16 === 0);
+});
+
+test('init takes an ArrayBuffer', async () => {
+  const b = readFileSync(plainPath);
+  const rt = await init(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  assert.is(rt.build, 'simd');
+});
+
+test('init takes a file URL and a path string', async () => {
+  assert.is((await init(pathToFileURL(plainPath.pathname))).build, 'simd');
+  resetForTests();
+  assert.is((await init(plainPath.pathname)).build, 'simd');
+});
+
+test('init takes a Response and a promise of one', async () => {
+  const bytes = readFileSync(plainPath);
+  const response = () => new Response(bytes, { headers: { 'content-type': 'application/wasm' } });
+  assert.is((await init(response())).build, 'simd');
+  resetForTests();
+  assert.is((await init(Promise.resolve(response()))).build, 'simd');
+});
+
+test('init takes a compiled WebAssembly.Module (the workerd form)', async () => {
+  const module = new WebAssembly.Module(readFileSync(plainPath));
+  const rt = await init(module);
+  assert.is(rt.build, 'simd');
+  assert.is(rt.fallbackReason, undefined);
+});
+
+test('init with no source looks for lepton.wasm beside the module', async () => {
+  // From src/ there is no .wasm beside runtime.ts; the error must name where it looked.
+  // (test/dist.test.ts checks that the built bundle finds its own .wasm.)
+  try {
+    await init();
+    assert.unreachable('expected an error');
+  } catch (e) {
+    assert.match((e as Error).message, /src\/wasm\/lepton\.wasm/);
+  }
+});
+
+test('init({ fast: true }) runs the relaxed build when the engine accepts it', async () => {
+  const rt = await init(relaxedPath, { fast: true });
+  assert.is(rt.build, 'relaxed-simd');
+  assert.is(rt.fallbackReason, undefined);
+});
+
+test('init({ fast: true }) with a plain module reports the fallback', async () => {
+  const rt = await init(plainPath, { fast: true });
+  assert.is(rt.build, 'simd');
+  assert.ok(rt.fallbackReason);
+});
+
+test('calling init twice returns the same runtime', async () => {
+  const a = await init(plainPath);
+  const b = await init(plainPath);
+  const c = await init();
+  assert.is(a.memory, c.memory);
+  assert.is(a, b);
+  assert.is(a, c);
+  await assert.not.throws(async () => init(plainPath));
+});
+
+test('concurrent init calls share one instantiation', async () => {
+  const [a, b] = await Promise.all([init(plainPath), init(plainPath)]);
+  assert.is(a, b);
+});
+
+test('asking for another build after init is a clear error', async () => {
+  await init(plainPath);
+  try {
+    await init({ fast: true, fastSource: relaxedPath });
+    assert.unreachable('expected an error');
+  } catch (e) {
+    assert.match((e as Error).message, /already initialized with the simd build/);
+  }
+});
+
+test('bad sources are clear errors', async () => {
+  for (const [source, re] of [
+    [new Uint8Array([0, 1, 2, 3]), /not a WebAssembly module/],
+    [new URL('file:///nonexistent/lepton.wasm'), /ENOENT/],
+    [new Response('nope', { status: 404 }), /HTTP 404/],
+  ] as const) {
+    resetForTests();
+    try {
+      await init(source as never);
+      assert.unreachable('expected an error');
+    } catch (e) {
+      assert.match((e as Error).message, re);
+    }
+  }
+});
+
+test('a wasm module that is not lepton is rejected by name', async () => {
+  // (module (memory (import "env" "memory") 1)) — valid, but no lepton exports.
+  const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 2, 15, 1, 3, 101, 110, 118, 6, 109, 101, 109, 111, 114, 121, 2, 0, 1]);
+  try {
+    await init(bytes);
+    assert.unreachable('expected an error');
+  } catch (e) {
+    assert.match((e as Error).message, /not a lepton kernel build/);
+  }
+});
+
+test.run();
