@@ -103,4 +103,8 @@ export interface Kernels {
   f32_adam(p: Ptr, g: Ptr, m: Ptr, v: Ptr, vmax: Ptr, n: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, wd: number): void;
   /** RMSprop (Keras): s = ρ·s + (1−ρ)·g²; p −= lr·g/(√s + ε). */
   f32_rmsprop(p: Ptr, g: Ptr, s: Ptr, n: number, lr: number, rho: number, eps: number): void;
+
+  // f32-random.ts
+  /** Box–Muller over pairs of uniforms u in (0, 1] (f32, n): y = mean + std·z. u and y may alias. */
+  f32_box_muller(u: Ptr, y: Ptr, n: number, mean: number, std: number): void;
 }

@@ -136,8 +136,12 @@ function defaultUrl(file: string): URL {
   return new URL(`./${file}`, base);
 }
 
-async function bytesOf(source: Exclude<WasmSource, WebAssembly.Module>): Promise<BufferSource> {
-  if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) return source;
+// Every source but a compiled module. (Exclude<> cannot express it: WebAssembly.Module is an
+// empty interface, so every object type is assignable to it.)
+type Bytesish = BufferSource | URL | string | Response | PromiseLike<Response>;
+
+async function bytesOf(source: Bytesish): Promise<BufferSource> {
+  if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) return source as BufferSource;
   if (typeof source === 'string' || source instanceof URL) {
     const url = typeof source === 'string' ? toUrl(source) : source;
     if (url.protocol === 'file:') {
@@ -146,7 +150,7 @@ async function bytesOf(source: Exclude<WasmSource, WebAssembly.Module>): Promise
     }
     return responseBytes(await fetch(url), url.href);
   }
-  const response = await source;
+  const response = await (source as Response | PromiseLike<Response>);
   return responseBytes(response, response.url || 'the Response given');
 }
 
@@ -167,7 +171,7 @@ async function responseBytes(r: Response, where: string): Promise<ArrayBuffer> {
 
 async function compile(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
-  const bytes = await bytesOf(source);
+  const bytes = await bytesOf(source as Bytesish);
   try {
     return await WebAssembly.compile(bytes);
   } catch (e) {
@@ -177,7 +181,7 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
 
 async function compileRelaxed(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
-  const bytes = await bytesOf(source);
+  const bytes = await bytesOf(source as Bytesish);
   if (!WebAssembly.validate(bytes)) {
     await enableRelaxedSimdFlag();
     if (!WebAssembly.validate(bytes)) throw new Error('this engine does not accept relaxed SIMD');

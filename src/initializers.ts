@@ -1,0 +1,123 @@
+// Weight initializers, Keras names and defaults. All draw from the model's seeded Random; normal
+// variates come from the wasm Box–Muller kernel so that they are bit-identical in every engine.
+
+import { Random } from './random.js';
+import { runtime } from './wasm/runtime.js';
+
+export interface Initializer {
+  readonly name: string;
+  readonly config: Record<string, number>;
+  /** Fills `out` (a weight of the given shape; fans from its first and last axes). */
+  fill(out: Float32Array, shape: readonly number[], rng: Random): void;
+}
+
+/** Keras's fans: a kernel [in, out] has fanIn = in, fanOut = out; a vector has both = its length. */
+export function fans(shape: readonly number[]): [number, number] {
+  if (shape.length === 0) return [1, 1];
+  if (shape.length === 1) return [shape[0], shape[0]];
+  const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+  return [shape[shape.length - 2] * receptive, shape[shape.length - 1] * receptive];
+}
+
+/** n standard-normal variates scaled to (mean, std), via f32_box_muller. */
+export function normals(n: number, rng: Random, mean = 0, std = 1): Float32Array {
+  const { kernels, arena } = runtime();
+  const out = new Float32Array(n);
+  if (n === 0) return out;
+  const chunk = Math.min(n + (n & 1), 1 << 16);
+  const ptr = arena.alloc(chunk * 4);
+  try {
+    const u = new Float32Array(chunk);
+    for (let done = 0; done < n; done += chunk) {
+      rng.fillOpenUniform(u);
+      arena.f32(ptr, chunk).set(u);
+      kernels.f32_box_muller(ptr, ptr, chunk, mean, std);
+      out.set(arena.f32(ptr, Math.min(chunk, n - done)), done);
+    }
+  } finally {
+    arena.release(ptr);
+  }
+  return out;
+}
+
+/** Normal(mean, std) redrawn outside two standard deviations, as Keras's TruncatedNormal. */
+function truncated(out: Float32Array, rng: Random, mean: number, std: number): void {
+  let filled = 0;
+  while (filled < out.length) {
+    const batch = normals(Math.max(16, Math.ceil((out.length - filled) * 1.1)), rng);
+    for (let i = 0; i < batch.length && filled < out.length; i++) {
+      if (Math.abs(batch[i]) <= 2) out[filled++] = mean + std * batch[i];
+    }
+  }
+}
+
+function uniformFill(out: Float32Array, rng: Random, lo: number, hi: number): void {
+  for (let i = 0; i < out.length; i++) out[i] = lo + (hi - lo) * rng.uniform();
+}
+
+// Standard deviation of a unit normal truncated at ±2: Keras divides by it so that the truncated
+// draw has the variance the scaling rule asks for.
+const TRUNCATED_STD = 0.87962566103423978;
+
+type Mode = 'fanIn' | 'fanOut' | 'fanAvg';
+function varianceScaling(name: string, scale: number, mode: Mode, distribution: 'truncatedNormal' | 'uniform' | 'normal'): Initializer {
+  return {
+    name,
+    config: {},
+    fill(out, shape, rng) {
+      const [fanIn, fanOut] = fans(shape);
+      const n = mode === 'fanIn' ? fanIn : mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2;
+      const variance = scale / Math.max(1, n);
+      if (distribution === 'uniform') {
+        const limit = Math.sqrt(3 * variance);
+        uniformFill(out, rng, -limit, limit);
+      } else if (distribution === 'normal') {
+        out.set(normals(out.length, rng, 0, Math.sqrt(variance)));
+      } else {
+        truncated(out, rng, 0, Math.sqrt(variance) / TRUNCATED_STD);
+      }
+    },
+  };
+}
+
+export const initializers = {
+  /** U(−l, l), l = √(6/(fanIn + fanOut)). The Dense kernel default. */
+  glorotUniform: () => varianceScaling('glorotUniform', 1, 'fanAvg', 'uniform'),
+  /**
+   * Std √(2/(fanIn + fanOut)) (seed 004). As Keras: a normal truncated at two standard
+   * deviations, widened so that the truncated draw has exactly that standard deviation.
+   */
+  glorotNormal: () => varianceScaling('glorotNormal', 1, 'fanAvg', 'truncatedNormal'),
+  heNormal: () => varianceScaling('heNormal', 2, 'fanIn', 'truncatedNormal'),
+  heUniform: () => varianceScaling('heUniform', 2, 'fanIn', 'uniform'),
+  /** Std √(1/fanIn): the initializer self-normalizing (SELU) networks need (seed 004). */
+  lecunNormal: () => varianceScaling('lecunNormal', 1, 'fanIn', 'truncatedNormal'),
+  lecunUniform: () => varianceScaling('lecunUniform', 1, 'fanIn', 'uniform'),
+  truncatedNormal: ({ mean = 0, stddev = 0.05 } = {}): Initializer => ({
+    name: 'truncatedNormal', config: { mean, stddev },
+    fill: (out, _shape, rng) => truncated(out, rng, mean, stddev),
+  }),
+  randomNormal: ({ mean = 0, stddev = 0.05 } = {}): Initializer => ({
+    name: 'randomNormal', config: { mean, stddev },
+    fill: (out, _shape, rng) => out.set(normals(out.length, rng, mean, stddev)),
+  }),
+  randomUniform: ({ minval = -0.05, maxval = 0.05 } = {}): Initializer => ({
+    name: 'randomUniform', config: { minval, maxval },
+    fill: (out, _shape, rng) => uniformFill(out, rng, minval, maxval),
+  }),
+  zeros: (): Initializer => ({ name: 'zeros', config: {}, fill: (out) => out.fill(0) }),
+  ones: (): Initializer => ({ name: 'ones', config: {}, fill: (out) => out.fill(1) }),
+  constant: ({ value = 0 } = {}): Initializer => ({ name: 'constant', config: { value }, fill: (out) => out.fill(value) }),
+};
+
+export type InitializerName = keyof typeof initializers;
+export type InitializerLike = InitializerName | Initializer;
+
+export function getInitializer(spec: InitializerLike, where: string): Initializer {
+  if (typeof spec !== 'string') return spec;
+  const make = (initializers as Record<string, (() => Initializer) | undefined>)[spec];
+  if (!make) {
+    throw new Error(`${where}: unknown initializer '${spec}'; expected one of ${Object.keys(initializers).join(', ')}`);
+  }
+  return make();
+}

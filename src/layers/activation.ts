@@ -1,0 +1,128 @@
+// Activations as layers of their own: activation(name), leakyReLU({ alpha }), elu({ alpha }),
+// softmax(), and prelu() with a learned slope per unit.
+
+import { getActivation, type ActivationSpec } from '../activations.js';
+import { getInitializer, type InitializerLike } from '../initializers.js';
+import { Act } from '../wasm/kernels.js';
+import { Layer, scratchBuf, type Buf, type Ctx, type LayerArgs, type Weight } from './layer.js';
+
+export class Activation extends Layer {
+  readonly className: string;
+  readonly activation: ActivationSpec;
+  private y!: Buf;
+
+  constructor(activation: ActivationSpec, args: LayerArgs = {}, className = 'Activation', base = 'activation') {
+    super(base, args);
+    this.className = className;
+    this.activation = activation;
+  }
+
+  computeOutputShape(inputShape: number[]): number[] {
+    return [...inputShape];
+  }
+
+  override outputActivation(): 'softmax' | 'sigmoid' | undefined {
+    const n = this.activation.name;
+    return n === 'softmax' || n === 'sigmoid' ? n : undefined;
+  }
+
+  forward(x: Buf, ctx: Ctx, logits = false): Buf {
+    this.checkInput(x);
+    const y = scratchBuf(ctx, x.rows, x.cols);
+    const a = this.activation;
+    if (logits && this.outputActivation()) ctx.k.f32_copy(x.ptr, y.ptr, x.rows * x.cols);
+    else if (a.name === 'softmax') ctx.k.f32_softmax(x.ptr, y.ptr, x.rows, x.cols);
+    else ctx.k.f32_activation(x.ptr, y.ptr, x.rows * x.cols, a.code, a.alpha);
+    this.y = y;
+    return y;
+  }
+
+  backward(dy: Buf, ctx: Ctx, needDx: boolean, _acc: boolean, logits = false): Buf | null {
+    if (!needDx) return null;
+    const a = this.activation;
+    if (logits || a.name === 'linear') return dy;
+    if (a.name === 'softmax') {
+      const dx = scratchBuf(ctx, dy.rows, dy.cols);
+      ctx.k.f32_softmax_grad(this.y.ptr, dy.ptr, dx.ptr, dy.rows, dy.cols);
+      return dx;
+    }
+    ctx.k.f32_activation_grad(this.y.ptr, dy.ptr, dy.ptr, dy.rows * dy.cols, a.code, a.alpha);
+    return dy;
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, activation: this.activation.name, alpha: this.activation.alpha };
+  }
+}
+
+export function activation(name: string, args: LayerArgs = {}): Activation {
+  return new Activation(getActivation(name, args.name ?? 'activation'), args);
+}
+
+/** LeakyReLU layer: y = x > 0 ? x : α·x, α = 0.3 by default (Keras's layer default). */
+export function leakyReLU(args: LayerArgs & { alpha?: number } = {}): Activation {
+  const alpha = args.alpha ?? 0.3;
+  if (!Number.isFinite(alpha)) throw new RangeError(`leakyReLU: alpha must be a finite number, got ${alpha}`);
+  return new Activation({ name: 'leakyRelu', code: Act.leakyRelu, alpha }, args, 'LeakyReLU', 'leaky_re_lu');
+}
+
+/** ELU layer: y = x > 0 ? x : α·(eˣ − 1), α = 1 by default. */
+export function elu(args: LayerArgs & { alpha?: number } = {}): Activation {
+  const alpha = args.alpha ?? 1;
+  if (!Number.isFinite(alpha)) throw new RangeError(`elu: alpha must be a finite number, got ${alpha}`);
+  return new Activation({ name: 'elu', code: Act.elu, alpha }, args, 'ELU', 'elu');
+}
+
+/** Softmax over the last axis. */
+export function softmax(args: LayerArgs = {}): Activation {
+  return new Activation(getActivation('softmax', 'softmax'), args, 'Softmax', 'softmax');
+}
+
+/** PReLU: y = x > 0 ? x : α_j·x with α learned per unit (initialized to zeros, as Keras). */
+export class PReLU extends Layer {
+  readonly className = 'PReLU';
+  private readonly alphaInitializer: InitializerLike;
+  alpha!: Weight;
+  private x!: Buf;
+
+  constructor(args: LayerArgs & { alphaInitializer?: InitializerLike } = {}) {
+    super('p_re_lu', args);
+    this.alphaInitializer = args.alphaInitializer ?? 'zeros';
+  }
+
+  computeOutputShape(inputShape: number[]): number[] {
+    return [...inputShape];
+  }
+
+  override build(inputShape: number[]): void {
+    super.build(inputShape);
+    const units = inputShape.reduce((a, b) => a * b, 1);
+    this.alpha = this.addWeight('alpha', [units], getInitializer(this.alphaInitializer, this.name));
+  }
+
+  forward(x: Buf, ctx: Ctx): Buf {
+    this.checkInput(x);
+    const y = scratchBuf(ctx, x.rows, x.cols);
+    ctx.k.f32_prelu(x.ptr, this.alpha.ptr, y.ptr, x.rows, x.cols);
+    this.x = x;
+    return y;
+  }
+
+  backward(dy: Buf, ctx: Ctx, needDx: boolean, acc: boolean): Buf | null {
+    const dx = needDx ? scratchBuf(ctx, dy.rows, dy.cols) : dy;
+    if (this.trainable || needDx) {
+      // f32_prelu_grad writes dx and dα in one pass; without needDx dx lands on dy (no longer needed).
+      const scratchDalpha = this.trainable ? this.alpha.gradPtr : ctx.scratch.alloc(dy.cols * 4);
+      ctx.k.f32_prelu_grad(this.x.ptr, this.alpha.ptr, dy.ptr, dx.ptr, scratchDalpha, dy.rows, dy.cols, acc && this.trainable ? 1 : 0);
+    }
+    return needDx ? dx : null;
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, alphaInitializer: typeof this.alphaInitializer === 'string' ? this.alphaInitializer : this.alphaInitializer.name };
+  }
+}
+
+export function prelu(args: LayerArgs & { alphaInitializer?: InitializerLike } = {}): PReLU {
+  return new PReLU(args);
+}

@@ -1,0 +1,107 @@
+// Dense: y = act(x·W + b), W [inputDim, units] (Keras layout), b [units]. Seed 000 eqs. (4)–(9):
+// backward turns dy into dz = dy ⊙ act'(z), then dW = xᵀ·dz, db = Σ_batch dz, dx = dz·Wᵀ.
+
+import { getActivation, type ActivationSpec } from '../activations.js';
+import { getInitializer, type InitializerLike } from '../initializers.js';
+import { ShapeError } from '../tensor.js';
+import { Layer, scratchBuf, type Buf, type Ctx, type LayerArgs, type Regularizer, type Weight } from './layer.js';
+
+export interface DenseArgs extends LayerArgs {
+  activation?: string;
+  useBias?: boolean;
+  kernelInitializer?: InitializerLike;
+  biasInitializer?: InitializerLike;
+  kernelRegularizer?: Regularizer;
+  biasRegularizer?: Regularizer;
+}
+
+export class Dense extends Layer {
+  readonly className = 'Dense';
+  readonly units: number;
+  readonly activation: ActivationSpec;
+  readonly useBias: boolean;
+  private readonly args: DenseArgs;
+  kernel!: Weight;
+  bias?: Weight;
+  private x!: Buf; // forward input, kept for backward: (batch, inputDim)
+  private y!: Buf; // forward output (or logits): (batch, units)
+
+  constructor(units: number, args: DenseArgs = {}) {
+    super('dense', args);
+    if (!Number.isInteger(units) || units <= 0) throw new RangeError(`${this.name}: units must be a whole number > 0, got ${units}`);
+    this.units = units;
+    this.activation = getActivation(args.activation, this.name);
+    this.useBias = args.useBias ?? true;
+    this.args = args;
+  }
+
+  computeOutputShape(inputShape: number[]): number[] {
+    if (inputShape.length !== 1) {
+      throw new ShapeError(`${this.name} expects a flat input [*, features], got [*, ${inputShape.join(', ')}]; add a flatten() layer before it`);
+    }
+    return [this.units];
+  }
+
+  override build(inputShape: number[]): void {
+    super.build(inputShape);
+    this.kernel = this.addWeight('kernel', [inputShape[0], this.units], getInitializer(this.args.kernelInitializer ?? 'glorotUniform', this.name), {
+      regularizer: this.args.kernelRegularizer,
+    });
+    if (this.useBias) {
+      this.bias = this.addWeight('bias', [this.units], getInitializer(this.args.biasInitializer ?? 'zeros', this.name), {
+        regularizer: this.args.biasRegularizer,
+      });
+    }
+  }
+
+  override outputActivation(): 'softmax' | 'sigmoid' | undefined {
+    const n = this.activation.name;
+    return n === 'softmax' || n === 'sigmoid' ? n : undefined;
+  }
+
+  forward(x: Buf, ctx: Ctx, logits = false): Buf {
+    this.checkInput(x);
+    const { k } = ctx;
+    const y = scratchBuf(ctx, x.rows, this.units);
+    const act = this.activation;
+    const fusedCode = logits || act.name === 'softmax' ? 0 : act.code;
+    k.f32_gemm_nn_bias_act(x.rows, this.units, x.cols, x.ptr, x.cols, this.kernel.ptr, this.units, y.ptr, this.units,
+      this.bias ? this.bias.ptr : 0, fusedCode, act.alpha, ctx.ws);
+    if (act.name === 'softmax' && !logits) k.f32_softmax(y.ptr, y.ptr, y.rows, y.cols);
+    this.x = x;
+    this.y = y;
+    return y;
+  }
+
+  backward(dy: Buf, ctx: Ctx, needDx: boolean, acc: boolean, logits = false): Buf | null {
+    const { k } = ctx;
+    const { x, y } = this;
+    const n = this.units;
+    let dz = dy; // (batch, units)
+    if (!logits && this.activation.name === 'softmax') {
+      dz = scratchBuf(ctx, dy.rows, n);
+      k.f32_softmax_grad(y.ptr, dy.ptr, dz.ptr, dy.rows, n);
+    } else if (!logits && this.activation.name !== 'linear') {
+      k.f32_activation_grad(y.ptr, dy.ptr, dy.ptr, dy.rows * n, this.activation.code, this.activation.alpha);
+    }
+    if (this.trainable) {
+      // dW (inputDim × units) (+)= xᵀ·dz;  db (+)= column sums of dz
+      k.f32_gemm_tn(x.cols, n, x.rows, x.ptr, x.cols, dz.ptr, n, this.kernel.gradPtr, n, acc ? 1 : 0, ctx.ws);
+      if (this.bias) k.f32_col_sum(dz.ptr, this.bias.gradPtr, dz.rows, n, acc ? 1 : 0);
+    }
+    if (!needDx) return null;
+    // dx (batch × inputDim) = dz·Wᵀ
+    const dx = scratchBuf(ctx, x.rows, x.cols);
+    k.f32_gemm_nt(x.rows, x.cols, n, dz.ptr, n, this.kernel.ptr, n, dx.ptr, x.cols, 0, ctx.ws);
+    return dx;
+  }
+
+  getConfig(): Record<string, unknown> {
+    return {
+      name: this.name, units: this.units, activation: this.activation.name, useBias: this.useBias,
+      kernelInitializer: this.kernel?.initializer.name ?? this.args.kernelInitializer ?? 'glorotUniform',
+      biasInitializer: this.bias?.initializer.name ?? this.args.biasInitializer ?? 'zeros',
+      kernelRegularizer: this.args.kernelRegularizer ? { name: this.args.kernelRegularizer.name, ...this.args.kernelRegularizer.config } : null,
+    };
+  }
+}

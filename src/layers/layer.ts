@@ -1,0 +1,145 @@
+// The layer contract. A layer declares its weights in build(); the model places them in its one
+// parameter slab (and gradients, optimizer state in slabs of the same layout) and sets `ptr` and
+// `gradPtr`. forward/backward read and write arena memory only; activations live in the step's
+// scratch. Backward sits next to forward with the same names, gradients `d`-prefixed.
+
+import type { Initializer } from '../initializers.js';
+import type { Random } from '../random.js';
+import { ShapeError } from '../tensor.js';
+import type { Arena, Scratch } from '../wasm/arena.js';
+import type { Kernels } from '../wasm/kernels.js';
+
+/** A (rows × cols) float32 matrix in the arena: rows = batch, cols = features. */
+export interface Buf {
+  ptr: number;
+  rows: number;
+  cols: number;
+}
+
+export interface Regularizer {
+  readonly name: string;
+  readonly config: Record<string, number>;
+  /** Adds the penalty's gradient to `grad` and returns the penalty, for the weight at `ptr`. */
+  apply(k: Kernels, ptr: number, grad: number, n: number): number;
+  /** The penalty alone. */
+  value(k: Kernels, ptr: number, n: number): number;
+}
+
+export interface Weight {
+  readonly name: string;
+  readonly shape: number[];
+  readonly size: number;
+  readonly initializer: Initializer;
+  readonly regularizer?: Regularizer;
+  /** Trainable weights get gradients and updates; moving statistics do not. */
+  readonly trainable: boolean;
+  /** Byte offsets in the model's slabs, set when the model places its weights. */
+  ptr: number;
+  gradPtr: number;
+}
+
+/** What a step hands every layer. */
+export interface Ctx {
+  k: Kernels;
+  arena: Arena;
+  scratch: Scratch;
+  /** gemm packing workspace, large enough for every gemm of the model. */
+  ws: number;
+  training: boolean;
+  rng: Random;
+}
+
+let nameCounts = new Map<string, number>();
+/** Keras-style unique names: dense, dense_1, dense_2, ... */
+export function uniqueName(base: string): string {
+  const n = nameCounts.get(base) ?? 0;
+  nameCounts.set(base, n + 1);
+  return n === 0 ? base : `${base}_${n}`;
+}
+export function resetNamesForTests(): void {
+  nameCounts = new Map();
+}
+
+export interface LayerArgs {
+  name?: string;
+  inputShape?: number[];
+  trainable?: boolean;
+}
+
+export abstract class Layer {
+  abstract readonly className: string;
+  readonly name: string;
+  trainable: boolean;
+  /** Declared input shape without the batch axis, if given. */
+  readonly declaredInputShape?: number[];
+  inputShape?: number[];
+  outputShape?: number[];
+  readonly weights: Weight[] = [];
+  built = false;
+
+  constructor(base: string, args: LayerArgs = {}) {
+    if (args.name !== undefined && (typeof args.name !== 'string' || !args.name)) {
+      throw new TypeError(`layer name must be a non-empty string, got ${JSON.stringify(args.name)}`);
+    }
+    this.name = args.name ?? uniqueName(base);
+    this.trainable = args.trainable ?? true;
+    if (args.inputShape !== undefined) {
+      if (!Array.isArray(args.inputShape) || !args.inputShape.every((d) => Number.isInteger(d) && d > 0)) {
+        throw new ShapeError(`${this.name}: inputShape must be positive whole numbers, got ${JSON.stringify(args.inputShape)}`);
+      }
+      this.declaredInputShape = [...args.inputShape];
+    }
+  }
+
+  /** Declares weights and sets outputShape. Called once, with the input shape without batch. */
+  build(inputShape: number[]): void {
+    this.inputShape = [...inputShape];
+    this.outputShape = this.computeOutputShape(inputShape);
+    this.built = true;
+  }
+
+  abstract computeOutputShape(inputShape: number[]): number[];
+
+  protected addWeight(name: string, shape: number[], initializer: Initializer, opts: { regularizer?: Regularizer; trainable?: boolean } = {}): Weight {
+    const w: Weight = {
+      name: `${this.name}/${name}`, shape, size: shape.reduce((a, b) => a * b, 1), initializer,
+      regularizer: opts.regularizer, trainable: opts.trainable ?? true, ptr: 0, gradPtr: 0,
+    };
+    this.weights.push(w);
+    return w;
+  }
+
+  /** y = f(x). With `logits`, a layer whose last step is softmax or sigmoid stops before it. */
+  abstract forward(x: Buf, ctx: Ctx, logits?: boolean): Buf;
+  /**
+   * dx from dy (dy may be overwritten). Accumulates into the weights' gradients when `acc`.
+   * With `logits`, dy is the gradient with respect to the pre-activation (fused loss).
+   * Returns null when `needDx` is false.
+   */
+  abstract backward(dy: Buf, ctx: Ctx, needDx: boolean, acc: boolean, logits?: boolean): Buf | null;
+
+  /** The last step of this layer, if a loss can fuse with it. */
+  outputActivation(): 'softmax' | 'sigmoid' | undefined {
+    return undefined;
+  }
+
+  /** Keras-style config for summary() and save. */
+  abstract getConfig(): Record<string, unknown>;
+
+  countParams(): number {
+    return this.weights.reduce((s, w) => s + w.size, 0);
+  }
+
+  /** Checks the incoming feature width before any kernel runs. */
+  protected checkInput(x: Buf): void {
+    const want = this.inputShape!.reduce((a, b) => a * b, 1);
+    if (x.cols !== want) {
+      throw new ShapeError(`${this.name} expects input [*, ${this.inputShape!.join(', ')}], got [${x.rows}, ${x.cols}]`);
+    }
+  }
+}
+
+/** A fresh (rows × cols) buffer in the step's scratch. */
+export function scratchBuf(ctx: Ctx, rows: number, cols: number): Buf {
+  return { ptr: ctx.scratch.alloc(rows * cols * 4), rows, cols };
+}

@@ -1,0 +1,140 @@
+// Metrics, accumulated on the host over an epoch (or an evaluation) from the predictions and
+// targets already in the arena. Weighted by the per-sample weights when there are any.
+
+export interface MetricUpdate {
+  /** (rows × cols) predictions: probabilities after softmax/sigmoid. */
+  pred: Float32Array;
+  /** (rows × cols) targets, or rows integer labels when `labels` is set. */
+  target: Float32Array | Int32Array;
+  labels: boolean;
+  rows: number;
+  cols: number;
+  weights: Float32Array | null;
+}
+
+export interface Metric {
+  /** The key in logs and history ('accuracy', 'mae', 'auc', ...): what the user typed. */
+  readonly name: string;
+  reset(): void;
+  update(u: MetricUpdate): void;
+  result(): number;
+}
+
+const argmax = (a: Float32Array | Int32Array, off: number, n: number): number => {
+  let best = 0;
+  for (let j = 1; j < n; j++) if (a[off + j] > a[off + best]) best = j;
+  return best;
+};
+
+abstract class Mean implements Metric {
+  private sum = 0;
+  private count = 0;
+  constructor(readonly name: string) {}
+  reset(): void { this.sum = 0; this.count = 0; }
+  result(): number { return this.count ? this.sum / this.count : NaN; }
+  protected add(value: number, weight: number): void { this.sum += value * weight; this.count += weight; }
+  abstract update(u: MetricUpdate): void;
+}
+
+class BinaryAccuracy extends Mean {
+  constructor(name: string, private readonly threshold = 0.5) { super(name); }
+  update({ pred, target, rows, cols, weights }: MetricUpdate): void {
+    for (let i = 0; i < rows; i++) {
+      let hit = 0;
+      for (let j = 0; j < cols; j++) hit += (pred[i * cols + j] > this.threshold ? 1 : 0) === (target[i * cols + j] > 0.5 ? 1 : 0) ? 1 : 0;
+      this.add(hit / cols, weights ? weights[i] : 1);
+    }
+  }
+}
+
+class CategoricalAccuracy extends Mean {
+  update({ pred, target, labels, rows, cols, weights }: MetricUpdate): void {
+    for (let i = 0; i < rows; i++) {
+      const want = labels ? target[i] : argmax(target, i * cols, cols);
+      this.add(argmax(pred, i * cols, cols) === want ? 1 : 0, weights ? weights[i] : 1);
+    }
+  }
+}
+
+class ElementwiseMean extends Mean {
+  constructor(name: string, private readonly f: (d: number) => number) { super(name); }
+  update({ pred, target, rows, cols, weights }: MetricUpdate): void {
+    for (let i = 0; i < rows; i++) {
+      let s = 0;
+      for (let j = 0; j < cols; j++) s += this.f(pred[i * cols + j] - target[i * cols + j]);
+      this.add(s / cols, weights ? weights[i] : 1);
+    }
+  }
+}
+
+/**
+ * Area under the ROC curve, exact: every score of the epoch is kept and sorted at the end (ties
+ * counted as half, the trapezoid rule). One output column is P(positive); with two columns the
+ * second is; with more, every (sample, class) pair counts as one binary decision.
+ */
+class AUC implements Metric {
+  private scores: number[] = [];
+  private positives: number[] = [];
+  private weights: number[] = [];
+  constructor(readonly name: string) {}
+  reset(): void { this.scores = []; this.positives = []; this.weights = []; }
+  update({ pred, target, labels, rows, cols, weights }: MetricUpdate): void {
+    for (let i = 0; i < rows; i++) {
+      const w = weights ? weights[i] : 1;
+      if (cols === 2) {
+        this.push(pred[i * 2 + 1], labels ? target[i] === 1 : target[i * 2 + 1] > 0.5, w);
+      } else {
+        for (let j = 0; j < cols; j++) this.push(pred[i * cols + j], labels ? target[i] === j : target[i * cols + j] > 0.5, w);
+      }
+    }
+  }
+  private push(score: number, positive: boolean, w: number): void {
+    this.scores.push(score);
+    this.positives.push(positive ? 1 : 0);
+    this.weights.push(w);
+  }
+  result(): number {
+    return rocAuc(this.scores, this.positives, this.weights);
+  }
+}
+
+/** Exact ROC AUC with sample weights; NaN when one class is absent. */
+export function rocAuc(scores: ArrayLike<number>, positives: ArrayLike<number>, weights?: ArrayLike<number>): number {
+  const n = scores.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
+  let tp = 0, fp = 0, area = 0, P = 0, N = 0;
+  for (let i = 0; i < n; i++) (positives[i] ? (P += weights ? weights[i] : 1) : (N += weights ? weights[i] : 1));
+  if (P === 0 || N === 0) return NaN;
+  for (let i = 0; i < n; ) {
+    let dtp = 0, dfp = 0;
+    const s = scores[order[i]];
+    for (; i < n && scores[order[i]] === s; i++) {
+      const w = weights ? weights[order[i]] : 1;
+      if (positives[order[i]]) dtp += w;
+      else dfp += w;
+    }
+    area += dfp * (tp + dtp / 2);
+    tp += dtp;
+    fp += dfp;
+  }
+  return area / (P * N);
+}
+
+/**
+ * Resolves a metric name. 'accuracy' picks binary, sparse categorical or categorical accuracy
+ * from the loss and the output width, as Keras does.
+ */
+export function getMetric(spec: string, lossName: string, outputUnits: number): Metric {
+  switch (spec) {
+    case 'accuracy': case 'acc':
+      if (lossName === 'binaryCrossentropy' || (outputUnits === 1 && lossName !== 'sparseCategoricalCrossentropy')) return new BinaryAccuracy(spec);
+      return new CategoricalAccuracy(spec);
+    case 'binaryAccuracy': return new BinaryAccuracy(spec);
+    case 'categoricalAccuracy': case 'sparseCategoricalAccuracy': return new CategoricalAccuracy(spec);
+    case 'mse': case 'meanSquaredError': return new ElementwiseMean(spec, (d) => d * d);
+    case 'mae': case 'meanAbsoluteError': return new ElementwiseMean(spec, Math.abs);
+    case 'auc': case 'AUC': return new AUC(spec);
+    default:
+      throw new Error(`compile: unknown metric '${spec}'; expected accuracy, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, mse, mae or auc`);
+  }
+}

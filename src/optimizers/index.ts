@@ -1,0 +1,215 @@
+// Optimizers: one fused kernel call per contiguous run of trainable parameters in the model's
+// flat slab (one call in total when every layer trains). State slabs share the parameters' layout.
+// Clipping and the learning-rate schedule are applied on the host before the call.
+
+import type { Weight } from '../layers/layer.js';
+import type { Kernels } from '../wasm/kernels.js';
+import type { Schedule } from './schedules.js';
+export { schedules, exponentialDecay, piecewiseConstant, cosineDecay, type Schedule } from './schedules.js';
+
+/** A contiguous range of the slab (byte offset from the slab start, float count). */
+export interface Segment {
+  offset: number;
+  size: number;
+}
+
+export interface Slabs {
+  params: number;
+  grads: number;
+  /** One slab per state slot, same layout as params. */
+  state: number[];
+}
+
+export interface OptimizerArgs {
+  learningRate?: number | Schedule;
+  /** Each weight's gradient is rescaled so its L2 norm is at most clipNorm (Keras `clipnorm`). */
+  clipNorm?: number;
+  /** The gradients of all weights together are rescaled so their joint norm is at most this. */
+  globalClipNorm?: number;
+  /** Every gradient element is clipped to [−clipValue, clipValue]. */
+  clipValue?: number;
+}
+
+export abstract class Optimizer {
+  abstract readonly name: string;
+  /** How many parameter-sized state slabs the optimizer needs. */
+  abstract readonly slots: number;
+  learningRate: number | Schedule;
+  /** Updates applied so far (Keras `iterations`). */
+  iterations = 0;
+  readonly clipNorm?: number;
+  readonly globalClipNorm?: number;
+  readonly clipValue?: number;
+
+  constructor(args: OptimizerArgs, defaultLr: number) {
+    this.learningRate = args.learningRate ?? defaultLr;
+    if (typeof this.learningRate === 'number') checkPositive(this.learningRate, `${this.constructor.name.toLowerCase()}: learningRate`);
+    else if (typeof this.learningRate !== 'function') throw new TypeError(`learningRate must be a number or a schedule, got ${typeof this.learningRate}`);
+    for (const key of ['clipNorm', 'globalClipNorm', 'clipValue'] as const) {
+      if (args[key] !== undefined) checkPositive(args[key]!, key);
+    }
+    this.clipNorm = args.clipNorm;
+    this.globalClipNorm = args.globalClipNorm;
+    this.clipValue = args.clipValue;
+  }
+
+  /** The learning rate the next update uses. */
+  currentLearningRate(): number {
+    return typeof this.learningRate === 'number' ? this.learningRate : this.learningRate(this.iterations);
+  }
+
+  /** Clips gradients as configured, then applies one update to every segment. */
+  apply(k: Kernels, slabs: Slabs, segments: readonly Segment[], weights: readonly Weight[]): void {
+    if (this.clipValue !== undefined) {
+      for (const s of segments) k.f32_clip(slabs.grads + s.offset, s.size, -this.clipValue, this.clipValue);
+    }
+    if (this.clipNorm !== undefined) {
+      for (const w of weights) {
+        if (!w.trainable) continue;
+        const norm = Math.sqrt(k.f32_sumsq(w.gradPtr, w.size));
+        if (norm > this.clipNorm) k.f32_scale(w.size, this.clipNorm / norm, w.gradPtr, w.gradPtr);
+      }
+    }
+    if (this.globalClipNorm !== undefined) {
+      let sq = 0;
+      for (const s of segments) sq += k.f32_sumsq(slabs.grads + s.offset, s.size);
+      const norm = Math.sqrt(sq);
+      if (norm > this.globalClipNorm) {
+        for (const s of segments) k.f32_scale(s.size, this.globalClipNorm / norm, slabs.grads + s.offset, slabs.grads + s.offset);
+      }
+    }
+    const lr = this.currentLearningRate();
+    this.iterations++;
+    for (const s of segments) this.update(k, slabs, s, lr);
+  }
+
+  protected abstract update(k: Kernels, slabs: Slabs, s: Segment, lr: number): void;
+
+  abstract getConfig(): Record<string, unknown>;
+
+  protected baseConfig(): Record<string, unknown> {
+    const lr = this.learningRate;
+    return {
+      learningRate: typeof lr === 'number' ? lr : { name: lr.name, ...lr.config },
+      clipNorm: this.clipNorm, globalClipNorm: this.globalClipNorm, clipValue: this.clipValue,
+    };
+  }
+}
+
+function checkPositive(v: number, what: string): void {
+  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new RangeError(`${what} must be a finite number > 0, got ${v}`);
+}
+function checkUnit(v: number, what: string): void {
+  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new RangeError(`${what} must be in [0, 1), got ${v}`);
+}
+
+export class SGD extends Optimizer {
+  readonly name = 'sgd';
+  readonly slots: number;
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  constructor(args: OptimizerArgs & { momentum?: number; nesterov?: boolean } = {}) {
+    super(args, 0.01);
+    this.momentum = args.momentum ?? 0;
+    checkUnit(this.momentum, 'sgd: momentum');
+    this.nesterov = args.nesterov ?? false;
+    this.slots = this.momentum > 0 ? 1 : 0;
+  }
+  protected update(k: Kernels, { params, grads, state }: Slabs, s: Segment, lr: number): void {
+    if (this.slots === 0) k.f32_sgd(params + s.offset, grads + s.offset, s.size, lr);
+    else k.f32_sgd_momentum(params + s.offset, grads + s.offset, state[0] + s.offset, s.size, lr, this.momentum, this.nesterov ? 1 : 0);
+  }
+  getConfig() {
+    return { name: this.name, ...this.baseConfig(), momentum: this.momentum, nesterov: this.nesterov };
+  }
+}
+
+export interface AdamArgs extends OptimizerArgs {
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  amsgrad?: boolean;
+}
+
+export class Adam extends Optimizer {
+  readonly name: string = 'adam';
+  readonly slots: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly amsgrad: boolean;
+  protected weightDecay = 0;
+  constructor(args: AdamArgs = {}) {
+    super(args, 0.001);
+    this.beta1 = args.beta1 ?? 0.9;
+    this.beta2 = args.beta2 ?? 0.999;
+    this.epsilon = args.epsilon ?? 1e-7;
+    checkUnit(this.beta1, 'adam: beta1');
+    checkUnit(this.beta2, 'adam: beta2');
+    checkPositive(this.epsilon, 'adam: epsilon');
+    this.amsgrad = args.amsgrad ?? false;
+    this.slots = this.amsgrad ? 3 : 2;
+  }
+  protected update(k: Kernels, { params, grads, state }: Slabs, s: Segment, lr: number): void {
+    // Bias corrections in float64 on the host (seed 001 eq. 1.6); t counts from 1.
+    const t = this.iterations;
+    const c1 = 1 / (1 - Math.pow(this.beta1, t));
+    const c2 = 1 / (1 - Math.pow(this.beta2, t));
+    k.f32_adam(params + s.offset, grads + s.offset, state[0] + s.offset, state[1] + s.offset,
+      this.amsgrad ? state[2] + s.offset : 0, s.size, lr, this.beta1, this.beta2, this.epsilon, c1, c2, this.weightDecay);
+  }
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, ...this.baseConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
+  }
+}
+
+/** Adam with decoupled weight decay (Loshchilov & Hutter): θ −= lr·wd·θ before the Adam step. */
+export class AdamW extends Adam {
+  override readonly name = 'adamW';
+  constructor(args: AdamArgs & { weightDecay?: number } = {}) {
+    super(args);
+    this.weightDecay = args.weightDecay ?? 0.004;
+    if (!(this.weightDecay >= 0)) throw new RangeError(`adamW: weightDecay must be ≥ 0, got ${this.weightDecay}`);
+  }
+  override getConfig() {
+    return { ...super.getConfig(), weightDecay: this.weightDecay };
+  }
+}
+
+/**
+ * RMSprop: s = ρs + (1 − ρ)g²; θ −= lr·g/(√s + ε). The ε sits outside the root as in PyTorch
+ * and Hinton's notes; Keras 3 and TF.js put it inside (√(s + ε)); the two differ only while s ≲ ε.
+ */
+export class RMSprop extends Optimizer {
+  readonly name = 'rmsprop';
+  readonly slots = 1;
+  readonly rho: number;
+  readonly epsilon: number;
+  constructor(args: OptimizerArgs & { rho?: number; epsilon?: number } = {}) {
+    super(args, 0.001);
+    this.rho = args.rho ?? 0.9;
+    this.epsilon = args.epsilon ?? 1e-7;
+    checkUnit(this.rho, 'rmsprop: rho');
+    checkPositive(this.epsilon, 'rmsprop: epsilon');
+  }
+  protected update(k: Kernels, { params, grads, state }: Slabs, s: Segment, lr: number): void {
+    k.f32_rmsprop(params + s.offset, grads + s.offset, state[0] + s.offset, s.size, lr, this.rho, this.epsilon);
+  }
+  getConfig() {
+    return { name: this.name, ...this.baseConfig(), rho: this.rho, epsilon: this.epsilon };
+  }
+}
+
+export const optimizers = {
+  sgd: (args?: ConstructorParameters<typeof SGD>[0]) => new SGD(args),
+  adam: (args?: AdamArgs) => new Adam(args),
+  adamW: (args?: ConstructorParameters<typeof AdamW>[0]) => new AdamW(args),
+  rmsprop: (args?: ConstructorParameters<typeof RMSprop>[0]) => new RMSprop(args),
+};
+
+export function getOptimizer(spec: string | Optimizer): Optimizer {
+  if (spec instanceof Optimizer) return spec;
+  const make = typeof spec === 'string' ? (optimizers as Record<string, (() => Optimizer) | undefined>)[spec] : undefined;
+  if (!make) throw new Error(`compile: unknown optimizer ${JSON.stringify(spec)}; expected one of ${Object.keys(optimizers).join(', ')} or an optimizers.* object`);
+  return make();
+}

@@ -1,0 +1,75 @@
+// The seeded generator behind initialization, shuffling and dropout. Integer arithmetic only
+// (xoshiro128**, seeded through splitmix32), so the stream is the same in every engine; the
+// transcendentals of the normal transform run in wasm (f32_box_muller).
+
+export class Random {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: number) {
+    if (!Number.isFinite(seed)) throw new TypeError(`seed must be a finite number, got ${seed}`);
+    let s = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
+    const next = (): number => {
+      s = (s + 0x9e3779b9) >>> 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.a = next();
+    this.b = next();
+    this.c = next();
+    this.d = next() | 1;
+  }
+
+  /** A uniform 32-bit unsigned integer. */
+  nextU32(): number {
+    const r = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
+    const t = this.b << 9;
+    this.c ^= this.a;
+    this.d ^= this.b;
+    this.b ^= this.c;
+    this.a ^= this.d;
+    this.c ^= t;
+    this.d = rotl(this.d, 11);
+    return r;
+  }
+
+  /** Uniform in [0, 1) with 32 bits of resolution; exact in float64 everywhere. */
+  uniform(): number {
+    return this.nextU32() / 4294967296;
+  }
+
+  /** Uniform integer in [0, n), without modulo bias. */
+  below(n: number): number {
+    const limit = 4294967296 - (4294967296 % n);
+    let r: number;
+    do r = this.nextU32();
+    while (r >= limit);
+    return r % n;
+  }
+
+  /** Fills `out` with uniforms in (0, 1] rounded to float32 (24 bits), the input of Box–Muller. */
+  fillOpenUniform(out: Float32Array): void {
+    for (let i = 0; i < out.length; i++) out[i] = ((this.nextU32() >>> 8) + 1) / 16777216;
+  }
+
+  /** In-place Fisher–Yates shuffle. */
+  shuffle(a: Int32Array | Uint32Array | number[]): void {
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = this.below(i + 1);
+      const t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  }
+
+  /** A child seed, so that independent consumers (init, shuffle, dropout) get their own streams. */
+  fork(): Random {
+    return new Random(this.nextU32());
+  }
+}
+
+const rotl = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>> 0;
