@@ -116,7 +116,6 @@ export function packPanel(src: usize, ls: i32, ps: i32, kc: i32, w: i32, lanes: 
  * The 4×8 micro-kernel: C[0:4, 0:8] (=|+=) Σ_p a[p·4 + i]·b[p·8 + j] over packed panels a, b.
  * accum: add to C instead of overwriting it. epi: then C = act(C + bias[j]) (bias 0: none).
  */
-// @ts-ignore: decorator
 @inline function tile4x8(kc: i32, a: usize, b: usize, c: usize, ldc: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);

@@ -159,7 +159,8 @@ export async function run(opts: GemmBenchOptions = {}): Promise<GemmRow[]> {
   }
   const rows: GemmRow[] = [];
   const fmt = (x: number, w: number) => x.toFixed(1).padStart(w);
-  log(`gemm GFLOP/s, 1 thread, median of ${runs} (tfjs-backend-wasm ${tf.getBackend()}, Node ${process.version})`);
+  const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD';
+  log(`gemm GFLOP/s, 1 thread, median of ${runs} (tfjs-backend-wasm ${simd}, Node ${process.version})`);
   log('shape               form      m     n     k  lepton  relaxed  tfjs-wasm  lepton/tfjs  relaxed/tfjs');
   for (const c of cases) {
     const row: GemmRow = {
