@@ -1,3 +1,9 @@
 // The one export list of lepton's kernels (STYLE.md: "one export list is the only place a kernel
 // is registered"). Every file below is pointer-in, pointer-out: no allocation, no mutable statics.
 export { lepton_heap_base, lepton_build } from './meta';
+export { f32_activation, f32_activation_grad, f32_prelu, f32_prelu_grad } from './f32-activations';
+export { f32_softmax, f32_softmax_grad, f32_softmax_xent, f32_sparse_softmax_xent } from './f32-softmax-xent';
+export { f32_mse, f32_mae, f32_huber, f32_bce_logits, f32_bce, f32_cce } from './f32-losses';
+export { f32_col_sum, f32_sumsq } from './f32-reduce';
+export { f32_axpy, f32_scale, f32_fill, f32_copy, f32_clip, f32_gather_rows } from './f32-vector';
+export { f32_sgd, f32_sgd_momentum, f32_adam, f32_rmsprop } from './f32-optimizers';
