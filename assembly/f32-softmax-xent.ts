@@ -87,6 +87,7 @@ export function f32_softmax_grad(y: usize, dy: usize, dx: usize, rows: i32, cols
  * NaN in a row's z makes its value term, p and dz rows NaN; NaN in t or w reaches the value and dz.
  */
 export function f32_softmax_xent(z: usize, t: usize, w: usize, p: usize, dz: usize, rows: i32, cols: i32, scale: f32): f64 {
+  if (cols <= 0) return 0;
   const nv = <usize>(cols & ~3) << 2, nb = <usize>cols << 2;
   let total: f64 = 0;
   for (let r = 0; r < rows; r++) {
@@ -133,6 +134,7 @@ export function f32_softmax_xent(z: usize, t: usize, w: usize, p: usize, dz: usi
  * p and dz must not overlap z, labels or each other.
  */
 export function f32_sparse_softmax_xent(z: usize, labels: usize, w: usize, p: usize, dz: usize, rows: i32, cols: i32, scale: f32): f64 {
+  if (cols <= 0) return 0;
   const nv = <usize>(cols & ~3) << 2, nb = <usize>cols << 2;
   let total: f64 = 0;
   for (let r = 0; r < rows; r++) {
