@@ -15,22 +15,32 @@ const SELU_LAMBDA_ALPHA: f32 = 1.7580993408473766; // λ·α
   for (; i < nb; i += 4) store<f32>(y + i, actScalar(load<f32>(x + i), act, alpha));
 }
 
+function forwardLinear(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, LINEAR, alpha); }
+function forwardRelu(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, RELU, alpha); }
+function forwardSigmoid(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, SIGMOID, alpha); }
+function forwardTanh(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, TANH, alpha); }
+function forwardLeakyRelu(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, LEAKY_RELU, alpha); }
+function forwardElu(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, ELU, alpha); }
+function forwardSelu(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, SELU, alpha); }
+function forwardSoftplus(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, SOFTPLUS, alpha); }
+
 /**
  * y = act(x), n elements (f32). x and y may alias exactly (in place), not partially.
  * NaN in x gives NaN in y for every code; finite x gives finite y (sigmoid/tanh/softplus via e^−|x|).
  * Unknown act codes are linear. alpha: the leakyRelu slope and the elu scale; ignored otherwise.
  */
 export function f32_activation(x: usize, y: usize, n: i32, act: i32, alpha: f32): void {
-  // One loop per code, so the code is a constant inside each loop after inlining.
+  // One function per code, so the code is a constant inside its loop (inlined into one function,
+  // Binaryen's code folding merged the eight loops back into one with the switch inside).
   switch (act) {
-    case RELU: activationLoop(x, y, n, RELU, alpha); break;
-    case SIGMOID: activationLoop(x, y, n, SIGMOID, alpha); break;
-    case TANH: activationLoop(x, y, n, TANH, alpha); break;
-    case LEAKY_RELU: activationLoop(x, y, n, LEAKY_RELU, alpha); break;
-    case ELU: activationLoop(x, y, n, ELU, alpha); break;
-    case SELU: activationLoop(x, y, n, SELU, alpha); break;
-    case SOFTPLUS: activationLoop(x, y, n, SOFTPLUS, alpha); break;
-    default: activationLoop(x, y, n, LINEAR, alpha);
+    case RELU: forwardRelu(x, y, n, alpha); break;
+    case SIGMOID: forwardSigmoid(x, y, n, alpha); break;
+    case TANH: forwardTanh(x, y, n, alpha); break;
+    case LEAKY_RELU: forwardLeakyRelu(x, y, n, alpha); break;
+    case ELU: forwardElu(x, y, n, alpha); break;
+    case SELU: forwardSelu(x, y, n, alpha); break;
+    case SOFTPLUS: forwardSoftplus(x, y, n, alpha); break;
+    default: forwardLinear(x, y, n, alpha);
   }
 }
 
@@ -69,6 +79,15 @@ export function f32_activation(x: usize, y: usize, n: i32, act: i32, alpha: f32)
   for (; i < nb; i += 4) store<f32>(dx + i, load<f32>(dy + i) * gradScalar(load<f32>(y + i), act, alpha));
 }
 
+function backwardLinear(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, LINEAR, alpha); }
+function backwardRelu(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, RELU, alpha); }
+function backwardSigmoid(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, SIGMOID, alpha); }
+function backwardTanh(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, TANH, alpha); }
+function backwardLeakyRelu(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, LEAKY_RELU, alpha); }
+function backwardElu(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, ELU, alpha); }
+function backwardSelu(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, SELU, alpha); }
+function backwardSoftplus(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, SOFTPLUS, alpha); }
+
 /**
  * dx = dy ⊙ act'(x), with act' written in terms of the forward output y: sigmoid y(1−y),
  * tanh 1−y², relu [y>0], leakyRelu y>0 ? 1 : α, elu y>0 ? 1 : y+α, selu y>0 ? λ : y+λα,
@@ -79,14 +98,14 @@ export function f32_activation(x: usize, y: usize, n: i32, act: i32, alpha: f32)
  */
 export function f32_activation_grad(y: usize, dy: usize, dx: usize, n: i32, act: i32, alpha: f32): void {
   switch (act) {
-    case RELU: gradLoop(y, dy, dx, n, RELU, alpha); break;
-    case SIGMOID: gradLoop(y, dy, dx, n, SIGMOID, alpha); break;
-    case TANH: gradLoop(y, dy, dx, n, TANH, alpha); break;
-    case LEAKY_RELU: gradLoop(y, dy, dx, n, LEAKY_RELU, alpha); break;
-    case ELU: gradLoop(y, dy, dx, n, ELU, alpha); break;
-    case SELU: gradLoop(y, dy, dx, n, SELU, alpha); break;
-    case SOFTPLUS: gradLoop(y, dy, dx, n, SOFTPLUS, alpha); break;
-    default: gradLoop(y, dy, dx, n, LINEAR, alpha);
+    case RELU: backwardRelu(y, dy, dx, n, alpha); break;
+    case SIGMOID: backwardSigmoid(y, dy, dx, n, alpha); break;
+    case TANH: backwardTanh(y, dy, dx, n, alpha); break;
+    case LEAKY_RELU: backwardLeakyRelu(y, dy, dx, n, alpha); break;
+    case ELU: backwardElu(y, dy, dx, n, alpha); break;
+    case SELU: backwardSelu(y, dy, dx, n, alpha); break;
+    case SOFTPLUS: backwardSoftplus(y, dy, dx, n, alpha); break;
+    default: backwardLinear(y, dy, dx, n, alpha);
   }
 }
 
