@@ -1,0 +1,72 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { close, kernels, rand } from '../helpers.js';
+import * as ref from '../ref/vector.js';
+import { BUILDS, SHAPES, SIZES, checkGuard, f32, guarded } from './guard.js';
+
+for (const build of BUILDS) {
+  test(`axpy, scale, fill, copy, clip match the reference over sizes; aliasing; guard (${build})`, () => {
+    const b = kernels(build);
+    for (const n of SIZES) {
+      const ctx = `n=${n} ${build}`;
+      const x = rand(n, n + 1, -4, 4), y = rand(n, n + 2, -4, 4);
+      x[n >> 1] = NaN;
+      const xp = b.put(x);
+
+      let yp = guarded(b, y);
+      b.k.f32_axpy(n, 0.75, xp, yp);
+      checkGuard(b, yp, n, `axpy ${ctx}`);
+      close(b.get(yp, n), ref.axpy(0.75, x, y), 1e-6, 1e-6, `axpy ${ctx}`);
+      yp = guarded(b, y);
+      b.k.f32_axpy(n, 0.75, yp, yp);
+      close(b.get(yp, n), ref.axpy(0.75, y, y), 1e-6, 1e-6, `axpy aliased ${ctx}`);
+
+      yp = guarded(b, n);
+      b.k.f32_scale(n, -1.5, xp, yp);
+      checkGuard(b, yp, n, `scale ${ctx}`);
+      close(b.get(yp, n), f32(ref.scale(-1.5, x)), 0, 0, `scale ${ctx}`);
+      yp = guarded(b, y);
+      b.k.f32_scale(n, -1.5, yp, yp);
+      close(b.get(yp, n), f32(ref.scale(-1.5, y)), 0, 0, `scale in place ${ctx}`);
+
+      yp = guarded(b, n);
+      b.k.f32_fill(yp, n, 2.5);
+      checkGuard(b, yp, n, `fill ${ctx}`);
+      close(b.get(yp, n), ref.fill(n, 2.5), 0, 0, `fill ${ctx}`);
+
+      yp = guarded(b, n);
+      b.k.f32_copy(xp, yp, n);
+      checkGuard(b, yp, n, `copy ${ctx}`);
+      close(b.get(yp, n), x, 0, 0, `copy ${ctx}`);
+
+      yp = guarded(b, x);
+      b.k.f32_clip(yp, n, -1, 0.5);
+      checkGuard(b, yp, n, `clip ${ctx}`);
+      close(b.get(yp, n), ref.clip(x, -1, 0.5), 0, 0, `clip ${ctx}`);
+    }
+  });
+
+  test(`copy keeps NaN payloads bit for bit (${build})`, () => {
+    const b = kernels(build);
+    const bits = Uint32Array.from([0x7fc00001, 0xffc12345, 0x7f800001, 1, 0x80000000]);
+    const src = b.arena.alloc(20), dst = b.arena.alloc(20);
+    b.arena.i32(src, 5).set(bits);
+    b.k.f32_copy(src, dst, 5);
+    assert.equal(Array.from(new Uint32Array(b.arena.i32(dst, 5))), Array.from(bits));
+  });
+
+  test(`gather_rows matches the reference over shapes (${build})`, () => {
+    const b = kernels(build);
+    for (const [rows, cols] of SHAPES) {
+      if (rows === 0) continue;
+      const src = rand(rows * cols, cols + 1);
+      const idx = Int32Array.from({ length: 2 * rows + 1 }, (_, i) => (i * 7 + 3) % rows);
+      const n = idx.length * cols, dp = guarded(b, n);
+      b.k.f32_gather_rows(b.put(src), b.putI32(idx), idx.length, cols, dp);
+      checkGuard(b, dp, n, `${rows}x${cols}`);
+      close(b.get(dp, n), ref.gatherRows(src, idx, cols), 0, 0, `${rows}x${cols} ${build}`);
+    }
+  });
+}
+
+test.run();
