@@ -121,10 +121,16 @@ export class Sequential {
     if (this.built) throw new Error(`${this.name}: cannot add ${layer.name} after the model is built`);
     if (this.layers.includes(layer)) throw new Error(`${this.name}: ${layer.name} is already in the model`);
     this.layers.push(layer);
-    if (this.layers.length === 1 && layer.declaredInputShape) this.build(layer.declaredInputShape);
+  }
+
+  /** Builds from the first layer's declared inputShape, if it has one and the model is not built. */
+  private buildIfDeclared(): void {
+    const shape = this.layers[0]?.declaredInputShape;
+    if (!this.built && shape) this.build(shape);
   }
 
   get inputShape(): number[] | undefined {
+    this.buildIfDeclared();
     return this.layers[0]?.inputShape;
   }
 
@@ -212,12 +218,14 @@ export class Sequential {
   }
 
   countParams(): number {
+    this.buildIfDeclared();
     return this.weights.reduce((s, w) => s + w.size, 0);
   }
 
   // ---- data in -------------------------------------------------------------------------------
 
   private checkX(x: TensorLike, what: string): Tensor {
+    this.buildIfDeclared();
     const t = toTensor(x, what);
     if (!this.built) {
       if (t.shape.length < 2) throw new ShapeError(`${what}: expected [samples, ...features], got [${t.shape.join(', ')}]`);
@@ -665,6 +673,7 @@ export class Sequential {
   }
 
   private requireBuilt(what: string): void {
+    this.buildIfDeclared();
     if (!this.built) throw new Error(`${this.name}.${what}: the model is not built yet; give the first layer an inputShape or call fit/predict first`);
   }
 
@@ -676,6 +685,7 @@ export class Sequential {
 
   /** A layer table with output shapes and parameter counts; returned and, unless silent, printed. */
   summary({ print = true }: { print?: boolean } = {}): string {
+    this.buildIfDeclared();
     const rows = this.layers.map((l) => [`${l.name} (${l.className})`, l.outputShape ? `[null, ${l.outputShape.join(', ')}]` : '?', String(l.countParams())]);
     const head = ['Layer (type)', 'Output shape', 'Param #'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)) + 2);

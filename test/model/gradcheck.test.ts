@@ -7,7 +7,9 @@ import { close, rand } from '../helpers.js';
 import { lossAndGrads, lossOnly, type RefLayer, type RefProblem } from '../ref/mlp.js';
 import { f32, modelFor, roundProblem } from './build-from-ref.js';
 
-await init(new URL('../../build/lepton.wasm', import.meta.url));
+test.before(async () => {
+  await init(new URL('../../build/lepton.wasm', import.meta.url));
+});
 
 const f64 = (n: number, seed: number, lo = -1, hi = 1) => Float64Array.from(rand(n, seed, lo, hi));
 

@@ -4,7 +4,9 @@ import * as assert from 'uvu/assert';
 import { init, initializers, rocAuc, schedules } from '../../src/index.js';
 import { Random } from '../../src/random.js';
 
-await init(new URL('../../build/lepton.wasm', import.meta.url));
+test.before(async () => {
+  await init(new URL('../../build/lepton.wasm', import.meta.url));
+});
 
 const stats = (a: Float32Array) => {
   const mean = a.reduce((s, v) => s + v, 0) / a.length;

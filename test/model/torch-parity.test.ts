@@ -5,7 +5,9 @@ import { test } from 'uvu';
 import { init, layers, optimizers, regularizers, sequential } from '../../src/index.js';
 import { close } from '../helpers.js';
 
-await init(new URL('../../build/lepton.wasm', import.meta.url));
+test.before(async () => {
+  await init(new URL('../../build/lepton.wasm', import.meta.url));
+});
 
 interface Fixture {
   name: string;
