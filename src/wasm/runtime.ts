@@ -94,7 +94,7 @@ async function instantiate(source: WasmSource | undefined, options: InitOptions)
   let fallbackReason: string | undefined;
   let module: WebAssembly.Module | undefined;
   if (options.fast) {
-    const fastSource = options.fastSource ?? source ?? defaultUrl('lepton-relaxed.wasm');
+    const fastSource = options.fastSource ?? source ?? (await findDefault('lepton-relaxed.wasm'));
     try {
       module = await compileRelaxed(fastSource);
     } catch (e) {
@@ -105,7 +105,7 @@ async function instantiate(source: WasmSource | undefined, options: InitOptions)
       fallbackReason ??= 'the given source is not a relaxed-SIMD build';
     }
   }
-  if (!module) module = await compile(source ?? defaultUrl('lepton.wasm'));
+  if (!module) module = await compile(source ?? (await findDefault('lepton.wasm')));
 
   const memory = new WebAssembly.Memory({ initial: 16, maximum: options.maximumPages ?? 65536 });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
@@ -139,6 +139,25 @@ function defaultUrl(file: string): URL {
 // Every source but a compiled module. (Exclude<> cannot express it: WebAssembly.Module is an
 // empty interface, so every object type is assignable to it.)
 type Bytesish = BufferSource | URL | string | Response | PromiseLike<Response>;
+
+/**
+ * Beside the bundle (dist/lepton.js next to dist/lepton.wasm); when running from the source tree
+ * in Node (src/wasm/runtime.ts), the build output in build/ is the fallback.
+ */
+async function findDefault(file: string): Promise<URL> {
+  const beside = defaultUrl(file);
+  if (beside.protocol !== 'file:') return beside;
+  const { access } = await import('node:fs/promises');
+  for (const url of [beside, new URL(`../../build/${file}`, beside)]) {
+    try {
+      await access(url);
+      return url;
+    } catch {
+      // not there: try the next place
+    }
+  }
+  return beside; // reading it fails with ENOENT naming where it looked
+}
 
 async function bytesOf(source: Bytesish): Promise<BufferSource> {
   if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) return source as BufferSource;
