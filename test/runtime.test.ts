@@ -10,6 +10,7 @@ const relaxedPath = new URL('../build/lepton-relaxed.wasm', import.meta.url);
 test.after.each(() => resetForTests());
 
 test('runtime() before init() is a clear error', () => {
+  resetForTests(); // other test files in this process may have initialized it
   assert.throws(() => runtime(), /call `await init\(\)`/);
 });
 
