@@ -10,3 +10,4 @@ export { regularizers } from './regularizers.js';
 export { callbacks, type Callback, type Logs } from './callbacks/index.js';
 export { rocAuc } from './metrics.js';
 export { ShapeError, type Tensor, type TensorLike } from './tensor.js';
+export * as report from './report/index.js';
