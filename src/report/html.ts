@@ -22,7 +22,7 @@ export interface Report {
 }
 
 const fmt = (v: string | number): string =>
-  typeof v === 'number' ? (Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e-3 ? v.toPrecision(5) : v.toExponential(3)) : v;
+  typeof v === 'number' ? (Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e-3 ? String(Number(v.toPrecision(5))) : v.toExponential(3)) : v;
 
 export function renderReport(r: Report): string {
   const rows = Object.entries(r.results).map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(fmt(v))}</td></tr>`).join('\n');

@@ -9,6 +9,8 @@ export interface Series {
   kind?: 'line' | 'points';
   color?: string;
   dashed?: boolean;
+  /** Point radius for 'points' (default 2). */
+  size?: number;
 }
 
 export interface PlotArgs {
@@ -62,8 +64,12 @@ function extent(values: number[], pad: number): [number, number] {
   return [lo - d, hi + d];
 }
 
+// Several plots share one HTML page, where element ids are global: each plot gets its own clip id.
+let clipIds = 0;
+
 /** A line or scatter plot with axes, ticks, labels and a legend. */
 export function plot(a: PlotArgs): string {
+  const clip = `plot-area-${++clipIds}`;
   const W = a.width ?? 560, H = a.height ?? (a.square ? 560 : 360);
   const m = { l: 64, r: 16, t: 36, b: 48 };
   const tf = (v: number) => (a.logY ? Math.log10(v) : v);
@@ -95,15 +101,15 @@ export function plot(a: PlotArgs): string {
   out.push(`<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
   if (a.xLabel) out.push(`<text x="${m.l + pw / 2}" y="${H - 10}" text-anchor="middle">${escapeXml(a.xLabel)}</text>`);
   if (a.yLabel) out.push(`<text transform="translate(16 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">${escapeXml(a.yLabel)}</text>`);
-  out.push(`<clipPath id="plot-area"><rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}"/></clipPath>`);
-  out.push('<g clip-path="url(#plot-area)">');
+  out.push(`<clipPath id="${clip}"><rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}"/></clipPath>`);
+  out.push(`<g clip-path="url(#${clip})">`);
   if (a.diagonal) out.push(`<line x1="${num(sx(x0))}" y1="${num(sy(a.logY ? 10 ** x0 : x0))}" x2="${num(sx(x1))}" y2="${num(sy(a.logY ? 10 ** x1 : x1))}" stroke="#999" stroke-dasharray="4 4"/>`);
   a.series.forEach((s, i) => {
     const color = s.color ?? PALETTE[i % PALETTE.length];
     const n = Math.min(s.x.length, s.y.length);
     if (s.kind === 'points') {
       const pts: string[] = [];
-      for (let k = 0; k < n; k++) if (Number.isFinite(tf(s.y[k]))) pts.push(`<circle cx="${num(sx(s.x[k]))}" cy="${num(sy(s.y[k]))}" r="2"/>`);
+      for (let k = 0; k < n; k++) if (Number.isFinite(tf(s.y[k]))) pts.push(`<circle cx="${num(sx(s.x[k]))}" cy="${num(sy(s.y[k]))}" r="${s.size ?? 2}"/>`);
       out.push(`<g fill="${color}" fill-opacity="0.6" data-series="${escapeXml(s.name)}">${pts.join('')}</g>`);
     } else {
       const d: string[] = [];
@@ -112,12 +118,14 @@ export function plot(a: PlotArgs): string {
     }
   });
   out.push('</g>');
-  // legend
+  // legend, on a white box so that it stays readable over the data
+  const legendW = 24 + Math.max(...a.series.map((s) => s.name.length)) * 6.5;
+  out.push(`<rect x="${m.l + pw - legendW - 6}" y="${m.t + 4}" width="${legendW}" height="${a.series.length * 16 + 6}" fill="white" fill-opacity="0.85" stroke="#ccc"/>`);
   a.series.forEach((s, i) => {
     const color = s.color ?? PALETTE[i % PALETTE.length];
     const y = m.t + 14 + i * 16;
-    out.push(`<rect x="${m.l + pw - 150}" y="${y - 9}" width="10" height="10" fill="${color}"/>`);
-    out.push(`<text x="${m.l + pw - 134}" y="${y}">${escapeXml(s.name)}</text>`);
+    out.push(`<rect x="${num(m.l + pw - legendW)}" y="${y - 9}" width="10" height="10" fill="${color}"/>`);
+    out.push(`<text x="${num(m.l + pw - legendW + 16)}" y="${y}">${escapeXml(s.name)}</text>`);
   });
   out.push('</svg>');
   return out.join('\n');
