@@ -63,6 +63,6 @@ export function serve({ port = 0, host = '127.0.0.1', mounts = { '/dist/': 'dist
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { url } = await serve({ port: Number(process.env.PORT ?? 8080) });
-  console.log(`lepton playground: ${url} (Ctrl-C stops it)`);
+  // No top-level await: tests load this file through a CommonJS transform.
+  serve({ port: Number(process.env.PORT ?? 8080) }).then(({ url }) => console.log(`lepton playground: ${url} (Ctrl-C stops it)`));
 }
