@@ -10,21 +10,23 @@ import { ensureDist, npm, repo, run } from './runtimes.js';
 
 let dir: string;
 let app: string;
+let tarball: string;
 
-test.before(() => {
+// uvu reports nothing when a before hook throws; the first test does the setup so a failure shows.
+test('npm pack, then npm install of the tarball into a fresh folder', () => {
   ensureDist();
   dir = mkdtempSync(join(tmpdir(), 'lepton-dist-'));
   run(...npm(['pack', '--silent', '--pack-destination', dir]));
-  const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
+  tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
   app = join(dir, 'app');
   cpSync(join(repo, 'test/fixtures/dist-app'), app, { recursive: true });
   run(...npm(['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', join(dir, tarball)]), app);
 });
 
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
 test('the tarball holds the bundle, both .wasm builds and the types, and no sources', () => {
-  const files = run('tar', ['-tzf', join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))!)]).split('\n').filter(Boolean);
+  const files = run('tar', ['-tzf', join(dir, tarball)]).split('\n').filter(Boolean);
   for (const f of ['package/dist/lepton.js', 'package/dist/lepton.wasm', 'package/dist/lepton-relaxed.wasm', 'package/dist/types/index.d.ts', 'package/package.json']) {
     assert.ok(files.includes(f), `${f} missing from the tarball: ${files.join(', ')}`);
   }

@@ -5,7 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { delimiter, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -30,13 +30,17 @@ export function ensureDist(): void {
 }
 
 /**
- * npm itself, as [command, ...leading args]: the npm that runs the tests when there is one. Not a
- * bare `npm`: under npx or `npm test`, node_modules/.bin comes first on PATH and holds an old npm
- * (a dependency of a dependency) that lacks `pack --pack-destination`.
+ * npm itself, as [command, ...leading args]: the user's npm, never the npm 6 that a dependency of
+ * as-pect puts in node_modules/.bin. Scripts of `npm test` run with node_modules/.bin first on
+ * PATH, so a bare `npm` there is npm 6, which lacks `pack --pack-destination`.
  */
 export function npm(args: string[]): [string, string[]] {
   const cli = process.env.npm_execpath;
-  if (cli && /npm-cli\.[cm]?js$/.test(cli)) return [process.execPath, [cli, ...args]];
+  if (cli && /npm-cli\.[cm]?js$/.test(cli) && !resolve(cli).startsWith(repo)) return [process.execPath, [cli, ...args]];
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir || resolve(dir).startsWith(repo) || resolve(dir).includes(`${sep}node_modules${sep}`)) continue;
+    if (existsSync(join(dir, 'npm'))) return [join(dir, 'npm'), args];
+  }
   return ['npm', args];
 }
 
