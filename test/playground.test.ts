@@ -117,6 +117,15 @@ if (browser.path) {
     await page.screenshot({ path: join(shots, 'playground-circles.png') });
   });
 
+  test('the relaxed-SIMD toggle restarts the worker on the fast build', async () => {
+    await page.check('#fast');
+    await page.waitForFunction(() => document.getElementById('build')!.textContent !== 'loading…');
+    assert.match((await page.textContent('#build'))!, /^relaxed-simd/);
+    await page.uncheck('#fast');
+    await page.waitForFunction(() => document.getElementById('build')!.textContent !== 'loading…');
+    assert.match((await page.textContent('#build'))!, /^simd/);
+  });
+
   test('no errors on the page', () => {
     assert.equal(errors, []);
   });

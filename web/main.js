@@ -5,7 +5,7 @@ import { examples } from './data.js';
 
 const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
 const form = $('controls'), status = $('status');
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+/** @type {Worker} */ let worker;
 
 /** @type {number[]} */ let losses = [];
 /** @type {any} */ let data; // the example's points, as the worker made them
@@ -44,19 +44,31 @@ form.addEventListener('submit', (/** @type {Event} */ e) => {
 $('stop').addEventListener('click', () => worker.postMessage({ type: 'stop' }));
 $('export').addEventListener('click', () => worker.postMessage({ type: 'export' }));
 
-worker.onerror = (e) => say(`worker failed: ${e.message}`, true);
-worker.onmessage = (e) => {
+/** A fresh trainer; `fast` selects the relaxed-SIMD build, which a running worker cannot switch to. */
+function startWorker(/** @type {boolean} */ fast) {
+  worker?.terminate();
+  worker = new Worker(new URL(fast ? './worker.js?fast' : './worker.js', import.meta.url), { type: 'module' });
+  worker.onerror = (e) => say(`worker failed: ${e.message}`, true);
+  worker.onmessage = onMessage;
+  $('build').textContent = 'loading…';
+  $('stop').disabled = true;
+  run++;
+}
+form.fast.addEventListener('change', () => startWorker(form.fast.checked));
+
+function onMessage(/** @type {MessageEvent} */ e) {
   const m = e.data;
   if (m.run !== undefined && m.run !== run) return; // from a run that was replaced
   if (m.type === 'ready') {
-    $('build').textContent = m.build === 'simd' ? 'simd (plain, deterministic)' : m.build;
+    $('build').textContent = m.build === 'simd' ? 'simd (plain, deterministic)' : 'relaxed-simd (fast)';
+    if (m.fallbackReason) say(`relaxed SIMD is not available here: ${m.fallbackReason}`);
     $('threads').textContent = String(m.threads);
     $('isolated').textContent = String(window.crossOriginIsolated && m.crossOriginIsolated);
     if (m.features.batchNorm) {
       form.batchNorm.disabled = false;
       $('batchnorm-note').textContent = '';
     }
-    say('ready: pick an example and press Train');
+    if (!m.fallbackReason) say('ready: pick an example and press Train');
   } else if (m.type === 'data') {
     data = m;
     $('fit-caption').textContent = m.kind === 'binary' ? 'decision boundary: p(class 1) over the plane' : 'fitted curve over the data';
@@ -84,7 +96,8 @@ worker.onmessage = (e) => {
     $('stop').disabled = true;
     say(m.message, true);
   }
-};
+}
+startWorker(false);
 
 // ---- the loss plot: one polyline, log–log (training is fast: most of the fall is in the first
 // epochs), at most MAX_POINTS points ------------------------------------------------------------

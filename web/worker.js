@@ -23,10 +23,13 @@ let stopRequested = false;
 
 const post = (/** @type {any} */ m, /** @type {Transferable[]} */ t = []) => self.postMessage(m, t);
 
-const ready = init().then(() => {
+// worker.js?fast opts in to the relaxed-SIMD build (faster, not bit-identical across engines).
+const fast = new URL(self.location.href).searchParams.has('fast');
+const ready = init({ fast }).then((rt) => {
   post({
     type: 'ready',
     build: build(),
+    fallbackReason: rt.fallbackReason,
     // One thread until lepton's thread pool lands; crossOriginIsolated says whether it could run here.
     threads: 1,
     crossOriginIsolated: self.crossOriginIsolated === true,
