@@ -309,6 +309,21 @@ export class Dataset {
     return rows;
   }
 
+  /** @internal This epoch's samples in blocks of any size, shuffle applied. */
+  blocks(): AsyncIterable<Batch> {
+    return this.asSource()();
+  }
+
+  /** @internal The same batch size and shuffle over new compact arrays. */
+  withArrays(b: Batch): Dataset {
+    return this.with({ arrays: { x: b.x, y: b.y, w: b.sampleWeight, rows: null } });
+  }
+
+  /** @internal A stream of these blocks (already shuffled), with this batch size. */
+  withSource(source: Source): Dataset {
+    return new Dataset({ source, batchSize: this.state.batchSize });
+  }
+
   /** The dataset as a stream of blocks, its shuffle applied. */
   private asSource(): Source {
     const a = this.state.arrays;
