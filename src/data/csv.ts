@@ -256,6 +256,12 @@ class CsvParser {
     for (let j = 0; ; j++) {
       const d = dest[j];
       let v = 0;
+      if (b[p] === SPACE) {
+        // Spaces before an opening quote (outside RFC 4180, common in hand-written files).
+        let i = p + 1;
+        while (i < end && b[i] === SPACE) i++;
+        if (b[i] === QUOTE) p = i;
+      }
       if (b[p] === QUOTE) {
         const q = this.quoted(b, p, end, final);
         if (q === null) return INCOMPLETE;

@@ -75,8 +75,9 @@ export abstract class Transform {
 
   /** @internal The transform of a whole tensor [n, cols]. */
   apply(t: Tensor): Tensor {
-    if (this.cols === null) throw new Error(`${this.type}: call fit(trainingData) before transform`);
     const n = t.shape[0], cols = rowSize(t);
+    if (this.cols === null && this.type === 'log1p') this.cols = cols; // nothing to fit
+    if (this.cols === null) throw new Error(`${this.type}: call fit(trainingData) before transform`);
     if (cols !== this.cols) throw new ShapeError(`${this.type}: fitted on ${this.cols} columns, got [${t.shape.join(', ')}]`);
     const outCols = this.outCols();
     const out = new Float32Array(n * outCols);
@@ -255,6 +256,7 @@ class OneHot extends Transform {
   constructor(on: Target, private classes: number) {
     super(on);
     if (!Number.isInteger(classes) || classes < 2) throw new RangeError(`oneHot: classes must be a whole number ≥ 2, got ${classes}`);
+    this.cols = 1; // nothing to fit: fit only checks the shape
   }
   protected override begin(cols: number): void {
     if (cols !== 1) throw new ShapeError(`oneHot: expects one label column, got ${cols}`);
