@@ -11,3 +11,4 @@ export { f32_col_sum, f32_sumsq } from './f32-reduce';
 export { f32_axpy, f32_scale, f32_fill, f32_copy, f32_clip, f32_gather_rows } from './f32-vector';
 export { f32_sgd, f32_sgd_momentum, f32_adam, f32_rmsprop } from './f32-optimizers';
 export { f32_box_muller } from './f32-random';
+export { f64_exp, f64_log, f64_log1p, f64_cos, f64_sin } from './f64-math';

@@ -2,6 +2,7 @@
 // on the training split only, then applied unchanged to validation, test and inference data; the
 // fitted parameters round-trip through JSON so they can be saved beside a model.
 
+import { log1p } from '../math.js';
 import { ShapeError, sizeOf, toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import { Dataset, gatherView as gather, type Batch } from './dataset.js';
 
@@ -239,7 +240,7 @@ class Log1p extends Transform {
   protected map(src: Float32Array, n: number, out: Float32Array): void {
     for (let i = 0; i < n * this.cols!; i++) {
       if (!(src[i] > -1)) throw new RangeError(`log1p: value ${src[i]} at flat index ${i} is not > −1`);
-      out[i] = Math.log1p(src[i]);
+      out[i] = log1p(src[i]);
     }
   }
   restore(json: TransformJSON): void {

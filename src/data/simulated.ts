@@ -1,9 +1,9 @@
 // The simulated datasets of the seeds, seeded: the same seed gives the same samples. Uniforms come
 // from Random, normal variates from normals() (wasm Box–Muller, identical in every engine). The
-// galaxy images also use Math.cos/exp/log/atan2, which are the same in the engines lepton's
-// determinism promise covers (V8: Node, Chromium, workerd), but not guaranteed elsewhere.
+// galaxy images take their cos, exp and log from the wasm module too (src/math.ts).
 
 import { normals } from '../initializers.js';
+import { cos, exp, log, sin } from '../math.js';
 import { Random } from '../random.js';
 import { fromArrays, type Dataset } from './dataset.js';
 
@@ -135,9 +135,12 @@ export function galaxySpin({ n = 1000, seed = 0, size = 32, noise = 0.05 }: Gala
       for (let col = 0; col < size; col++) {
         const dx = col + 0.5 - cx, dy = cy - (row + 0.5); // y up
         const r = Math.max(Math.sqrt(dx * dx + dy * dy), 0.5);
-        const theta = Math.atan2(dy, dx);
-        const arm = (1 + Math.cos(2 * (theta - phi - s * k * Math.log(r)))) / 2;
-        const v = Math.exp(-((r / rb) ** 2)) + Math.exp(-r / rd) * (0.2 + 0.8 * arm ** 3);
+        // cos 2(θ − φ − s·k·ln r) with θ the polar angle of (dx, dy), without atan2:
+        // cos 2θ = (dx² − dy²)/r², sin 2θ = 2·dx·dy/r², then the angle-difference formula.
+        const r2 = dx * dx + dy * dy || 0.25;
+        const a = 2 * (phi + s * k * log(r));
+        const arm = (1 + ((dx * dx - dy * dy) * cos(a) + 2 * dx * dy * sin(a)) / r2) / 2;
+        const v = exp(-((r / rb) ** 2)) + exp(-r / rd) * (0.2 + 0.8 * arm ** 3);
         img[row * size + col] = v;
         if (v > peak) peak = v;
       }

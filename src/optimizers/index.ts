@@ -3,6 +3,7 @@
 // Clipping and the learning-rate schedule are applied on the host before the call.
 
 import type { Weight } from '../layers/layer.js';
+import { powInt } from '../math.js';
 import type { Kernels } from '../wasm/kernels.js';
 import type { Schedule } from './schedules.js';
 export { schedules, exponentialDecay, piecewiseConstant, cosineDecay, type Schedule } from './schedules.js';
@@ -153,8 +154,8 @@ export class Adam extends Optimizer {
   protected update(k: Kernels, { params, grads, state }: Slabs, s: Segment, lr: number): void {
     // Bias corrections in float64 on the host (seed 001 eq. 1.6); t counts from 1.
     const t = this.iterations;
-    const c1 = 1 / (1 - Math.pow(this.beta1, t));
-    const c2 = 1 / (1 - Math.pow(this.beta2, t));
+    const c1 = 1 / (1 - powInt(this.beta1, t));
+    const c2 = 1 / (1 - powInt(this.beta2, t));
     k.f32_adam(params + s.offset, grads + s.offset, state[0] + s.offset, state[1] + s.offset,
       this.amsgrad ? state[2] + s.offset : 0, s.size, lr, this.beta1, this.beta2, this.epsilon, c1, c2, this.weightDecay);
   }

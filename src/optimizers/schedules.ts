@@ -1,4 +1,7 @@
 // Learning-rate schedules: functions of the step count (0 for the first update), Keras's names.
+// Their transcendentals run in wasm (src/math.ts), so a schedule gives the same bits everywhere.
+
+import { cos, pow } from '../math.js';
 
 export interface Schedule {
   readonly name: string;
@@ -23,7 +26,7 @@ export function exponentialDecay({ initialLearningRate, decaySteps, decayRate, s
   positive(decayRate, 'exponentialDecay: decayRate');
   return schedule('exponentialDecay', { initialLearningRate, decaySteps, decayRate, staircase }, (step) => {
     const p = step / decaySteps;
-    return initialLearningRate * Math.pow(decayRate, staircase ? Math.floor(p) : p);
+    return initialLearningRate * pow(decayRate, staircase ? Math.floor(p) : p);
   });
 }
 
@@ -48,7 +51,7 @@ export function cosineDecay({ initialLearningRate, decaySteps, alpha = 0 }: { in
   positive(decaySteps, 'cosineDecay: decaySteps');
   return schedule('cosineDecay', { initialLearningRate, decaySteps, alpha }, (step) => {
     const p = Math.min(step, decaySteps) / decaySteps;
-    return initialLearningRate * ((1 - alpha) * 0.5 * (1 + Math.cos(Math.PI * p)) + alpha);
+    return initialLearningRate * ((1 - alpha) * 0.5 * (1 + cos(Math.PI * p)) + alpha);
   });
 }
 

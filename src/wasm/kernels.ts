@@ -107,4 +107,11 @@ export interface Kernels {
   // f32-random.ts
   /** Box–Muller over pairs of uniforms u in (0, 1] (f32, n): y = mean + std·z. u and y may alias. */
   f32_box_muller(u: Ptr, y: Ptr, n: number, mean: number, std: number): void;
+
+  // f64-math.ts: scalar transcendentals computed in wasm, identical in every engine.
+  f64_exp(x: number): number;
+  f64_log(x: number): number;
+  f64_cos(x: number): number;
+  f64_sin(x: number): number;
+  f64_log1p(x: number): number;
 }

@@ -2,6 +2,7 @@
 // No loader library: the kernels take and return numbers only, so `instance.exports` with our own
 // typed-array views (the arena's) is the whole interface.
 
+import { nodeModule } from '../node-builtins.js';
 import { Arena } from './arena.js';
 import type { Kernels } from './kernels.js';
 
@@ -138,9 +139,6 @@ function defaultUrl(file: 'lepton.wasm' | 'lepton-relaxed.wasm'): URL {
   return url;
 }
 
-// Node built-ins are imported by a computed name, only on the paths that read files: a literal
-// `import('node:fs/promises')` makes browser bundlers (esbuild, webpack) fail to resolve it.
-const nodeModule = (name: string): Promise<any> => import(/* webpackIgnore: true */ /* @vite-ignore */ name);
 
 // Every source but a compiled module. (Exclude<> cannot express it: WebAssembly.Module is an
 // empty interface, so every object type is assignable to it.)
