@@ -73,7 +73,7 @@ export function fromTfjs(a: TfjsArtifacts): Sequential {
     if (t.class_name === 'InputLayer') continue;
     const name = str(c.name, `${path}.config.name`);
     const base = { name, trainable: c.trainable === false ? false : true };
-    layers.push(translate(t.class_name as string, c, base, path));
+    layers.push(translate(t.class_name as string, c, base, path, inputShape?.length ?? 1));
   }
   if (!inputShape) throw new ModelFormatError('modelTopology: no layer declares the input shape (batch_input_shape)');
 
@@ -104,7 +104,8 @@ export function fromTfjs(a: TfjsArtifacts): Sequential {
   return fromArtifacts(doc, bin);
 }
 
-function translate(cls: string, c: Json, base: { name: string; trainable: boolean }, path: string): Json {
+/** `lastAxis`: the index of the feature axis (every layer lepton has keeps the input's rank). */
+function translate(cls: string, c: Json, base: { name: string; trainable: boolean }, path: string, lastAxis: number): Json {
   const act = (v: unknown, p: string): string => {
     const a = v === undefined || v === null ? 'linear' : str(v, p);
     const m = ACTIVATIONS.get(a);
@@ -138,7 +139,8 @@ function translate(cls: string, c: Json, base: { name: string; trainable: boolea
     case 'ELU':
       return { className: 'ELU', config: { ...base, alpha: num(c.alpha ?? 1, `${path}.config.alpha`) } };
     case 'Softmax':
-      if (c.axis !== undefined && c.axis !== -1 && !(Array.isArray(c.axis) && c.axis.length === 1 && c.axis[0] === -1)) {
+      const axis = Array.isArray(c.axis) && c.axis.length === 1 ? c.axis[0] : c.axis ?? -1;
+      if (axis !== -1 && axis !== lastAxis) {
         throw new ModelFormatError(`${base.name} (Softmax): only the last axis is supported, got axis ${JSON.stringify(c.axis)}`);
       }
       return { className: 'Softmax', config: base };
