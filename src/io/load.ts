@@ -7,6 +7,7 @@ import { LIMITS, obj, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
 import { fromArtifacts, parseModelJson, readWeightsSpec } from './lepton.js';
 import { idbGet, jsonPathOf } from './save.js';
+import './sequential.js'; // registers the 'sequential' model type
 import { fromTfjs, isTfjsArtifacts, type TfjsArtifacts } from './tfjs.js';
 
 /** JSON (text or parsed) and the weights: lepton's binary, or a TF.js model's shards concatenated in manifest order. */

@@ -10,7 +10,7 @@ import { fuzz } from './fuzz.js';
 let base: { json: string; weights: Uint8Array };
 test.before(async () => {
   await init(new URL('../../build/lepton.wasm', import.meta.url));
-  const m = sequential([layers.dense(4, { inputShape: [3], activation: 'relu' }), layers.dense(2)], { seed: 1 });
+  const m = sequential([layers.dense(4, { inputShape: [3], activation: 'relu', name: 'dense' }), layers.dense(2, { name: 'dense_1' })], { seed: 1 });
   m.compile({ optimizer: optimizers.sgd({ momentum: 0.9 }), loss: 'mse' });
   await m.fit({ data: new Float32Array(6).fill(0.5), shape: [2, 3] }, { data: new Float32Array(4), shape: [2, 2] }, { epochs: 1, verbose: 0 });
   base = await m.save();
