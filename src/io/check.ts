@@ -37,9 +37,11 @@ export function parseJson(text: string, what: string): unknown {
 /** Rejects forbidden keys and excessive depth in an already-parsed value (iteratively: no stack overflow). */
 export function checkTree(value: unknown, what: string): void {
   const stack: [unknown, number, string][] = [[value, 0, '']];
+  const seen = new Set<object>(); // a parsed object given directly may share (or cycle through) nodes
   while (stack.length) {
     const [v, depth, path] = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
+    if (typeof v !== 'object' || v === null || seen.has(v)) continue;
+    seen.add(v);
     if (depth > LIMITS.depth) throw new ModelFormatError(`${what}${path}: nested deeper than ${LIMITS.depth} levels`);
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) if (typeof v[i] === 'object') stack.push([v[i], depth + 1, `${path}[${i}]`]);
