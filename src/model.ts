@@ -7,6 +7,8 @@ import { progressBar, type Callback, type Logs } from './callbacks/index.js';
 import { Dataset } from './data/dataset.js';
 import { evaluateDataset, fitDataset, predictDataset, type DatasetFitArgs } from './data/fit.js';
 import { gatherRows } from './data/gather.js';
+import { exportOnnx } from './io/onnx.js';
+import { saveModel, type ModelArtifacts, type SaveOptions, type SaveTarget } from './io/save.js';
 import { Layer, type Buf, type Ctx, type Weight } from './layers/layer.js';
 import { getLoss, type Loss } from './losses.js';
 import { getMetric, type Metric } from './metrics.js';
@@ -89,6 +91,8 @@ export class Sequential {
   readonly layers: Layer[] = [];
   readonly seed: number;
   stopTraining = false;
+  /** Fitted preprocessing as JSON (e.g. a normalizer's statistics); saved and loaded with the model. */
+  preprocessing: unknown = null;
   optimizer?: Optimizer;
   loss?: Loss;
   private metricNames: string[] = [];
@@ -521,7 +525,14 @@ export class Sequential {
     try {
       for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
         for (const cb of cbs) await cb.onEpochBegin?.(epoch, {});
-        if (shuffle) (args.shuffleRng ?? this.shuffleRng).shuffle(idx);
+        if (shuffle) {
+          // Each epoch permutes the base order afresh, so the order depends on the RNG state alone
+          // and a run resumed from a checkpoint (which saves that state) shuffles as the
+          // uninterrupted one does.
+          if (args.rows) idx.set(args.rows);
+          else for (let i = 0; i < n; i++) idx[i] = i;
+          (args.shuffleRng ?? this.shuffleRng).shuffle(idx);
+        }
         for (const m of metrics) m.reset();
         let lossSum = 0, seen = 0;
         for (let b = 0; b < steps; b++) {
@@ -715,6 +726,65 @@ export class Sequential {
   refreshTrainable(): void {
     this.updateSegments();
   }
+
+  // ---- save, load, export (the work is in src/io/) --------------------------------------------
+
+  /**
+   * Saves topology, training config and state, and weights: to a directory in Node, to
+   * 'indexeddb://name' or 'downloads://name' in browsers, or to a handler. Resolves to the
+   * in-memory `{ json, weights }` (also what `save()` without a target returns).
+   */
+  save(target?: SaveTarget, options?: SaveOptions): Promise<ModelArtifacts> {
+    return saveModel(this, target, options);
+  }
+
+  /** The model for inference as an ONNX file (opset 17). */
+  toOnnx(): Uint8Array {
+    return exportOnnx(this);
+  }
+
+  /** What save needs beyond the public API: metric names, RNG states, optimizer slots (Keras order). */
+  getTrainingState(): TrainingState {
+    this.requireBuilt('getTrainingState');
+    const a = this.rt.arena;
+    const slots = this.optimizer?.slots ?? 0;
+    return {
+      metrics: [...this.metricNames],
+      rng: { init: this.initRng.getState(), shuffle: this.shuffleRng.getState(), step: this.stepRng.getState() },
+      optimizerSlots: Array.from({ length: slots }, (_, s) => this.weights.map((w) => {
+        const offset = w.ptr - this.paramSlab;
+        return s < this.stateSlabs.length ? Float32Array.from(a.f32(this.stateSlabs[s] + offset, w.size)) : new Float32Array(w.size);
+      })),
+    };
+  }
+
+  /** Restores what getTrainingState returned (after compile, for the optimizer slots). */
+  setTrainingState(state: Partial<TrainingState>): void {
+    this.requireBuilt('setTrainingState');
+    if (state.rng) {
+      this.initRng.setState(state.rng.init);
+      this.shuffleRng.setState(state.rng.shuffle);
+      this.stepRng.setState(state.rng.step);
+    }
+    if (state.optimizerSlots?.length) {
+      this.requireCompiled('setTrainingState');
+      if (state.optimizerSlots.length !== this.optimizer!.slots) throw new Error(`${this.name}.setTrainingState: ${this.optimizer!.name} keeps ${this.optimizer!.slots} state slots, got ${state.optimizerSlots.length}`);
+      this.ensureState();
+      const a = this.rt.arena;
+      state.optimizerSlots.forEach((slot, s) => this.weights.forEach((w, i) => {
+        if (slot[i]?.length !== w.size) throw new ShapeError(`${this.name}.setTrainingState: slot ${s} of ${w.name} needs ${w.size} values, got ${slot[i]?.length}`);
+        a.f32(this.stateSlabs[s] + (w.ptr - this.paramSlab), w.size).set(slot[i]);
+      }));
+    }
+  }
+}
+
+export interface TrainingState {
+  metrics: string[];
+  /** xoshiro128** states of the three streams. */
+  rng: { init: number[]; shuffle: number[]; step: number[] };
+  /** optimizerSlots[slot][weight]: the optimizer's state, weights in Keras order. */
+  optimizerSlots: Float32Array[][];
 }
 
 function identity(n: number): Int32Array {

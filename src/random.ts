@@ -66,6 +66,19 @@ export class Random {
     }
   }
 
+  /** The generator's four state words, to save with a model so that training resumes exactly. */
+  getState(): [number, number, number, number] {
+    return [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0];
+  }
+
+  /** Restores a state from getState(); xoshiro's all-zero state is the one it cannot leave. */
+  setState(s: readonly number[]): void {
+    if (s.length !== 4 || !s.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32) || s.every((v) => v === 0)) {
+      throw new RangeError(`random state must be four 32-bit unsigned integers, not all zero, got [${s.join(', ')}]`);
+    }
+    [this.a, this.b, this.c, this.d] = s;
+  }
+
   /** A child seed, so that independent consumers (init, shuffle, dropout) get their own streams. */
   fork(): Random {
     return new Random(this.nextU32());

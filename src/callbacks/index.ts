@@ -1,6 +1,9 @@
 // Callbacks: Keras's hooks and the ones users reach for first. Epoch-level hooks may be async.
 
 import type { Tensor } from '../tensor.js';
+import { modelCheckpoint } from './checkpoint.js';
+
+export { modelCheckpoint, type ModelCheckpointArgs } from './checkpoint.js';
 
 export type Logs = Record<string, number>;
 
@@ -167,4 +170,4 @@ export function progressBar({ mode = 'bar', write }: { mode?: 'bar' | 'epoch'; w
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
-export const callbacks = { earlyStopping, learningRateScheduler, reduceLROnPlateau, lambda, progressBar };
+export const callbacks = { earlyStopping, learningRateScheduler, reduceLROnPlateau, lambda, progressBar, modelCheckpoint };

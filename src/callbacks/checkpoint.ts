@@ -1,0 +1,57 @@
+// modelCheckpoint: saves the model (weights, optimizer state, RNG state: everything training
+// needs to resume bit-identically) at the end of epochs, optionally only when `monitor`
+// improves. Each save is atomic (src/io/save.ts), so a crash mid-save keeps the last good one.
+
+import type { SaveOptions, SaveTarget } from '../io/save.js';
+import type { Callback, CallbackModel, Logs } from './index.js';
+
+interface SavableModel extends CallbackModel {
+  save(target?: SaveTarget, options?: SaveOptions): Promise<unknown>;
+}
+
+export interface ModelCheckpointArgs {
+  /** A directory (Node) or 'indexeddb://name'; `{epoch}` (or `{epoch:03d}`) becomes the epoch number, from 1. */
+  path: string;
+  /** Save only when `monitor` improves on the best value so far. */
+  saveBestOnly?: boolean;
+  monitor?: string;
+  mode?: 'auto' | 'min' | 'max';
+  /** Save every `period` epochs (ignored with saveBestOnly). */
+  period?: number;
+  includeOptimizer?: boolean;
+}
+
+export function modelCheckpoint({ path, saveBestOnly = false, monitor = 'val_loss', mode = 'auto', period = 1, includeOptimizer = true }: ModelCheckpointArgs): Callback & { best: number; lastSaved: string | undefined } {
+  if (typeof path !== 'string' || !path) throw new TypeError(`modelCheckpoint: path must be a non-empty string, got ${JSON.stringify(path)}`);
+  if (!Number.isInteger(period) || period < 1) throw new RangeError(`modelCheckpoint: period must be a whole number ≥ 1, got ${period}`);
+  const max = mode === 'max' || (mode === 'auto' && /acc|auc/i.test(monitor));
+  let model: SavableModel;
+  const cb = {
+    best: max ? -Infinity : Infinity,
+    lastSaved: undefined as string | undefined,
+    setModel(m: CallbackModel) {
+      if (typeof (m as SavableModel).save !== 'function') throw new TypeError('modelCheckpoint: the model cannot be saved (no save method)');
+      model = m as SavableModel;
+    },
+    onTrainBegin() {
+      cb.best = max ? -Infinity : Infinity;
+    },
+    async onEpochEnd(epoch: number, logs?: Logs) {
+      if (saveBestOnly) {
+        const current = logs?.[monitor];
+        if (current === undefined) {
+          throw new Error(`modelCheckpoint: monitored quantity '${monitor}' is not in the logs; available: ${Object.keys(logs ?? {}).join(', ') || 'none'}` +
+            (monitor.startsWith('val_') ? ' (pass validationSplit or validationData to fit)' : ''));
+        }
+        if (!(max ? current > cb.best : current < cb.best)) return;
+        cb.best = current;
+      } else if ((epoch + 1) % period !== 0) {
+        return;
+      }
+      const target = path.replace(/\{epoch(?::0?(\d+)d)?\}/g, (_, width?: string) => String(epoch + 1).padStart(Number(width ?? 0), '0'));
+      await model.save(target, { epoch: epoch + 1, includeOptimizer });
+      cb.lastSaved = target;
+    },
+  };
+  return cb;
+}

@@ -1,0 +1,96 @@
+// Hostile and broken files: each is rejected with a ModelFormatError that says what is wrong,
+// without a crash, a hang, a giant allocation or code evaluation; then the fuzzer's CI run.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { init, layers, loadModel, ModelFormatError, optimizers, sequential } from '../../src/index.js';
+import { crc32 } from '../../src/io/check.js';
+import { runtime } from '../../src/wasm/runtime.js';
+import { fuzz } from './fuzz.js';
+
+let base: { json: string; weights: Uint8Array };
+test.before(async () => {
+  await init(new URL('../../build/lepton.wasm', import.meta.url));
+  const m = sequential([layers.dense(4, { inputShape: [3], activation: 'relu', name: 'dense' }), layers.dense(2, { name: 'dense_1' })], { seed: 1 });
+  m.compile({ optimizer: optimizers.sgd({ momentum: 0.9 }), loss: 'mse' });
+  await m.fit({ data: new Float32Array(6).fill(0.5), shape: [2, 3] }, { data: new Float32Array(4), shape: [2, 2] }, { epochs: 1, verbose: 0 });
+  base = await m.save();
+});
+
+type Doc = Record<string, any>;
+const edit = (f: (d: Doc) => void): string => {
+  const d = JSON.parse(base.json);
+  f(d);
+  return JSON.stringify(d);
+};
+/** Weights changed by `f`, with the CRC in the JSON updated so that only the content is wrong. */
+const reweigh = (f: (v: Float32Array) => void): { json: string; weights: Uint8Array } => {
+  const weights = base.weights.slice();
+  f(new Float32Array(weights.buffer));
+  return { json: edit((d) => { d.weights.crc32 = crc32(weights); }), weights };
+};
+
+async function rejects(source: Parameters<typeof loadModel>[0], pattern: RegExp) {
+  try {
+    await loadModel(source);
+  } catch (e) {
+    if (!(e instanceof ModelFormatError)) throw new Error(`expected a ModelFormatError matching ${pattern}, got ${(e as Error)?.name}: ${(e as Error)?.message}`);
+    assert.match(e.message, pattern);
+    return;
+  }
+  assert.unreachable(`loaded; expected a rejection matching ${pattern}`);
+}
+
+const cases: [string, () => { json: string; weights: Uint8Array }, RegExp][] = [
+  ['not JSON', () => ({ json: '\x89PNG\r\n\x1a\n', weights: base.weights }), /not valid JSON/],
+  ['empty', () => ({ json: '', weights: base.weights }), /not valid JSON/],
+  ['a JSON array', () => ({ json: '[1,2,3]', weights: base.weights }), /model\.json must be an object/],
+  ['wrong format', () => ({ json: edit((d) => { d.format = 'keras'; }), weights: base.weights }), /neither a lepton model \(format: 'lepton'\) nor a TF.js layers model/],
+  ['a newer format version', () => ({ json: edit((d) => { d.formatVersion = 2; }), weights: base.weights }), /format version 2 .* reads up to version 1/],
+  ['a lying byteLength', () => ({ json: edit((d) => { d.weights.byteLength = 1e12; }), weights: base.weights }), /weights\.byteLength must be a whole number/],
+  ['a truncated binary', () => ({ json: base.json, weights: base.weights.subarray(0, 40) }), /describes \d+ bytes, the weights file has 40/],
+  ['entries that do not add up', () => ({ json: edit((d) => { d.weights.entries[0].shape = [3, 5]; }), weights: base.weights }), /need \d+ bytes; byteLength says/],
+  ['a terabyte layer', () => ({ json: edit((d) => { d.layers[0].config.units = 2 ** 28; d.inputShape = [2 ** 28]; }), weights: base.weights }), /the layers declare dense\/kernel \[268435456, 268435456\]/],
+  ['an absurd unit count', () => ({ json: edit((d) => { d.layers[0].config.units = 1e15; }), weights: base.weights }), /units must be a whole number in \[1, 268435456\]/],
+  ['NaN weights', () => reweigh((v) => { v[3] = NaN; }), /weight dense\/kernel holds NaN at flat index 3/],
+  ['Inf in optimizer state', () => reweigh((v) => { v[v.length - 1] = -Infinity; }), /optimizer slot 0 of dense_1\/bias holds -Infinity/],
+  ['a bit flip in the binary', () => ({ json: base.json, weights: base.weights.map((b, i) => (i === 7 ? b ^ 4 : b)) }), /CRC-32/],
+  ['__proto__ in a config', () => ({ json: base.json.replace('"units":4', '"units":4,"__proto__":{"polluted":true}'), weights: base.weights }), /the key '__proto__' is not allowed/],
+  ['constructor.prototype', () => ({ json: base.json.replace('"seed":1', '"seed":1,"constructor":{"prototype":{"polluted":true}}'), weights: base.weights }), /the key 'constructor' is not allowed/],
+  ['an unknown layer with code in it', () => ({ json: edit((d) => { d.layers[1] = { className: 'Lambda', config: { name: 'l', function: 'process.exit(1)' } }; }), weights: base.weights }), /unknown layer class "Lambda"; this lepton knows Dense/],
+  ['a prototype name as a class', () => ({ json: edit((d) => { d.layers[0].className = 'constructor'; }), weights: base.weights }), /unknown layer class "constructor"/],
+  ['a prototype name as an optimizer', () => ({ json: edit((d) => { d.training.optimizer.name = '__proto__'; }), weights: base.weights }), /unknown optimizer "__proto__"/],
+  ['an unknown loss', () => ({ json: edit((d) => { d.training.loss.name = 'toString'; }), weights: base.weights }), /unknown loss "toString"/],
+  ['an unknown activation', () => ({ json: edit((d) => { d.layers[0].config.activation = 'gelu'; }), weights: base.weights }), /unknown activation 'gelu'/],
+  ['a weights file outside the directory', () => ({ json: edit((d) => { d.weights.file = '../../etc/passwd'; }), weights: base.weights }), /plain file name/],
+  ['deep nesting', () => ({ json: base.json.replace('"preprocessing":null', `"preprocessing":${'['.repeat(100000)}${']'.repeat(100000)}`), weights: base.weights }), /nested deeper than 64/],
+  ['an all-zero RNG state', () => ({ json: edit((d) => { d.rng.shuffle = [0, 0, 0, 0]; }), weights: base.weights }), /rng\.shuffle must be four 32-bit words, not all zero/],
+  ['a negative seed', () => ({ json: edit((d) => { d.seed = -3; }), weights: base.weights }), /seed must be a whole number/],
+  ['duplicate layer names', () => ({ json: edit((d) => { d.layers[1].config.name = 'dense'; }), weights: base.weights }), /the layer name 'dense' is used twice/],
+  ['a functional model this lepton cannot build', () => ({ json: edit((d) => { d.modelType = 'functional'; }), weights: base.weights }), /modelType: "functional" is not a model type this lepton loads/],
+  ['wrong optimizer slot count', () => ({ json: edit((d) => { d.training.optimizer.name = 'adam'; }), weights: base.weights }), /adam keeps 2 state slots, the file holds 1/],
+  ['a huge TF.js weight', () => ({ json: JSON.stringify({ modelTopology: { class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: { name: 'd', units: 4, batch_input_shape: [null, 3] } }] } },
+    weightsManifest: [{ paths: [], weights: [{ name: 'd/kernel', shape: [100000, 100000, 100000], dtype: 'float32' }] }] }), weights: new Uint8Array(8) }), /must be a whole number in \[1, 268435456\]|need \d+ bytes, the shards hold 8/],
+];
+
+for (const [name, make, pattern] of cases) {
+  test(`rejected with a clear error: ${name}`, async () => {
+    const used = runtime().arena.used();
+    await rejects(make(), pattern);
+    assert.ok(runtime().arena.used() - used < 1 << 20, 'no large allocation');
+    assert.is(({} as Record<string, unknown>).polluted, undefined);
+  });
+}
+
+test('an oversized model.json is refused before parsing', async () => {
+  await rejects({ json: ' '.repeat(64 * 1024 * 1024 + 1), weights: base.weights }, /the limit is/);
+});
+
+test('fuzz (CI size): every mutated file loads or is rejected with a ModelFormatError', async () => {
+  const r = await fuzz(400, 7);
+  assert.equal(r.failures, []);
+  assert.is(r.byOutcome.failure, 0);
+  assert.is(r.byOutcome.identical + r.byOutcome.loadedDifferent + r.byOutcome.rejected, 400);
+  assert.ok(r.byOutcome.rejected > 200 && r.byOutcome.identical > 0, JSON.stringify(r.byOutcome));
+});
+
+test.run();
