@@ -1,6 +1,7 @@
 // loadModel(source): a lepton model or a TF.js layers model, from a directory or file (Node), a
 // URL or Response (fetch; the weights resolve beside the JSON), IndexedDB, or bytes in memory.
 
+import { nodeFs, nodePath } from '../node-builtins.js';
 import type { Sequential } from '../model.js';
 import { runtime } from '../wasm/runtime.js';
 import { LIMITS, obj, type Json } from './check.js';
@@ -85,8 +86,8 @@ async function fromDoc(doc: Json, readSibling: ReadSibling): Promise<Sequential>
 }
 
 async function fromFileSystem(target: string | URL): Promise<Sequential> {
-  const fs = await import('node:fs/promises');
-  const path = await import('node:path');
+  const fs = await nodeFs();
+  const path = await nodePath();
   const { dir, json } = jsonPathOf(target, path);
   const readSibling: ReadSibling = async (file, maxBytes) => {
     if (path.isAbsolute(file) || file.split(/[\\/]/).includes('..')) throw new ModelFormatError(`weights path ${JSON.stringify(file)} must stay beside model.json`);

@@ -4,6 +4,7 @@
 // one, so that rename is the single commit point: a reader sees the old pair or the new pair,
 // never a mix, and a crash at any moment leaves the last good model loadable.
 
+import { nodeFs, nodePath } from '../node-builtins.js';
 import type { Sequential } from '../model.js';
 import { ModelFormatError } from './errors.js';
 import { toArtifacts, type ModelArtifacts, type SaveOptions } from './lepton.js';
@@ -41,6 +42,7 @@ export async function saveModel(model: Sequential, target?: SaveTarget, options:
 // ---- Node: a directory ------------------------------------------------------------------------
 
 /** Where model.json lives for a path: `dir` → dir/model.json; a path ending in .json is the file itself. */
+/** @internal */
 export function jsonPathOf(target: string | URL, path: typeof import('node:path')): { dir: string; json: string } {
   const p = target instanceof URL ? decodeURIComponent(target.pathname) : target.startsWith('file://') ? decodeURIComponent(new URL(target).pathname) : target;
   if (p.endsWith('.json')) return { dir: path.dirname(p), json: p };
@@ -48,8 +50,8 @@ export function jsonPathOf(target: string | URL, path: typeof import('node:path'
 }
 
 async function saveToDirectory(target: string | URL, artifacts: ModelArtifacts, weightsFile: string): Promise<void> {
-  const fs = await import('node:fs/promises');
-  const path = await import('node:path');
+  const fs = await nodeFs();
+  const path = await nodePath();
   const { dir, json } = jsonPathOf(target, path);
   await fs.mkdir(dir, { recursive: true });
   const previous = await referencedWeights(fs, json);
@@ -77,8 +79,9 @@ async function referencedWeights(fs: typeof import('node:fs/promises'), json: st
 let tmpCounter = 0;
 
 /** temp file in the same directory → write → fsync → close → rename over `file`. */
+/** @internal */
 export async function writeAtomic(fs: typeof import('node:fs/promises'), file: string, bytes: Uint8Array): Promise<void> {
-  const path = await import('node:path');
+  const path = await nodePath();
   const tmp = path.join(path.dirname(file), `.tmp-lepton-${process.pid}-${tmpCounter++}-${path.basename(file)}`);
   const h = await fs.open(tmp, 'wx');
   try {
