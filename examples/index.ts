@@ -13,5 +13,7 @@ export const examples: ExampleEntry[] = [
   { name: 'x-squared', source: 'seed 002', description: 'y = x² with noise: 1:50:1 vs 1:50:50:1 ReLU networks, Adam', load: () => import('./x-squared.js') },
   { name: 'autoencoder-pca', source: 'seed 000 §2', description: 'a linear undercomplete autoencoder finds the PCA subspace (principal angles < 5°)', load: () => import('./autoencoder-pca.js') },
   { name: 'fashion-mnist', source: 'Debian dataset-fashion-mnist', description: 'MLP 784-256-128-10 classifier, test accuracy ≥ 0.88', load: () => import('./fashion-mnist.js') },
+  { name: 'galaxy-spin', source: 'seed 004', description: '32×32 spiral galaxies by rotation direction: softmax over two classes, cross-entropy, accuracy ≥ 0.95', load: () => import('./galaxy-spin.js') },
+  { name: 'signal-vs-background', source: 'seed 002', description: 'a 5% signal under a dominant background, with and without class weights: ROC, AUC, efficiencies with binomial errors', load: () => import('./signal-vs-background.js') },
   { name: 'deep-sigmoid-vs-selu', source: 'seed 004', description: 'vanishing gradients in a 16-layer sigmoid net vs SELU + lecunNormal, per-layer gradient norms', load: () => import('./deep-sigmoid-vs-selu.js') },
 ];

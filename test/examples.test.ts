@@ -34,6 +34,17 @@ test('deep-sigmoid-vs-selu: gradients vanish through 16 sigmoid layers; SELU tra
   assert.ok((r.results['selu: gradient norm, layer 1 / layer 17'] as number) > 1e-2);
 });
 
+test('galaxy-spin: test accuracy ≥ 0.95 (8 epochs in CI, 20 in full)', async () => {
+  const r = await (await load('galaxy-spin'))({ epochs: 8 });
+  assert.ok(r.target.pass, JSON.stringify(r.results));
+});
+
+test('signal-vs-background: class weights double the signal efficiency at 0.5; AUC > 0.85', async () => {
+  const r = await (await load('signal-vs-background'))({});
+  assert.ok(r.target.pass, JSON.stringify(r.results));
+  assert.match(String(r.results['unweighted: signal efficiency at threshold 0.5']), /^0\.\d{3} ± 0\.\d{3}$/);
+});
+
 test('fashion-mnist: test accuracy ≥ 0.85 after 2 epochs in CI (full run: 12 epochs, ≥ 0.88)', async () => {
   if (!existsSync(FASHION_MNIST_DIR)) {
     if (process.env.CI) assert.unreachable(`${FASHION_MNIST_DIR} is missing: .ci/run must apt-get install dataset-fashion-mnist`);

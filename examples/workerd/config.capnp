@@ -15,5 +15,5 @@ const leptonWorker :Workerd.Worker = (
     (name = "lepton.js", esModule = embed "../../dist/lepton.js"),
     (name = "lepton.wasm", wasm = embed "../../dist/lepton.wasm"),
   ],
-  compatibilityDate = "2026-11-01",
+  compatibilityDate = "2026-10-20",
 );
