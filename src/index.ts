@@ -2,7 +2,8 @@
 export { init, build, type InitOptions, type WasmSource, type Runtime, type BuildName } from './wasm/runtime.js';
 export { MemoryError } from './wasm/arena.js';
 export { layers } from './layers/index.js';
-export { sequential, Sequential, History, TrainingError, type FitArgs, type CompileArgs, type EvaluateArgs } from './model.js';
+export { sequential, Sequential, model, Model, History, TrainingError, type FitArgs, type CompileArgs, type EvaluateArgs, type ModelArgs, type Data } from './model.js';
+export { input, SymbolicTensor, type InputArgs } from './graph.js';
 export { optimizers, schedules, Optimizer } from './optimizers/index.js';
 export { losses } from './losses.js';
 export { initializers } from './initializers.js';
