@@ -63,14 +63,6 @@ export function f32_mul(x: usize, y: usize, z: usize, n: i32): void {
   for (; i < nb; i += 4) store<f32>(z + i, load<f32>(x + i) * load<f32>(y + i));
 }
 
-/** z_i = x_i + y_i. Any of x, y, z may alias exactly. */
-export function f32_add(x: usize, y: usize, z: usize, n: i32): void {
-  const nv = <usize>(n & ~3) << 2, nb = <usize>n << 2;
-  let i: usize = 0;
-  for (; i < nv; i += 16) v128.store(z + i, f32x4.add(v128.load(x + i), v128.load(y + i)));
-  for (; i < nb; i += 4) store<f32>(z + i, load<f32>(x + i) + load<f32>(y + i));
-}
-
 /**
  * dst[r·ldd + j] = src[r·lds + j] for r < rows, j < cols: a block of columns copied between row-major
  * matrices (concatenate forward, split backward). Strides in floats; the blocks must not overlap.

@@ -359,7 +359,7 @@ export class Model extends Layer {
   private addGrad(d: (Buf | null)[], t: number, dx: Buf, ctx: Ctx): void {
     const cur = d[t];
     if (cur) {
-      ctx.k.f32_add(cur.ptr, dx.ptr, cur.ptr, cur.rows * cur.cols);
+      ctx.k.f32_axpy(cur.rows * cur.cols, 1, dx.ptr, cur.ptr);
       return;
     }
     // A buffer already holding another tensor's gradient would be overwritten in place later.

@@ -37,7 +37,7 @@ export class AlphaDropout extends Layer {
     for (let i = 0; i < n; i++) tv[i] = sv[i] !== 0 ? b : a * ALPHA_PRIME + b;
     const y = scratchBuf(ctx, x.rows, x.cols);
     ctx.k.f32_mul(x.ptr, s, y.ptr, n);
-    ctx.k.f32_add(y.ptr, t, y.ptr, n);
+    ctx.k.f32_axpy(n, 1, t, y.ptr);
     ctx.saved.scale = s;
     return y;
   }

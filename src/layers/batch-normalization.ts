@@ -87,16 +87,23 @@ export class BatchNormalization extends Layer {
     s.x = x;
     s.training = training;
     if (!training) {
-      k.f32_batchnorm_infer(x.ptr, y.ptr, this.movingMean.ptr, this.movingVariance.ptr, gamma, beta, rows, c, this.epsilon);
+      k.f32_batchnorm_apply(x.ptr, y.ptr, this.movingMean.ptr, this.movingVariance.ptr, gamma, beta, rows, c, this.epsilon);
       return y;
     }
     if (rows < 2) throw new ShapeError(`${this.name}: batch normalization in training needs at least 2 samples per batch, got ${x.rows}`);
     const mean = ctx.scratch.alloc(c * 4), variance = ctx.scratch.alloc(c * 4);
-    k.f32_batchnorm_train(x.ptr, y.ptr, mean, variance, gamma, beta, rows, c, this.epsilon);
+    k.f32_batchnorm_stats(x.ptr, mean, variance, rows, c);
+    k.f32_batchnorm_apply(x.ptr, y.ptr, mean, variance, gamma, beta, rows, c, this.epsilon);
     s.mean = mean;
     s.variance = variance;
     const { movingMean, movingVariance, momentum } = this;
-    ctx.commit.push(() => k.f32_batchnorm_moving(mean, variance, movingMean.ptr, movingVariance.ptr, c, momentum));
+    ctx.commit.push(() => {
+      // moving = moving·momentum + batch·(1 − momentum)
+      for (const [mov, batch] of [[movingMean.ptr, mean], [movingVariance.ptr, variance]]) {
+        k.f32_scale(c, momentum, mov, mov);
+        k.f32_axpy(c, 1 - momentum, batch, mov);
+      }
+    });
     return y;
   }
 
@@ -110,7 +117,7 @@ export class BatchNormalization extends Layer {
       // gradient here (a frozen layer, or a backward() in inference mode).
       if (!needDx) return null;
       const zeros = ctx.scratch.alloc(c * 4);
-      k.f32_batchnorm_infer(dy.ptr, dy.ptr, zeros, this.movingVariance.ptr, gamma, 0, rows, c, this.epsilon);
+      k.f32_batchnorm_apply(dy.ptr, dy.ptr, zeros, this.movingVariance.ptr, gamma, 0, rows, c, this.epsilon);
       return dy;
     }
     const dgamma = this.trainable && this.gamma ? this.gamma.gradPtr : 0;

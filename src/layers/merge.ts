@@ -74,9 +74,13 @@ export class ElementwiseMerge extends Merge {
       k.f32_copy(xs[0].ptr, y.ptr, n);
       k.f32_axpy(n, -1, xs[1].ptr, y.ptr);
     } else {
-      const combine = this.op === 'multiply' ? k.f32_mul : k.f32_add;
-      combine(xs[0].ptr, xs[1].ptr, y.ptr, n);
-      for (let i = 2; i < xs.length; i++) combine(y.ptr, xs[i].ptr, y.ptr, n);
+      if (this.op === 'multiply') {
+        k.f32_mul(xs[0].ptr, xs[1].ptr, y.ptr, n);
+        for (let i = 2; i < xs.length; i++) k.f32_mul(y.ptr, xs[i].ptr, y.ptr, n);
+      } else {
+        k.f32_copy(xs[0].ptr, y.ptr, n);
+        for (let i = 1; i < xs.length; i++) k.f32_axpy(n, 1, xs[i].ptr, y.ptr);
+      }
       if (this.op === 'average') k.f32_scale(n, 1 / xs.length, y.ptr, y.ptr);
     }
     if (this.op === 'multiply') ctx.saved.xs = xs.slice();

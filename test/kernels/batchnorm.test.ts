@@ -16,7 +16,7 @@ const BN_SHAPES: [number, number][] = [...SHAPES.filter(([r, c]) => r >= 2 && c 
 const EPS = 1e-3;
 
 for (const build of BUILDS) {
-  test(`batchnorm_train: two-pass statistics and normalized output match the reference (${build})`, () => {
+  test(`batchnorm_stats: two-pass mean and biased variance; batchnorm_apply normalizes (${build})`, () => {
     const b = kernels(build);
     for (const [rows, cols] of BN_SHAPES) {
       for (const affine of [false, true]) {
@@ -24,8 +24,9 @@ for (const build of BUILDS) {
         // An offset far from zero: E[x²] − E[x]² would lose most digits here, two passes do not.
         const x = rand(rows * cols, rows * 31 + cols, 99, 101);
         const gamma = affine ? rand(cols, 5, 0.5, 1.5) : undefined, beta = affine ? rand(cols, 6, -1, 1) : undefined;
-        const yp = guarded(b, rows * cols), mp = guarded(b, cols), vp = guarded(b, cols);
-        b.k.f32_batchnorm_train(b.put(x), yp, mp, vp, gamma ? b.put(gamma) : 0, beta ? b.put(beta) : 0, rows, cols, EPS);
+        const xp = b.put(x), yp = guarded(b, rows * cols), mp = guarded(b, cols), vp = guarded(b, cols);
+        b.k.f32_batchnorm_stats(xp, mp, vp, rows, cols);
+        b.k.f32_batchnorm_apply(xp, yp, mp, vp, gamma ? b.put(gamma) : 0, beta ? b.put(beta) : 0, rows, cols, EPS);
         for (const [p, n, what] of [[yp, rows * cols, 'y'], [mp, cols, 'mean'], [vp, cols, 'var']] as const) checkGuard(b, p, n, `${what} ${ctx}`);
         const s = ref.stats(x, rows, cols);
         close(b.get(mp, cols), s.mean, 1e-4, 1e-6, `mean ${ctx}`);
@@ -35,35 +36,39 @@ for (const build of BUILDS) {
     }
   });
 
-  test(`batchnorm_train in place; a column's value does not depend on its block; NaN stays in its column (${build})`, () => {
+  test(`batchnorm_apply in place; a column's value does not depend on its block; NaN stays in its column (${build})`, () => {
     const b = kernels(build);
     const rows = 6, cols = 37, x = rand(rows * cols, 4, -3, 3);
-    const y = b.zeros(rows * cols), m = b.zeros(cols), v = b.zeros(cols);
-    b.k.f32_batchnorm_train(b.put(x), y, m, v, 0, 0, rows, cols, EPS);
+    const train = (xp: number, yp: number, c: number) => {
+      const m = b.zeros(c), v = b.zeros(c);
+      b.k.f32_batchnorm_stats(xp, m, v, rows, c);
+      b.k.f32_batchnorm_apply(xp, yp, m, v, 0, 0, rows, c, EPS);
+      return m;
+    };
+    const y = b.zeros(rows * cols);
+    train(b.put(x), y, cols);
     const xp = b.put(x);
-    b.k.f32_batchnorm_train(xp, xp, b.zeros(cols), b.zeros(cols), 0, 0, rows, cols, EPS);
+    train(xp, xp, cols);
     assert.equal(Array.from(b.get(xp, rows * cols)), Array.from(b.get(y, rows * cols)), 'in place');
     const all = b.get(y, rows * cols);
     for (const j of [0, 17, 33, 36]) {
-      const col = Float32Array.from({ length: rows }, (_, i) => x[i * cols + j]);
       const one = b.zeros(rows);
-      b.k.f32_batchnorm_train(b.put(col), one, b.zeros(1), b.zeros(1), 0, 0, rows, 1, EPS);
+      train(b.put(Float32Array.from({ length: rows }, (_, i) => x[i * cols + j])), one, 1);
       assert.equal(Array.from(b.get(one, rows)), Array.from({ length: rows }, (_, i) => all[i * cols + j]), `column ${j}`);
     }
     x[2 * cols + 5] = NaN;
-    b.k.f32_batchnorm_train(b.put(x), y, m, v, 0, 0, rows, cols, EPS);
-    const mean = b.get(m, cols);
+    const mean = b.get(train(b.put(x), y, cols), cols);
     assert.ok(mean.every((u, j) => Number.isNaN(u) === (j === 5)));
   });
 
-  test(`batchnorm_infer matches the reference with given statistics (${build})`, () => {
+  test(`batchnorm_apply matches the reference with given statistics (${build})`, () => {
     const b = kernels(build);
     for (const [rows, cols] of BN_SHAPES) {
       const ctx = `${rows}x${cols} ${build}`;
       const x = rand(rows * cols, rows + cols, -2, 2), mean = rand(cols, 8, -1, 1), vr = rand(cols, 9, 0.1, 3);
       const gamma = rand(cols, 10, 0.5, 1.5), beta = rand(cols, 11, -1, 1);
       const yp = guarded(b, rows * cols);
-      b.k.f32_batchnorm_infer(b.put(x), yp, b.put(mean), b.put(vr), b.put(gamma), b.put(beta), rows, cols, EPS);
+      b.k.f32_batchnorm_apply(b.put(x), yp, b.put(mean), b.put(vr), b.put(gamma), b.put(beta), rows, cols, EPS);
       checkGuard(b, yp, rows * cols, ctx);
       close(b.get(yp, rows * cols), ref.normalize(x, rows, cols, mean, vr, EPS, gamma, beta), 1e-5, 1e-5, ctx);
     }
@@ -77,7 +82,7 @@ for (const build of BUILDS) {
         const gamma = affine ? rand(cols, 12, 0.5, 1.5) : undefined;
         const want = ref.grad(x, dy, rows, cols, EPS, gamma);
         const xp = b.put(x), mp = b.zeros(cols), vp = b.zeros(cols);
-        b.k.f32_batchnorm_train(xp, b.zeros(rows * cols), mp, vp, 0, 0, rows, cols, EPS);
+        b.k.f32_batchnorm_stats(xp, mp, vp, rows, cols);
         const g0 = rand(cols, 13), b0 = rand(cols, 14);
         for (const acc of [0, 1]) {
           const ctx = `${rows}x${cols} affine=${affine} acc=${acc} ${build}`;
@@ -94,19 +99,6 @@ for (const build of BUILDS) {
         b.k.f32_batchnorm_grad(xp, dyp, dyp, mp, vp, gamma ? b.put(gamma) : 0, 0, 0, rows, cols, EPS, 0);
         close(b.get(dyp, rows * cols), want.dx, 5e-5, 2e-3, `dx aliased ${rows}x${cols} ${build}`);
       }
-    }
-  });
-
-  test(`batchnorm_moving: Keras momentum convention (${build})`, () => {
-    const b = kernels(build);
-    for (const cols of [1, 3, 4, 5, 16, 17, 33]) {
-      const mean = rand(cols, 1), vr = rand(cols, 2, 0, 2), mm = rand(cols, 3), mv = rand(cols, 4, 0, 2);
-      const mmp = guarded(b, mm), mvp = guarded(b, mv);
-      b.k.f32_batchnorm_moving(b.put(mean), b.put(vr), mmp, mvp, cols, 0.99);
-      checkGuard(b, mmp, cols, `movMean ${cols}`);
-      checkGuard(b, mvp, cols, `movVar ${cols}`);
-      close(b.get(mmp, cols), ref.moving(mm, mean, 0.99), 1e-7, 1e-6, `movMean ${cols}`);
-      close(b.get(mvp, cols), ref.moving(mv, vr, 0.99), 1e-7, 1e-6, `movVar ${cols}`);
     }
   });
 }

@@ -68,11 +68,11 @@ for (const build of BUILDS) {
     }
   });
 
-  test(`mul and add match the reference over sizes, in place; guard (${build})`, () => {
+  test(`mul matches the reference over sizes, in place; guard (${build})`, () => {
     const b = kernels(build);
     for (const n of SIZES) {
       const x = rand(n, n + 3, -4, 4), y = rand(n, n + 4, -4, 4);
-      for (const [name, f, r] of [['mul', b.k.f32_mul, ref.mul], ['add', b.k.f32_add, ref.add]] as const) {
+      for (const [name, f, r] of [['mul', b.k.f32_mul, ref.mul]] as const) {
         const zp = guarded(b, n);
         f(b.put(x), b.put(y), zp, n);
         checkGuard(b, zp, n, `${name} n=${n}`);

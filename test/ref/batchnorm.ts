@@ -36,7 +36,3 @@ export function grad(x: ArrayLike<number>, dy: ArrayLike<number>, rows: number, 
   }
   return { dx, dgamma, dbeta };
 }
-
-/** moving·momentum + batch·(1 − momentum). */
-export const moving = (mov: ArrayLike<number>, batch: ArrayLike<number>, momentum: number): Float64Array =>
-  Float64Array.from(mov, (m, j) => m * momentum + batch[j] * (1 - momentum));

@@ -11,7 +11,6 @@ export function gatherRows(src: ArrayLike<number>, idx: ArrayLike<number>, cols:
   return dst;
 }
 export const mul = (x: ArrayLike<number>, y: ArrayLike<number>): Float64Array => Float64Array.from(x, (v, i) => v * y[i]);
-export const add = (x: ArrayLike<number>, y: ArrayLike<number>): Float64Array => Float64Array.from(x, (v, i) => v + y[i]);
 
 /** A zeroed (n) destination with src's (rows × cols) block copied to column `off` of rows of ldd. */
 export function copy2d(src: ArrayLike<number>, lds: number, n: number, ldd: number, off: number, rows: number, cols: number): Float64Array {
