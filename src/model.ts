@@ -960,8 +960,12 @@ export class Model extends Layer {
     return out;
   }
 
-  /** Outputs for every sample, computed in batches of `batchSize`; an array with several outputs. */
-  predict(x: Data, { batchSize = 256 }: { batchSize?: number } = {}): Tensor | Tensor[] {
+  /**
+   * Outputs for every sample, computed in batches of `batchSize`; an array with several outputs.
+   * `training` runs the layers as in a training step (batch statistics, dropout masks) without
+   * updating anything.
+   */
+  predict(x: Data, { batchSize = 256, training = false }: { batchSize?: number; training?: boolean } = {}): Tensor | Tensor[] {
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`predict: batchSize must be a whole number > 0, got ${batchSize}`);
     const xt = this.checkX(x, 'x');
     const n = xt[0].shape[0];
@@ -978,7 +982,7 @@ export class Model extends Layer {
           a.f32(ins[i], rows * d).set(xt[i].data.subarray(start * d, (start + rows) * d));
           return { ptr: ins[i], rows, cols: d };
         });
-        const ctx = this.ctx(rows, false);
+        const ctx = this.ctx(rows, training);
         this.runForward(this.top, bufs, ctx, null);
         this.outputBufs(this.top).forEach((y, o) => out[o].set(a.f32(y.ptr, rows * units[o]), start * units[o]));
       }
