@@ -133,7 +133,6 @@ export class Model extends Layer {
   private consumed: boolean[] = [];
   private needCache = new Map<string, boolean[][]>();
   private top!: GraphState;
-  private slab?: Slab;
   private groups: SlabGroup[] = [];
   private logits?: boolean[]; // per node: stops before its softmax/sigmoid (fused loss); per compile
   private readonly seen = new Set<Layer>();
@@ -207,7 +206,6 @@ export class Model extends Layer {
     });
     if (fresh.length) {
       const slab: Slab = { params: this.own(floats * 4), grads: this.own(floats * 4), floats };
-      this.slab = slab;
       fresh.forEach((w, i) => {
         w.ptr = slab.params + offsets[i] * 4;
         w.gradPtr = slab.grads + offsets[i] * 4;
@@ -443,7 +441,8 @@ export class Model extends Layer {
   }
 
   private list(v: Data, count: number, what: string): TensorLike[] {
-    if (count === 1) return [v as TensorLike];
+    // A single-input model also takes a one-element array of tensors, as Keras does.
+    if (count === 1) return Array.isArray(v) && v.length === 1 && isTensorObject(v[0]) ? [v[0] as TensorLike] : [v as TensorLike];
     if (!Array.isArray(v) || v.length !== count) throw new TypeError(`${what}: ${this.name} has ${count} ${what === 'x' ? 'inputs' : 'outputs'}; pass an array of ${count} tensors`);
     return v as TensorLike[];
   }
@@ -1112,6 +1111,7 @@ export class Sequential extends Model {
   }
 }
 
+const isTensorObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v) && 'data' in v && 'shape' in v;
 const isCtx = (v: unknown): v is Ctx => typeof v === 'object' && v !== null && 'scratch' in v && 'k' in v;
 
 function identity(n: number): Int32Array {

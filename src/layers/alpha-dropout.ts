@@ -3,7 +3,7 @@
 // a·x + b restores mean 0 and variance 1, so SELU's fixed point survives dropout. As Keras:
 // a = ((1 − rate)(1 + rate·α'²))^−½, b = −a·α'·rate; active only in training.
 
-import { Layer, scratchBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
+import { Layer, scratchBuf, type Buf, type Ctx } from './layer.js';
 import { dropoutSetup, fillMask, type DropoutArgs } from './dropout.js';
 import type { Random } from '../random.js';
 

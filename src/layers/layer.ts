@@ -1,7 +1,9 @@
 // The layer contract. A layer declares its weights in build(); the model places them in its one
 // parameter slab (and gradients, optimizer state in slabs of the same layout) and sets `ptr` and
 // `gradPtr`. forward/backward read and write arena memory only; activations live in the step's
-// scratch. Backward sits next to forward with the same names, gradients `d`-prefixed.
+// scratch, and what a call keeps for its backward goes in `ctx.saved`, which the model gives each
+// node (each call of a layer) separately, so a shared layer keeps one set per call. Backward sits
+// next to forward with the same names, gradients `d`-prefixed.
 
 import { SymbolicTensor, type Node } from '../graph.js';
 import type { Initializer } from '../initializers.js';
