@@ -132,9 +132,14 @@ export class Model extends Layer {
   private outIndex: number[] = [];
   private consumed: boolean[] = [];
   private needCache = new Map<string, boolean[][]>();
+  private noInputGrads: boolean[] = [];
   private top!: GraphState;
   private groups: SlabGroup[] = [];
   private logits?: boolean[]; // per node: stops before its softmax/sigmoid (fused loss); per compile
+  private outputFused: boolean[] = []; // per output: its loss takes the logits; with `logits`
+  // What a step updates, fixed by ensureState() before each fit or trainOnBatch.
+  private trained: Weight[] = [];
+  private groupList: Group[] = [];
   private readonly seen = new Set<Layer>();
   private wsBytes = new Map<number, number>();
   private readonly io = { x: [] as number[], t: [] as number[], w: 0, rows: 0 }; // the batch input region
@@ -183,6 +188,7 @@ export class Model extends Layer {
     if (this.layers.length === 0) for (const n of this.nodes) if (!this.layers.includes(n.layer)) this.layers.push(n.layer);
     for (const l of this.layers) for (const w of l.weights) if (!this.weights.includes(w)) this.weights.push(w);
     this.top = this.newState();
+    this.noInputGrads = inputs.map(() => false);
     this.placeWeights();
     this.inputShape = [...inputs[0].shape];
     this.outputShape = [...outputs[0].shape];
@@ -247,7 +253,7 @@ export class Model extends Layer {
 
   /** Contiguous runs of trained weights per slab: one optimizer call each. */
   private updateSegments(): void {
-    const trained = this.trainedWeights();
+    const trained = (this.trained = this.trainedWeights());
     for (const w of this.weights) {
       if (!this.groups.some((g) => g.slab === w.slab)) this.groups.push({ slab: w.slab!, state: [], segments: [] });
     }
@@ -263,6 +269,7 @@ export class Model extends Layer {
       }
       g.segments = segs;
     }
+    this.groupList = this.groups.map((g) => ({ slabs: { params: g.slab.params, grads: g.slab.grads, state: g.state }, segments: g.segments }));
   }
 
   /** Every layer inside this model, nested models opened. */
@@ -419,13 +426,9 @@ export class Model extends Layer {
   }
 
   private ensureState(): void {
-    this.updateSegments(); // a layer's `trainable` may have changed since the last call
     const opt = this.optimizer!;
     for (const g of this.groups) while (g.state.length < opt.slots) g.state.push(this.own(g.slab.floats * 4));
-  }
-
-  private slabGroups(): Group[] {
-    return this.groups.map((g) => ({ slabs: { params: g.slab.params, grads: g.slab.grads, state: g.state }, segments: g.segments }));
+    this.updateSegments(); // a layer's `trainable` may have changed since the last call
   }
 
   override countParams(): number {
@@ -552,7 +555,8 @@ export class Model extends Layer {
   private logitsFlags(): boolean[] {
     if (!this.logits) {
       const flags = this.nodes.map(() => false);
-      this.outputs.forEach((t, o) => { if (this.fused(o)) flags[this.nodes.indexOf(t.node!)] = true; });
+      this.outputFused = this.outputs.map((t, o) => this.fused(o));
+      this.outputs.forEach((t, o) => { if (this.outputFused[o]) flags[this.nodes.indexOf(t.node!)] = true; });
       this.logits = flags;
     }
     return this.logits;
@@ -628,7 +632,8 @@ export class Model extends Layer {
 
   /** Probabilities from the logits a fused loss consumed, for the metrics. */
   private probabilities(o: number, z: Buf, ctx: Ctx): Buf {
-    if (!this.logitsFlags()[this.nodes.indexOf(this.outputs[o].node!)]) return z;
+    this.logitsFlags();
+    if (!this.outputFused[o]) return z;
     const p = { ptr: ctx.scratch.alloc(z.rows * z.cols * 4), rows: z.rows, cols: z.cols };
     if (this.losses[o].fusesWith === 'softmax') ctx.k.f32_softmax(z.ptr, p.ptr, z.rows, z.cols);
     else ctx.k.f32_activation(z.ptr, p.ptr, z.rows * z.cols, 2 /* sigmoid */, 0);
@@ -642,8 +647,7 @@ export class Model extends Layer {
     outs.forEach((y, o) => {
       const dy = dOut ? (dOut[o] = { ptr: ctx.scratch.alloc(y.rows * y.cols * 4), rows: y.rows, cols: y.cols }) : null;
       const lw = this.lossWeights[o];
-      const fused = this.logitsFlags()[this.nodes.indexOf(this.outputs[o].node!)] ?? false;
-      const l = this.losses[o].compute(k, y.ptr, this.io.t[o], hasWeights ? this.io.w : 0, dy ? dy.ptr : 0, y.rows, y.cols, fused);
+      const l = this.losses[o].compute(k, y.ptr, this.io.t[o], hasWeights ? this.io.w : 0, dy ? dy.ptr : 0, y.rows, y.cols, this.outputFused[o]);
       if (dy && lw !== 1) k.f32_scale(y.rows * y.cols, lw, dy.ptr, dy.ptr);
       this.outLoss[o] = l;
       total += lw * l;
@@ -667,8 +671,8 @@ export class Model extends Layer {
     const outs = this.outputBufs(this.top);
     const dOut: Buf[] = [];
     let loss = this.lossOf(outs, hasWeights, ctx, dOut);
-    this.runBackward(this.top, ctx, dOut, this.inputs.map(() => false), logits);
-    for (const w of this.trainedWeights()) if (w.regularizer) loss += w.regularizer.apply(k, w.ptr, w.gradPtr, w.size);
+    this.runBackward(this.top, ctx, dOut, this.noInputGrads, logits);
+    for (const w of this.trained) if (w.regularizer) loss += w.regularizer.apply(k, w.ptr, w.gradPtr, w.size);
     return { loss, outs, ctx };
   }
 
@@ -680,7 +684,7 @@ export class Model extends Layer {
     let sq = 0;
     for (const g of this.groups) for (const s of g.segments) sq += k.f32_sumsq(g.slab.grads + s.offset, s.size);
     if (!Number.isFinite(sq)) throw new TrainingError('a gradient became non-finite (the loss was finite)');
-    this.optimizer!.apply(k, this.slabGroups(), this.trainedWeights());
+    this.optimizer!.apply(k, this.groupList, this.trained);
     for (const f of ctx.commit) f();
     metrics.forEach((ms, o) => { if (ms.length) this.updateMetrics(o, ms, this.probabilities(o, outs[o], ctx), hasWeights); });
     return loss;
@@ -704,6 +708,7 @@ export class Model extends Layer {
     this.ensureIo(n, w !== null);
     this.gather(xt, yt, w, identity(n), 0, n);
     const a = this.rt.arena;
+    this.updateSegments();
     this.zeroGrads();
     try {
       const { loss } = this.backprop(n, w !== null);
