@@ -1039,10 +1039,14 @@ export class Model extends Layer {
     const head = ['Layer (type)', 'Output shape', 'Param #', ...(chain ? [] : ['Connected to'])];
     const rows: string[][] = chain ? [] : this.inputs.map((t) => [`${t.name} (InputLayer)`, `[null, ${t.shape.join(', ')}]`, '0', '']);
     const counted = new Set<Layer>();
+    // A shared layer's calls are told apart as name[0], name[1], ... (Keras writes name[1][0]).
+    const calls = new Map<Node, number>(), count = new Map<Layer, number>();
+    for (const n of this.nodes) { calls.set(n, count.get(n.layer) ?? 0); count.set(n.layer, calls.get(n)! + 1); }
+    const label = (t: SymbolicTensor) => (t.node && count.get(t.node.layer)! > 1 ? `${t.name}[${calls.get(t.node)}]` : t.name);
     for (const n of this.nodes) {
       const params = counted.has(n.layer) ? '0 (shared)' : String(n.layer.countParams());
       counted.add(n.layer);
-      rows.push([`${n.layer.name} (${n.layer.className})`, `[null, ${n.output.shape.join(', ')}]`, params, ...(chain ? [] : [n.inputs.map((t) => t.name).join(', ')])]);
+      rows.push([`${n.layer.name} (${n.layer.className})`, `[null, ${n.output.shape.join(', ')}]`, params, ...(chain ? [] : [n.inputs.map(label).join(', ')])]);
     }
     if (!this.built) for (const l of this.layers) rows.push([`${l.name} (${l.className})`, '?', '0']);
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)) + 2);
@@ -1050,7 +1054,7 @@ export class Model extends Layer {
     const rule = '_'.repeat(widths.reduce((a, b) => a + b, 0));
     const total = this.countParams();
     const trainable = this.trainedWeights().reduce((a, w) => a + w.size, 0);
-    const outs = chain ? [] : [`Outputs: ${this.outputs.map((t) => t.name).join(', ')}`];
+    const outs = chain ? [] : [`Outputs: ${this.outputs.map(label).join(', ')}`];
     const text = [`Model: "${this.name}"`, rule, line(head), '='.repeat(rule.length), ...rows.map(line), '='.repeat(rule.length), ...outs,
       `Total params: ${total}`, `Trainable params: ${trainable}`, `Non-trainable params: ${total - trainable}`, rule].join('\n');
     if (print) console.log(text);

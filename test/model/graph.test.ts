@@ -186,8 +186,8 @@ test('summary shows the connections; getLayer; countParams counts shared weights
   const text = net.summary({ print: false });
   assert.match(text, /features \(InputLayer\)\s+\[null, 4\]\s+0/);
   assert.match(text, /shared \(Dense\)\s+\[null, 4\]\s+20\s+features/);
-  assert.match(text, /shared \(Dense\)\s+\[null, 4\]\s+0 \(shared\)\s+shared/);
-  assert.match(text, /skip \(Add\)\s+\[null, 4\]\s+0\s+shared, features/);
+  assert.match(text, /shared \(Dense\)\s+\[null, 4\]\s+0 \(shared\)\s+shared\[0\]/);
+  assert.match(text, /skip \(Add\)\s+\[null, 4\]\s+0\s+shared\[1\], features/);
   assert.is(net.countParams(), 20);
   assert.is(net.getLayer('skip').className, 'Add');
   assert.throws(() => net.getLayer('nope'), /resnet has no layer 'nope'; layers: shared, skip/);
