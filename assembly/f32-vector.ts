@@ -54,3 +54,20 @@ export function f32_gather_rows(src: usize, idx: usize, nIdx: i32, cols: i32, ds
     f32_copy(src + <usize>load<i32>(idx + (<usize>r << 2)) * rowBytes, dst + <usize>r * rowBytes, cols);
   }
 }
+
+/** z_i = x_i·y_i (the merge multiply, dropout masks). Any of x, y, z may alias exactly. */
+export function f32_mul(x: usize, y: usize, z: usize, n: i32): void {
+  const nv = <usize>(n & ~3) << 2, nb = <usize>n << 2;
+  let i: usize = 0;
+  for (; i < nv; i += 16) v128.store(z + i, f32x4.mul(v128.load(x + i), v128.load(y + i)));
+  for (; i < nb; i += 4) store<f32>(z + i, load<f32>(x + i) * load<f32>(y + i));
+}
+
+/**
+ * dst[r·ldd + j] = src[r·lds + j] for r < rows, j < cols: a block of columns copied between row-major
+ * matrices (concatenate forward, split backward). Strides in floats; the blocks must not overlap.
+ */
+export function f32_copy_2d(src: usize, lds: i32, dst: usize, ldd: i32, rows: i32, cols: i32): void {
+  const sb = <usize>lds << 2, db = <usize>ldd << 2;
+  for (let r = 0; r < rows; r++) f32_copy(src + <usize>r * sb, dst + <usize>r * db, cols);
+}

@@ -2,7 +2,8 @@
 export { init, build, type InitOptions, type WasmSource, type Runtime, type BuildName } from './wasm/runtime.js';
 export { MemoryError } from './wasm/arena.js';
 export { layers } from './layers/index.js';
-export { sequential, Sequential, History, TrainingError, type FitArgs, type CompileArgs, type EvaluateArgs, type TrainingState } from './model.js';
+export { sequential, Sequential, model, Model, History, TrainingError, type FitArgs, type CompileArgs, type EvaluateArgs, type ModelArgs, type Data, type TrainingState } from './model.js';
+export { input, SymbolicTensor, type InputArgs } from './graph.js';
 export {
   loadModel, loadTfjsModel, ModelFormatError, registerLayer, registerModelType, registerOnnxExporter, onnxOps,
   type LoadSource, type SaveTarget, type ModelArtifacts, type SaveOptions, type LayerSerializer, type OnnxExporter,

@@ -1,35 +1,48 @@
-// The sequential model: one parameter slab (and gradient and optimizer-state slabs of the same
-// layout), a scratch stack for the step's activations, and the training loop of seed 004:
-// gather a mini-batch -> forward -> loss (value and gradient fused) -> backward -> one optimizer
-// call -> metrics and callbacks on the host.
+// Models: a directed acyclic graph of layer calls (the functional API), with `sequential` as the
+// chain-shaped special case. One parameter slab (and gradient and optimizer-state slabs of the same
+// layout), a scratch stack for the step's activations, and the training loop of seed 004: gather a
+// mini-batch -> forward -> loss per output (value and gradient fused) -> backward in reverse
+// topological order -> one optimizer call -> metrics and callbacks on the host. A model is itself
+// a layer, so it can be called inside another model (a GAN's generator and discriminator).
 
 import { progressBar, type Callback, type Logs } from './callbacks/index.js';
 import { Dataset } from './data/dataset.js';
 import { evaluateDataset, fitDataset, predictDataset, type DatasetFitArgs } from './data/fit.js';
 import { gatherRows } from './data/gather.js';
+import { SymbolicTensor, topoSort, type Node } from './graph.js';
 import { exportOnnx } from './io/onnx.js';
 import { saveModel, type ModelArtifacts, type SaveOptions, type SaveTarget } from './io/save.js';
-import { Layer, type Buf, type Ctx, type Weight } from './layers/layer.js';
+import { BatchNormalization } from './layers/batch-normalization.js';
+import { Layer, sameShape, type Buf, type Ctx, type Slab, type Weight } from './layers/layer.js';
 import { getLoss, type Loss } from './losses.js';
 import { getMetric, type Metric } from './metrics.js';
-import { getOptimizer, type Optimizer, type Segment } from './optimizers/index.js';
+import { getOptimizer, type Group, type Optimizer, type Segment } from './optimizers/index.js';
 import { Random } from './random.js';
 import { assertFinite, ShapeError, sizeOf, toTensor, type Tensor, type TensorLike } from './tensor.js';
+import type { Kernels } from './wasm/kernels.js';
 import { Scratch } from './wasm/arena.js';
 import { runtime, type Runtime } from './wasm/runtime.js';
 
+type PerOutput<T> = T | T[] | Record<string, T>;
+
 export interface CompileArgs {
   optimizer: string | Optimizer;
-  loss: string | Loss;
+  /** One loss for every output, or one per output (an array in output order, or by output name). */
+  loss: PerOutput<string | Loss>;
+  /** Weights of the per-output losses in the total loss (default 1 each). */
+  lossWeights?: number[] | Record<string, number>;
   metrics?: string[];
 }
+
+/** x or y: one tensor for a single-input (single-output) model, an array of them otherwise. */
+export type Data = TensorLike | TensorLike[];
 
 export interface FitArgs {
   epochs?: number;
   batchSize?: number;
   shuffle?: boolean;
   validationSplit?: number;
-  validationData?: [TensorLike, TensorLike] | [TensorLike, TensorLike, TensorLike];
+  validationData?: [Data, Data] | [Data, Data, TensorLike];
   /** Per-sample weights (HEP event weights): each sample's loss is multiplied by its weight. */
   sampleWeight?: TensorLike;
   /** Per-class weights, e.g. { 0: 1, 1: 20 } to re-weight a rare signal against a dominant background. */
@@ -72,7 +85,20 @@ interface Targets {
   /** f32 (rows × cols) or i32 labels (rows). */
   data: Float32Array | Int32Array;
   labels: boolean;
-  n: number;
+}
+
+/** The values and gradients of one run of the graph, and what each node kept for its backward. */
+interface GraphState {
+  vals: (Buf | null)[];
+  grads: (Buf | null)[];
+  saved: Record<string, unknown>[];
+}
+
+/** A slab pair this model trains, with its optimizer state in the same layout. */
+interface SlabGroup {
+  slab: Slab;
+  state: number[];
+  segments: Segment[];
 }
 
 // Memory of collected models goes back to the arena (users never dispose).
@@ -81,20 +107,27 @@ const reclaim = new FinalizationRegistry<{ rt: Runtime; blocks: number[]; scratc
   for (const b of blocks) rt.arena.release(b);
 });
 
-export interface SequentialArgs {
-  seed?: number;
+export interface ModelArgs {
+  inputs?: SymbolicTensor | SymbolicTensor[];
+  outputs?: SymbolicTensor | SymbolicTensor[];
   name?: string;
+  seed?: number;
 }
 
-export class Sequential {
-  readonly name: string;
+export class Model extends Layer {
+  readonly className: string = 'Model';
   readonly layers: Layer[] = [];
+  inputs: SymbolicTensor[] = [];
+  outputs: SymbolicTensor[] = [];
   readonly seed: number;
   stopTraining = false;
   /** Fitted preprocessing as JSON (e.g. a normalizer's statistics); saved and loaded with the model. */
   preprocessing: unknown = null;
   optimizer?: Optimizer;
+  /** The loss of the first output (of the only one, usually). */
   loss?: Loss;
+  private losses: Loss[] = [];
+  private lossWeights: number[] = [];
   private metricNames: string[] = [];
   private readonly rt: Runtime;
   private readonly initRng: Random;
@@ -102,83 +135,103 @@ export class Sequential {
   private readonly stepRng: Random;
   private readonly scratch: Scratch;
   private readonly blocks: number[] = [];
-  private weights: Weight[] = [];
-  private paramSlab = 0;
-  private gradSlab = 0;
-  private stateSlabs: number[] = [];
-  private slabFloats = 0;
-  private segments: Segment[] = [];
-  private built = false;
+  private nodes: Node[] = [];
+  private tensorIndex = new Map<SymbolicTensor, number>();
+  private nodeIn: number[][] = [];
+  private nodeOut: number[] = [];
+  private nodeArgs: Buf[][] = [];
+  private outIndex: number[] = [];
+  private consumed: boolean[] = [];
+  private needCache = new Map<string, boolean[][]>();
+  private noInputGrads: boolean[] = [];
+  private top!: GraphState;
+  private groups: SlabGroup[] = [];
+  private logits?: boolean[]; // per node: stops before its softmax/sigmoid (fused loss); per compile
+  private outputFused: boolean[] = []; // per output: its loss takes the logits; with `logits`
+  // What a step updates, fixed by ensureState() before each fit or trainOnBatch.
+  private trained: Weight[] = [];
+  private groupList: Group[] = [];
+  private readonly seen = new Set<Layer>();
   private wsBytes = new Map<number, number>();
-  private readonly io = { x: 0, t: 0, w: 0, rows: 0 }; // the batch input region
+  private readonly io = { x: [] as number[], t: [] as number[], w: 0, rows: 0 }; // the batch input region
+  private readonly outLoss: number[] = [];
 
-  constructor(layers: Layer[] = [], { seed, name = 'sequential' }: SequentialArgs = {}) {
+  constructor({ inputs, outputs, name, seed }: ModelArgs = {}, base = 'model') {
+    super(base, { name });
     this.rt = runtime();
-    if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new RangeError(`sequential: seed must be a whole number ≥ 0, got ${seed}`);
+    if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new RangeError(`${this.name}: seed must be a whole number ≥ 0, got ${seed}`);
     this.seed = seed ?? Math.floor(Math.random() * 2 ** 31);
     const root = new Random(this.seed);
     this.initRng = root.fork();
     this.shuffleRng = root.fork();
     this.stepRng = root.fork();
-    this.name = name;
     this.scratch = new Scratch(this.rt.arena);
     reclaim.register(this, { rt: this.rt, blocks: this.blocks, scratch: this.scratch });
-    if (!Array.isArray(layers)) throw new TypeError(`sequential expects an array of layers, got ${typeof layers}`);
-    for (const l of layers) this.add(l);
-  }
-
-  add(layer: Layer): void {
-    if (!(layer instanceof Layer)) throw new TypeError(`sequential: expected a layer, got ${layer === null ? 'null' : typeof layer}`);
-    if (this.built) throw new Error(`${this.name}: cannot add ${layer.name} after the model is built`);
-    if (this.layers.includes(layer)) throw new Error(`${this.name}: ${layer.name} is already in the model`);
-    this.layers.push(layer);
-  }
-
-  /** Builds from the first layer's declared inputShape, if it has one and the model is not built. */
-  private buildIfDeclared(): void {
-    const shape = this.layers[0]?.declaredInputShape;
-    if (!this.built && shape) this.build(shape);
-  }
-
-  get inputShape(): number[] | undefined {
-    this.buildIfDeclared();
-    return this.layers[0]?.inputShape;
-  }
-
-  get outputShape(): number[] | undefined {
-    return this.layers[this.layers.length - 1]?.outputShape;
-  }
-
-  /** Builds every layer for `inputShape` (without the batch axis) and places the weights. */
-  build(inputShape: number[]): void {
-    if (this.built) return;
-    if (this.layers.length === 0) throw new Error(`${this.name}: a model needs at least one layer`);
-    let shape = inputShape;
-    for (const layer of this.layers) {
-      if (layer.built) throw new Error(`${layer.name} is already built into another model; create a new layer`);
-      layer.build(shape);
-      shape = layer.outputShape!;
+    if (inputs !== undefined || outputs !== undefined) {
+      const list = (v: SymbolicTensor | SymbolicTensor[] | undefined, what: string): SymbolicTensor[] => {
+        const a = Array.isArray(v) ? v : v === undefined ? [] : [v];
+        if (a.length === 0 || !a.every((t) => t instanceof SymbolicTensor)) throw new TypeError(`model: ${what} must be symbolic tensors (from input() and layer.apply()), got ${JSON.stringify(v)}`);
+        return a;
+      };
+      this.initGraph(list(inputs, 'inputs'), list(outputs, 'outputs'));
     }
-    this.weights = this.layers.flatMap((l) => l.weights);
-    // One slab: every weight 16-byte aligned (sizes padded to 4 floats).
+  }
+
+  // ---- the graph ------------------------------------------------------------------------------
+
+  /** Orders the nodes, collects layers and weights, and places new weights in this model's slab. */
+  protected initGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): void {
+    if (new Set(inputs).size !== inputs.length) throw new Error(`${this.name}: an input is listed twice`);
+    this.nodes = topoSort(this.name, inputs, outputs);
+    this.inputs = inputs;
+    this.outputs = outputs;
+    const index = (t: SymbolicTensor) => {
+      if (!this.tensorIndex.has(t)) this.tensorIndex.set(t, this.tensorIndex.size);
+      return this.tensorIndex.get(t)!;
+    };
+    inputs.forEach(index);
+    this.nodeIn = this.nodes.map((n) => n.inputs.map(index));
+    this.nodeOut = this.nodes.map((n) => index(n.output));
+    this.nodeArgs = this.nodes.map((n) => n.inputs.map(() => ({ ptr: 0, rows: 0, cols: 0 })));
+    this.outIndex = outputs.map(index);
+    this.consumed = new Array(this.tensorIndex.size).fill(false);
+    for (const ins of this.nodeIn) for (const t of ins) this.consumed[t] = true;
+    if (this.layers.length === 0) for (const n of this.nodes) if (!this.layers.includes(n.layer)) this.layers.push(n.layer);
+    for (const l of this.layers) for (const w of l.weights) if (!this.weights.includes(w)) this.weights.push(w);
+    this.top = this.newState();
+    this.noInputGrads = inputs.map(() => false);
+    this.placeWeights();
+    this.inputShape = [...inputs[0].shape];
+    this.outputShape = [...outputs[0].shape];
+    this.built = true;
+    this.updateSegments();
+  }
+
+  private newState(): GraphState {
+    const n = this.tensorIndex.size;
+    return { vals: new Array(n).fill(null), grads: new Array(n).fill(null), saved: this.nodes.map(() => ({})) };
+  }
+
+  /** Weights not yet placed by another model go into this model's slab, 16-byte aligned each. */
+  private placeWeights(): void {
+    const fresh = this.weights.filter((w) => w.ptr === 0);
     let floats = 0;
-    const offsets = this.weights.map((w) => {
+    const offsets = fresh.map((w) => {
       const o = floats;
       floats += Math.ceil(w.size / 4) * 4;
       return o;
     });
-    this.slabFloats = floats;
-    this.paramSlab = this.own(floats * 4);
-    this.gradSlab = this.own(floats * 4);
-    this.weights.forEach((w, i) => {
-      w.ptr = this.paramSlab + offsets[i] * 4;
-      w.gradPtr = this.gradSlab + offsets[i] * 4;
-      const values = new Float32Array(w.size);
-      w.initializer.fill(values, w.shape, this.initRng);
-      this.rt.arena.f32(w.ptr, w.size).set(values);
-    });
-    this.built = true;
-    this.updateSegments();
+    if (fresh.length) {
+      const slab: Slab = { params: this.own(floats * 4), grads: this.own(floats * 4), floats };
+      fresh.forEach((w, i) => {
+        w.ptr = slab.params + offsets[i] * 4;
+        w.gradPtr = slab.grads + offsets[i] * 4;
+        w.slab = slab;
+        const values = new Float32Array(w.size);
+        w.initializer.fill(values, w.shape, this.initRng);
+        this.rt.arena.f32(w.ptr, w.size).set(values);
+      });
+    }
   }
 
   private own(bytes: number): number {
@@ -187,91 +240,272 @@ export class Sequential {
     return p;
   }
 
-  /** Contiguous runs of trainable weights in the slab: one optimizer call each. */
-  private updateSegments(): void {
-    const segs: Segment[] = [];
-    for (const l of this.layers) {
-      for (const w of l.weights) {
-        if (!(l.trainable && w.trainable)) continue;
-        const offset = w.ptr - this.paramSlab;
-        const size = Math.ceil(w.size / 4) * 4;
-        const last = segs[segs.length - 1];
-        if (last && last.offset + last.size * 4 === offset) last.size += size;
-        else segs.push({ offset, size });
-      }
-    }
-    this.segments = segs;
-  }
-
-  compile({ optimizer, loss, metrics = [] }: CompileArgs): void {
-    if (optimizer === undefined || loss === undefined) throw new Error(`${this.name}.compile needs an optimizer and a loss, got optimizer ${optimizer} and loss ${loss}`);
-    const opt = getOptimizer(optimizer);
-    this.loss = getLoss(loss);
-    if (!Array.isArray(metrics)) throw new TypeError(`compile: metrics must be an array of names, got ${typeof metrics}`);
-    for (const m of metrics) getMetric(m, this.loss.name, 1); // validates the names now
-    this.metricNames = metrics;
-    if (this.optimizer !== opt) {
-      for (const s of this.stateSlabs) this.release(s);
-      this.stateSlabs = [];
-    }
-    this.optimizer = opt;
-  }
-
   private release(ptr: number): void {
     this.rt.arena.release(ptr);
     this.blocks.splice(this.blocks.indexOf(ptr), 1);
   }
 
-  private ensureState(): void {
-    this.updateSegments(); // a layer's `trainable` may have changed since the last call
-    const opt = this.optimizer!;
-    while (this.stateSlabs.length < opt.slots) this.stateSlabs.push(this.own(this.slabFloats * 4));
+  /**
+   * The weights an optimizer step updates: trainable weights of trainable layers; a model used as
+   * a layer contributes its layers only while its own `trainable` is set (freeze a GAN's
+   * discriminator inside the combined model, train it through its own model).
+   */
+  trainedWeights(): Weight[] {
+    const out: Weight[] = [];
+    const walk = (ls: readonly Layer[], on: boolean): void => {
+      for (const l of ls) {
+        if (l instanceof Model) walk(l.layers, on && l.trainable);
+        else if (on && l.trainable) for (const w of l.weights) if (w.trainable && !out.includes(w)) out.push(w);
+      }
+    };
+    walk(this.layers, true);
+    return out;
   }
 
-  countParams(): number {
-    this.buildIfDeclared();
+  /** Contiguous runs of trained weights per slab: one optimizer call each. */
+  private updateSegments(): void {
+    const trained = (this.trained = this.trainedWeights());
+    for (const w of this.weights) {
+      if (!this.groups.some((g) => g.slab === w.slab)) this.groups.push({ slab: w.slab!, state: [], segments: [] });
+    }
+    for (const g of this.groups) {
+      const segs: Segment[] = [];
+      for (const w of trained) {
+        if (w.slab !== g.slab) continue;
+        const offset = w.ptr - g.slab.params;
+        const size = Math.ceil(w.size / 4) * 4;
+        const last = segs[segs.length - 1];
+        if (last && last.offset + last.size * 4 === offset) last.size += size;
+        else segs.push({ offset, size });
+      }
+      g.segments = segs;
+    }
+    this.groupList = this.groups.map((g) => ({ slabs: { params: g.slab.params, grads: g.slab.grads, state: g.state }, segments: g.segments }));
+  }
+
+  /** Every layer inside this model, nested models opened. */
+  private allLayers(): Layer[] {
+    return this.layers.flatMap((l) => (l instanceof Model ? [l, ...l.allLayers()] : [l]));
+  }
+
+  // ---- a model as a layer --------------------------------------------------------------------
+
+  override buildFor(shapes: number[][], names: string[]): number[] {
+    if (shapes.length !== this.inputs.length) throw new ShapeError(`${this.name} takes ${this.inputs.length} input(s), got ${shapes.length} (${names.join(', ')})`);
+    shapes.forEach((s, i) => {
+      if (!sameShape(s, this.inputs[i].shape)) throw new ShapeError(`${this.name} expects input ${i} as [*, ${this.inputs[i].shape.join(', ')}], but ${names[i]} is [*, ${s.join(', ')}]`);
+    });
+    if (this.outputs.length !== 1) throw new ShapeError(`${this.name} has ${this.outputs.length} outputs; a model used as a layer must have one`);
+    return [...this.outputs[0].shape];
+  }
+
+  computeOutputShape(): number[] {
+    return [...this.outputs[0].shape];
+  }
+
+  override call(xs: Buf[], ctx: Ctx): Buf {
+    const st = (ctx.saved.graph ??= this.newState()) as GraphState;
+    this.runForward(st, xs, ctx, null);
+    return st.vals[this.outIndex[0]]!;
+  }
+
+  override callBackward(dy: Buf, ctx: Ctx, needDx: boolean[]): (Buf | null)[] {
+    return this.runBackward(ctx.saved.graph as GraphState, ctx, [dy], needDx, null);
+  }
+
+  forward(x: Buf, ctx: Ctx): Buf {
+    return this.call([x], ctx);
+  }
+
+  override workspace(k: Kernels, rows: number): number {
+    return Math.max(16, ...this.layers.map((l) => l.workspace(k, rows)));
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, layers: this.layers.map((l) => ({ className: l.className, config: l.getConfig() })) };
+  }
+
+  // ---- running the graph ---------------------------------------------------------------------
+
+  private runForward(st: GraphState, xs: Buf[], ctx: Ctx, logits: boolean[] | null): void {
+    this.inputs.forEach((_, i) => { st.vals[i] = xs[i]; });
+    for (let n = 0; n < this.nodes.length; n++) {
+      const ins = this.nodeIn[n], args = this.nodeArgs[n];
+      for (let j = 0; j < ins.length; j++) args[j] = st.vals[ins[j]]!;
+      ctx.saved = st.saved[n];
+      st.vals[this.nodeOut[n]] = this.nodes[n].layer.call(args, ctx, logits ? logits[n] : false);
+    }
+  }
+
+  /** Which node inputs need a gradient, given which model inputs do. */
+  private needDx(needInput: boolean[]): boolean[][] {
+    const key = needInput.map(Number).join('');
+    let need = this.needCache.get(key);
+    if (!need) {
+      need = this.nodeIn.map((ins) => ins.map((t) => (t < this.inputs.length ? needInput[t] : true)));
+      this.needCache.set(key, need);
+    }
+    return need;
+  }
+
+  /**
+   * Reverse topological order. Each tensor's gradient is the sum over its consumers: the first
+   * contribution is kept as is, later ones are added. A layer's first backward this pass writes its
+   * weight gradients, later calls of the same (shared) layer accumulate (ctx.seen).
+   */
+  private runBackward(st: GraphState, ctx: Ctx, dOut: Buf[], needInput: boolean[], logits: boolean[] | null): (Buf | null)[] {
+    const d = st.grads;
+    d.fill(null);
+    dOut.forEach((dy, o) => this.addGrad(d, this.outIndex[o], dy, ctx));
+    const need = this.needDx(needInput);
+    for (let n = this.nodes.length - 1; n >= 0; n--) {
+      const dy = d[this.nodeOut[n]];
+      if (!dy) continue;
+      d[this.nodeOut[n]] = null;
+      const layer = this.nodes[n].layer;
+      ctx.saved = st.saved[n];
+      const dxs = layer.callBackward(dy, ctx, need[n], ctx.seen.has(layer), logits ? logits[n] : false);
+      ctx.seen.add(layer);
+      const ins = this.nodeIn[n];
+      for (let j = 0; j < ins.length; j++) if (dxs[j]) this.addGrad(d, ins[j], dxs[j]!, ctx);
+    }
+    return this.inputs.map((_, i) => d[i]);
+  }
+
+  private addGrad(d: (Buf | null)[], t: number, dx: Buf, ctx: Ctx): void {
+    const cur = d[t];
+    if (cur) {
+      ctx.k.f32_axpy(cur.rows * cur.cols, 1, dx.ptr, cur.ptr);
+      return;
+    }
+    // A buffer already holding another tensor's gradient would be overwritten in place later.
+    if (d.some((b) => b !== null && b.ptr === dx.ptr)) {
+      const c = { ptr: ctx.scratch.alloc(dx.rows * dx.cols * 4), rows: dx.rows, cols: dx.cols };
+      ctx.k.f32_copy(dx.ptr, c.ptr, dx.rows * dx.cols);
+      d[t] = c;
+    } else d[t] = dx;
+  }
+
+  // ---- build, compile -------------------------------------------------------------------------
+
+  /** Builds a model whose shape is only known from data (sequential without an inputShape). */
+  protected buildFromData(_shapes: number[][]): void {}
+
+  /** Builds now if the shape is already declared (sequential whose first layer has an inputShape). */
+  protected ensureBuilt(): void {}
+
+  protected requireBuilt(what: string): void {
+    this.ensureBuilt();
+    if (!this.built) throw new Error(`${this.name}.${what}: the model is not built yet; give the first layer an inputShape or call fit/predict first`);
+  }
+
+  compile({ optimizer, loss, lossWeights, metrics = [] }: CompileArgs): void {
+    if (optimizer === undefined || loss === undefined) throw new Error(`${this.name}.compile needs an optimizer and a loss, got optimizer ${optimizer} and loss ${loss}`);
+    const opt = getOptimizer(optimizer);
+    this.ensureBuilt();
+    if (!this.built && (typeof loss !== 'string' && !(typeof loss === 'object' && loss !== null && 'compute' in loss) || lossWeights !== undefined)) {
+      throw new Error(`${this.name}.compile: per-output losses and lossWeights need a built model; give the first layer an inputShape`);
+    }
+    // An unbuilt sequential has one output, named once it is built.
+    const names = this.built ? this.outputs.map((o) => o.name) : ['output'];
+    const perOutput = <T>(v: PerOutput<T> | undefined, what: string, dflt: T | undefined, isOne: (v: unknown) => boolean): T[] => {
+      if (v === undefined) return names.map(() => dflt!);
+      if (isOne(v)) return names.map(() => v as T);
+      if (Array.isArray(v)) {
+        if (v.length !== names.length) throw new Error(`compile: ${what} has ${v.length} entries for ${names.length} outputs (${names.join(', ')})`);
+        return v;
+      }
+      const rec = v as Record<string, T>;
+      for (const key of Object.keys(rec)) if (!names.includes(key)) throw new Error(`compile: ${what} names '${key}', not an output (${names.join(', ')})`);
+      return names.map((n) => {
+        if (!(n in rec) && dflt === undefined) throw new Error(`compile: ${what} has nothing for output '${n}'`);
+        return rec[n] ?? dflt!;
+      });
+    };
+    this.losses = perOutput<string | Loss>(loss, 'loss', undefined, (v) => typeof v === 'string' || (typeof v === 'object' && v !== null && 'compute' in v)).map(getLoss);
+    this.lossWeights = perOutput<number>(lossWeights, 'lossWeights', 1, (v) => typeof v === 'number');
+    this.lossWeights.forEach((w, i) => {
+      if (!(w >= 0) || !Number.isFinite(w)) throw new RangeError(`compile: lossWeights for ${names[i]} must be a finite number ≥ 0, got ${w}`);
+    });
+    this.loss = this.losses[0];
+    if (!Array.isArray(metrics)) throw new TypeError(`compile: metrics must be an array of names, got ${typeof metrics}`);
+    this.losses.forEach((l, o) => { for (const m of metrics) getMetric(m, l.name, this.built ? sizeOf(this.outputs[o].shape) : 1); });
+    this.metricNames = metrics;
+    if (this.optimizer !== opt) for (const g of this.groups) { for (const s of g.state) this.release(s); g.state = []; }
+    this.optimizer = opt;
+    this.logits = undefined;
+  }
+
+  private ensureState(): void {
+    const opt = this.optimizer!;
+    for (const g of this.groups) while (g.state.length < opt.slots) g.state.push(this.own(g.slab.floats * 4));
+    this.updateSegments(); // a layer's `trainable` may have changed since the last call
+  }
+
+  override countParams(): number {
+    this.ensureBuilt();
     return this.weights.reduce((s, w) => s + w.size, 0);
   }
 
   // ---- data in -------------------------------------------------------------------------------
 
-  private checkX(x: TensorLike, what: string): Tensor {
-    this.buildIfDeclared();
-    const t = toTensor(x, what);
-    if (!this.built) {
-      if (t.shape.length < 2) throw new ShapeError(`${what}: expected [samples, ...features], got [${t.shape.join(', ')}]`);
-      this.build(t.shape.slice(1));
-    }
-    const want = this.inputShape!;
-    if (t.shape.length !== want.length + 1 || t.shape.slice(1).some((d, i) => d !== want[i])) {
-      throw new ShapeError(`${this.layers[0].name} expects input [*, ${want.join(', ')}], got ${what} of shape [${t.shape.join(', ')}]`);
-    }
-    assertFinite(t, what);
-    return t;
+  /** The name used for input i in shape errors (sequential: its first layer). */
+  protected inputOwner(i: number): string {
+    return this.inputs[i].name;
   }
 
-  private checkY(y: TensorLike, n: number, what: string): Targets {
-    const loss = this.loss!;
-    const units = sizeOf(this.outputShape!);
-    const t = toTensor(y, what);
-    if (t.shape[0] !== n) throw new ShapeError(`${what} has ${t.shape[0]} samples but x has ${n}; they must match`);
-    assertFinite(t, what);
-    if (loss.sparse) {
-      if (sizeOf(t.shape) !== n) throw new ShapeError(`${what}: ${loss.name} expects one integer label per sample ([${n}] or [${n}, 1]), got [${t.shape.join(', ')}]`);
-      const labels = new Int32Array(n);
-      for (let i = 0; i < n; i++) {
-        const v = t.data[i];
-        if (!Number.isInteger(v) || v < 0 || v >= units) {
-          throw new RangeError(`${what}[${i}] is ${v}; ${loss.name} expects integer labels in [0, ${units}) for ${units} output units`);
-        }
-        labels[i] = v;
+  private list(v: Data, count: number, what: string): TensorLike[] {
+    // A single-input model also takes a one-element array of tensors, as Keras does.
+    if (count === 1) return Array.isArray(v) && v.length === 1 && isTensorObject(v[0]) ? [v[0] as TensorLike] : [v as TensorLike];
+    if (!Array.isArray(v) || v.length !== count) throw new TypeError(`${what}: ${this.name} has ${count} ${what === 'x' ? 'inputs' : 'outputs'}; pass an array of ${count} tensors`);
+    return v as TensorLike[];
+  }
+
+  private checkX(x: Data, what: string): Tensor[] {
+    this.ensureBuilt();
+    if (!this.built) {
+      const t = toTensor(x as TensorLike, what);
+      if (t.shape.length < 2) throw new ShapeError(`${what}: expected [samples, ...features], got [${t.shape.join(', ')}]`);
+      this.buildFromData([t.shape.slice(1)]);
+    }
+    const ts = this.list(x, this.inputs.length, what).map((v, i) => toTensor(v, this.inputs.length > 1 ? `${what}[${i}]` : what));
+    ts.forEach((t, i) => {
+      const want = this.inputs[i].shape;
+      if (t.shape.length !== want.length + 1 || !sameShape(t.shape.slice(1), want)) {
+        throw new ShapeError(`${this.inputOwner(i)} expects input [*, ${want.join(', ')}], got ${this.inputs.length > 1 ? `${what}[${i}]` : what} of shape [${t.shape.join(', ')}]`);
       }
-      return { data: labels, labels: true, n };
-    }
-    if (sizeOf(t.shape) !== n * units) {
-      throw new ShapeError(`${what}: the model outputs [*, ${this.outputShape!.join(', ')}], so targets must be [${n}, ${units}], got [${t.shape.join(', ')}]`);
-    }
-    return { data: t.data, labels: false, n };
+      if (t.shape[0] !== ts[0].shape[0]) throw new ShapeError(`${what}[${i}] has ${t.shape[0]} samples but ${what}[0] has ${ts[0].shape[0]}; they must match`);
+      assertFinite(t, what);
+    });
+    return ts;
+  }
+
+  private checkY(y: Data, n: number, what: string): Targets[] {
+    const ys = this.list(y, this.outputs.length, what);
+    return ys.map((v, o) => {
+      const name = this.outputs.length > 1 ? `${what}[${o}]` : what;
+      const loss = this.losses[o];
+      const units = sizeOf(this.outputs[o].shape);
+      const t = toTensor(v, name);
+      if (t.shape[0] !== n) throw new ShapeError(`${name} has ${t.shape[0]} samples but x has ${n}; they must match`);
+      assertFinite(t, name);
+      if (loss.sparse) {
+        if (sizeOf(t.shape) !== n) throw new ShapeError(`${name}: ${loss.name} expects one integer label per sample ([${n}] or [${n}, 1]), got [${t.shape.join(', ')}]`);
+        const labels = new Int32Array(n);
+        for (let i = 0; i < n; i++) {
+          const l = t.data[i];
+          if (!Number.isInteger(l) || l < 0 || l >= units) {
+            throw new RangeError(`${name}[${i}] is ${l}; ${loss.name} expects integer labels in [0, ${units}) for ${units} output units`);
+          }
+          labels[i] = l;
+        }
+        return { data: labels, labels: true };
+      }
+      if (sizeOf(t.shape) !== n * units) {
+        throw new ShapeError(`${name}: the output ${this.outputs[o].name} is [*, ${this.outputs[o].shape.join(', ')}], so targets must be [${n}, ${units}], got [${t.shape.join(', ')}]`);
+      }
+      return { data: t.data, labels: false };
+    });
   }
 
   private checkWeights(w: TensorLike | undefined, n: number, what: string): Float32Array | null {
@@ -284,11 +518,13 @@ export class Sequential {
   }
 
   /** Per-sample weight = sampleWeight · classWeight[class of the sample]. */
-  private combineClassWeight(t: Targets, sw: Float32Array | null, cw: Record<number, number> | undefined): Float32Array | null {
+  private combineClassWeight(ts: Targets[], n: number, sw: Float32Array | null, cw: Record<number, number> | undefined): Float32Array | null {
     if (!cw) return sw;
-    const units = sizeOf(this.outputShape!);
-    const out = new Float32Array(t.n);
-    for (let i = 0; i < t.n; i++) {
+    if (ts.length !== 1) throw new Error(`${this.name}: classWeight needs a single output; use sampleWeight`);
+    const t = ts[0];
+    const units = sizeOf(this.outputs[0].shape);
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
       let c: number;
       if (t.labels) c = t.data[i];
       else if (units === 1) c = t.data[i] > 0.5 ? 1 : 0;
@@ -303,52 +539,82 @@ export class Sequential {
     return out;
   }
 
+  /** Batch normalization cannot take statistics over one sample: say so before any kernel runs. */
+  private checkBatchRows(batchSize: number, n: number, what: string): void {
+    const last = n % batchSize;
+    if (!(Math.min(batchSize, n) === 1 || last === 1)) return;
+    const bn = this.allLayers().filter((l) => l instanceof BatchNormalization);
+    if (bn.length) {
+      throw new ShapeError(`${bn.map((l) => l.name).join(', ')}: batch normalization in training needs at least 2 samples per batch, but ${what} ` +
+        `${Math.min(batchSize, n) === 1 ? 'has batches of 1' : `leaves a last batch of 1 (${n} samples, batchSize ${batchSize})`}; change batchSize or drop a sample`);
+    }
+  }
+
   // ---- the step ------------------------------------------------------------------------------
 
-  private fused(): boolean {
-    const loss = this.loss!;
-    if (loss.fromLogits) return false;
-    return loss.fusesWith !== undefined && this.layers[this.layers.length - 1].outputActivation() === loss.fusesWith;
+  /** Whether output o's loss takes the logits of the layer before it (softmax/sigmoid + cross-entropy). */
+  private fused(o: number): boolean {
+    const loss = this.losses[o];
+    const t = this.outputs[o];
+    if (loss.fromLogits || loss.fusesWith === undefined || !t.node) return false;
+    // The probabilities must not be needed elsewhere: not by another node, not as another output.
+    const idx = this.outIndex[o];
+    if (this.consumed[idx] || this.outIndex.filter((i) => i === idx).length > 1) return false;
+    return t.node.layer.outputActivation() === loss.fusesWith;
+  }
+
+  private logitsFlags(): boolean[] {
+    if (!this.logits) {
+      const flags = this.nodes.map(() => false);
+      this.outputFused = this.outputs.map((t, o) => this.fused(o));
+      this.outputs.forEach((t, o) => { if (this.outputFused[o]) flags[this.nodes.indexOf(t.node!)] = true; });
+      this.logits = flags;
+    }
+    return this.logits;
   }
 
   /** Targets go into the arena as labels only when the fused sparse loss reads them so. */
-  private targetCols(): number {
-    const loss = this.loss!;
-    return loss.sparse && (this.fused() || loss.fromLogits) ? 0 : sizeOf(this.outputShape!);
+  private targetCols(o: number): number {
+    const loss = this.losses[o];
+    return loss.sparse && (this.fused(o) || loss.fromLogits) ? 0 : sizeOf(this.outputs[o].shape);
   }
 
   /** (Re)allocates the batch input region for `rows` rows. */
-  private ensureIo(rows: number, withWeights: boolean): void {
+  private ensureIo(rows: number, withWeights: boolean, withTargets = true): void {
     const io = this.io;
-    if (rows <= io.rows && (!withWeights || io.w)) return;
-    for (const p of [io.x, io.t, io.w]) if (p) this.release(p);
+    if (rows <= io.rows && (!withWeights || io.w) && (!withTargets || io.t.length)) return;
+    for (const p of [...io.x, ...io.t, io.w]) if (p) this.release(p);
     const rowsCap = Math.max(rows, io.rows);
-    io.x = this.own(rowsCap * sizeOf(this.inputShape!) * 4);
-    io.t = this.own(rowsCap * Math.max(1, this.targetCols()) * 4);
+    io.x = this.inputs.map((t) => this.own(rowsCap * sizeOf(t.shape) * 4));
+    io.t = withTargets || io.t.length ? this.outputs.map((_, o) => this.own(rowsCap * Math.max(1, this.targetCols(o)) * 4)) : [];
     io.w = withWeights || io.w ? this.own(rowsCap * 4) : 0;
     io.rows = rowsCap;
   }
 
   /** Copies the rows `idx[start..start+rows)` of x, y and w into the batch region (no allocation). */
-  private gather(x: Tensor, t: Targets, w: Float32Array | null, idx: Int32Array, start: number, rows: number): void {
+  private gather(xs: Tensor[], ts: Targets[] | null, w: Float32Array | null, idx: Int32Array, start: number, rows: number): void {
     const a = this.rt.arena;
-    const inDim = sizeOf(this.inputShape!);
-    gatherRows(x.data, idx, start, rows, inDim, a.f32(this.io.x, rows * inDim));
-    const cols = this.targetCols();
-    if (cols === 0) {
-      const td = a.i32(this.io.t, rows);
-      for (let r = 0; r < rows; r++) td[r] = t.data[idx[start + r]];
-    } else if (t.labels) {
-      const td = a.f32(this.io.t, rows * cols); // one-hot rows for a sparse loss on probabilities
-      td.fill(0);
-      for (let r = 0; r < rows; r++) td[r * cols + t.data[idx[start + r]]] = 1;
-    } else {
-      const td = a.f32(this.io.t, rows * cols);
-      for (let r = 0; r < rows; r++) {
-        const s = idx[start + r] * cols, o = r * cols;
-        for (let j = 0; j < cols; j++) td[o + j] = t.data[s + j];
+    xs.forEach((x, i) => {
+      const inDim = sizeOf(this.inputs[i].shape);
+      gatherRows(x.data, idx, start, rows, inDim, a.f32(this.io.x[i], rows * inDim));
+    });
+    ts?.forEach((t, o) => {
+      const cols = this.targetCols(o);
+      if (cols === 0) {
+        const td = a.i32(this.io.t[o], rows);
+        for (let r = 0; r < rows; r++) td[r] = t.data[idx[start + r]];
+      } else if (t.labels) {
+        const td = a.f32(this.io.t[o], rows * cols); // one-hot rows for a sparse loss on probabilities
+        td.fill(0);
+        for (let r = 0; r < rows; r++) td[r * cols + t.data[idx[start + r]]] = 1;
+      } else {
+        const td = a.f32(this.io.t[o], rows * cols);
+        for (let r = 0; r < rows; r++) {
+          const s = idx[start + r] * cols, q = r * cols;
+          for (let j = 0; j < cols; j++) td[q + j] = t.data[s + j];
+        }
       }
-    }
+    });
     if (w) {
       const wd = a.f32(this.io.w, rows);
       for (let r = 0; r < rows; r++) wd[r] = w[idx[start + r]];
@@ -360,82 +626,97 @@ export class Sequential {
     this.scratch.reset(0);
     let ws = this.wsBytes.get(rows);
     if (ws === undefined) {
-      ws = 16;
-      let shape = sizeOf(this.inputShape!);
-      for (const l of this.layers) {
-        const out = sizeOf(l.outputShape!);
-        ws = Math.max(ws, k.f32_gemm_workspace(rows, out, shape), k.f32_gemm_workspace(shape, out, rows), k.f32_gemm_workspace(rows, shape, out));
-        shape = out;
-      }
+      ws = this.workspace(k, rows);
       this.wsBytes.set(rows, ws);
     }
-    return { k, arena: this.rt.arena, scratch: this.scratch, ws: this.scratch.alloc(ws), training, rng: this.stepRng };
+    this.seen.clear();
+    return { k, arena: this.rt.arena, scratch: this.scratch, ws: this.scratch.alloc(ws), training, rng: this.stepRng, saved: {}, commit: [], seen: this.seen };
   }
 
-  private forward(x: Buf, ctx: Ctx, logits: boolean): Buf {
-    let h = x;
-    const last = this.layers.length - 1;
-    for (let i = 0; i <= last; i++) h = this.layers[i].forward(h, ctx, logits && i === last);
-    return h;
+  private inputBufs(rows: number): Buf[] {
+    return this.inputs.map((t, i) => ({ ptr: this.io.x[i], rows, cols: sizeOf(t.shape) }));
   }
 
   /** Probabilities from the logits a fused loss consumed, for the metrics. */
-  private probabilities(z: Buf, ctx: Ctx): Buf {
+  private probabilities(o: number, z: Buf, ctx: Ctx): Buf {
+    this.logitsFlags();
+    if (!this.outputFused[o]) return z;
     const p = { ptr: ctx.scratch.alloc(z.rows * z.cols * 4), rows: z.rows, cols: z.cols };
-    if (this.loss!.fusesWith === 'softmax') ctx.k.f32_softmax(z.ptr, p.ptr, z.rows, z.cols);
+    if (this.losses[o].fusesWith === 'softmax') ctx.k.f32_softmax(z.ptr, p.ptr, z.rows, z.cols);
     else ctx.k.f32_activation(z.ptr, p.ptr, z.rows * z.cols, 2 /* sigmoid */, 0);
     return p;
   }
 
+  /** Σ_o lossWeight_o · loss_o over the outputs; writes each dL/dy when `dOut` is given. */
+  private lossOf(outs: Buf[], hasWeights: boolean, ctx: Ctx, dOut: Buf[] | null): number {
+    const k = ctx.k;
+    let total = 0;
+    outs.forEach((y, o) => {
+      const dy = dOut ? (dOut[o] = { ptr: ctx.scratch.alloc(y.rows * y.cols * 4), rows: y.rows, cols: y.cols }) : null;
+      const lw = this.lossWeights[o];
+      const l = this.losses[o].compute(k, y.ptr, this.io.t[o], hasWeights ? this.io.w : 0, dy ? dy.ptr : 0, y.rows, y.cols, this.outputFused[o]);
+      if (dy && lw !== 1) k.f32_scale(y.rows * y.cols, lw, dy.ptr, dy.ptr);
+      this.outLoss[o] = l;
+      total += lw * l;
+    });
+    return total;
+  }
+
+  private outputBufs(st: GraphState): Buf[] {
+    return this.outIndex.map((i) => st.vals[i]!);
+  }
+
   /**
    * Forward, loss and backward on the batch region's first `rows` rows: gradients land in the
-   * gradient slab. Returns the loss (penalties included) and the output (probabilities).
+   * gradient slabs. Returns the loss (penalties included), the outputs and the step's context.
    */
-  private backprop(rows: number, hasWeights: boolean): { loss: number; out: Buf; ctx: Ctx; fused: boolean } {
+  private backprop(rows: number, hasWeights: boolean): { loss: number; outs: Buf[]; ctx: Ctx } {
     const k = this.rt.kernels;
     const ctx = this.ctx(rows, true);
-    const fused = this.fused();
-    const x: Buf = { ptr: this.io.x, rows, cols: sizeOf(this.inputShape!) };
-    const y = this.forward(x, ctx, fused);
-    const dy: Buf = { ptr: ctx.scratch.alloc(y.rows * y.cols * 4), rows: y.rows, cols: y.cols };
-    let loss = this.loss!.compute(k, y.ptr, this.io.t, hasWeights ? this.io.w : 0, dy.ptr, y.rows, y.cols, fused);
-    let g: Buf | null = dy;
-    const last = this.layers.length - 1;
-    for (let i = last; i >= 0 && g; i--) g = this.layers[i].backward(g, ctx, i > 0, false, fused && i === last);
-    for (const l of this.layers) {
-      if (!l.trainable) continue;
-      for (const w of l.weights) if (w.regularizer && w.trainable) loss += w.regularizer.apply(k, w.ptr, w.gradPtr, w.size);
-    }
-    return { loss, out: y, ctx, fused };
+    const logits = this.logitsFlags();
+    this.runForward(this.top, this.inputBufs(rows), ctx, logits);
+    const outs = this.outputBufs(this.top);
+    const dOut: Buf[] = [];
+    let loss = this.lossOf(outs, hasWeights, ctx, dOut);
+    this.runBackward(this.top, ctx, dOut, this.noInputGrads, logits);
+    for (const w of this.trained) if (w.regularizer) loss += w.regularizer.apply(k, w.ptr, w.gradPtr, w.size);
+    return { loss, outs, ctx };
   }
 
   /** One step: backprop, the finite checks that keep the last good weights, one optimizer call. */
-  private step(rows: number, hasWeights: boolean, metrics: Metric[]): number {
+  private step(rows: number, hasWeights: boolean, metrics: Metric[][]): number {
     const k = this.rt.kernels;
-    const { loss, out, ctx, fused } = this.backprop(rows, hasWeights);
+    const { loss, outs, ctx } = this.backprop(rows, hasWeights);
     if (!Number.isFinite(loss)) throw new TrainingError(`the loss became ${loss}`);
     let sq = 0;
-    for (const s of this.segments) sq += k.f32_sumsq(this.gradSlab + s.offset, s.size);
+    for (const g of this.groups) for (const s of g.segments) sq += k.f32_sumsq(g.slab.grads + s.offset, s.size);
     if (!Number.isFinite(sq)) throw new TrainingError('a gradient became non-finite (the loss was finite)');
-    this.optimizer!.apply(k, { params: this.paramSlab, grads: this.gradSlab, state: this.stateSlabs }, this.segments, this.weights);
-    if (metrics.length) this.updateMetrics(metrics, fused ? this.probabilities(out, ctx) : out, hasWeights);
+    this.optimizer!.apply(k, this.groupList, this.trained);
+    for (const f of ctx.commit) f();
+    metrics.forEach((ms, o) => { if (ms.length) this.updateMetrics(o, ms, this.probabilities(o, outs[o], ctx), hasWeights); });
     return loss;
+  }
+
+  private zeroGrads(): void {
+    for (const g of this.groups) this.rt.arena.f32(g.slab.grads, g.slab.floats).fill(0);
   }
 
   /**
    * The loss on one batch and its gradient with respect to every weight (Keras order and layout),
-   * without updating anything. Frozen layers report zeros.
+   * without updating anything (batch-norm moving averages included). Frozen layers report zeros.
    */
-  computeGradients(x: TensorLike, y: TensorLike, { sampleWeight }: { sampleWeight?: TensorLike } = {}): { loss: number; grads: Tensor[] } {
+  computeGradients(x: Data, y: Data, { sampleWeight }: { sampleWeight?: TensorLike } = {}): { loss: number; grads: Tensor[] } {
     this.requireCompiled('computeGradients');
     const xt = this.checkX(x, 'x');
-    const n = xt.shape[0];
+    const n = xt[0].shape[0];
     const yt = this.checkY(y, n, 'y');
     const w = this.checkWeights(sampleWeight, n, 'sampleWeight');
+    this.checkBatchRows(n, n, 'x');
     this.ensureIo(n, w !== null);
     this.gather(xt, yt, w, identity(n), 0, n);
     const a = this.rt.arena;
-    a.f32(this.gradSlab, this.slabFloats).fill(0);
+    this.updateSegments();
+    this.zeroGrads();
     try {
       const { loss } = this.backprop(n, w !== null);
       return { loss, grads: this.weights.map((wt) => ({ data: Float32Array.from(a.f32(wt.gradPtr, wt.size)), shape: [...wt.shape] })) };
@@ -444,33 +725,90 @@ export class Sequential {
     }
   }
 
-  private updateMetrics(metrics: Metric[], p: Buf, hasWeights: boolean): void {
+  /**
+   * Backpropagates an upstream gradient `dy` on the outputs (one tensor per output) through the
+   * model at `x` and returns the gradient with respect to each input (a GAN's generator learns
+   * from the discriminator's input gradient). Weight gradients land in the gradient slab as a side
+   * effect; nothing is updated except, in training mode, the batch-norm moving averages.
+   */
+  backward(x: Data, dy: Data, opts?: { training?: boolean }): Tensor | Tensor[];
+  /** The layer contract, for a model used as a layer (the graph calls callBackward instead). */
+  backward(dy: Buf, ctx: Ctx, needDx: boolean, acc?: boolean): Buf | null;
+  backward(a: Data | Buf, b: Data | Ctx, c?: { training?: boolean } | boolean): Tensor | Tensor[] | Buf | null {
+    if (isCtx(b)) return this.callBackward(a as Buf, b, [c as boolean])[0];
+    return this.inputGradients(a as Data, b, (c as { training?: boolean } | undefined) ?? {});
+  }
+
+  private inputGradients(x: Data, dy: Data, { training = true }: { training?: boolean }): Tensor | Tensor[] {
+    const xt = this.checkX(x, 'x');
+    const n = xt[0].shape[0];
+    const dys = this.list(dy, this.outputs.length, 'dy').map((v, o) => {
+      const t = toTensor(v, `dy[${o}]`);
+      const want = [n, ...this.outputs[o].shape];
+      if (sizeOf(t.shape) !== sizeOf(want)) throw new ShapeError(`${this.name}.backward: dy for output ${this.outputs[o].name} must be [${want.join(', ')}], got [${t.shape.join(', ')}]`);
+      assertFinite(t, 'dy');
+      return t;
+    });
+    if (training) this.checkBatchRows(n, n, 'x');
+    this.ensureIo(n, false, false);
+    this.gather(xt, null, null, identity(n), 0, n);
     const a = this.rt.arena;
-    const cols = this.targetCols();
+    try {
+      const ctx = this.ctx(n, training);
+      this.runForward(this.top, this.inputBufs(n), ctx, null);
+      const dOut = dys.map((t) => {
+        const b = { ptr: ctx.scratch.alloc(t.data.length * 4), rows: n, cols: t.data.length / Math.max(n, 1) };
+        a.f32(b.ptr, t.data.length).set(t.data);
+        return b;
+      });
+      const dxs = this.runBackward(this.top, ctx, dOut, this.inputs.map(() => true), null);
+      if (training) for (const f of ctx.commit) f();
+      const out = dxs.map((d, i) => ({
+        data: d ? Float32Array.from(a.f32(d.ptr, d.rows * d.cols)) : new Float32Array(n * sizeOf(this.inputs[i].shape)),
+        shape: [n, ...this.inputs[i].shape],
+      }));
+      return out.length === 1 ? out[0] : out;
+    } finally {
+      this.scratch.reset(0);
+    }
+  }
+
+  private updateMetrics(o: number, metrics: Metric[], p: Buf, hasWeights: boolean): void {
+    const a = this.rt.arena;
+    const cols = this.targetCols(o);
     const u = {
       pred: a.f32(p.ptr, p.rows * p.cols),
-      target: cols === 0 ? a.i32(this.io.t, p.rows) : a.f32(this.io.t, p.rows * cols),
+      target: cols === 0 ? a.i32(this.io.t[o], p.rows) : a.f32(this.io.t[o], p.rows * cols),
       labels: cols === 0, rows: p.rows, cols: p.cols,
       weights: hasWeights ? a.f32(this.io.w, p.rows) : null,
     };
     for (const m of metrics) m.update(u);
   }
 
-  private makeMetrics(): Metric[] {
-    const units = sizeOf(this.outputShape!);
-    return this.metricNames.map((n) => getMetric(n, this.loss!.name, units));
+  /** Metrics per output; with several outputs their keys carry the output's name (Keras). */
+  private makeMetrics(): Metric[][] {
+    const multi = this.outputs.length > 1;
+    return this.outputs.map((t, o) => this.metricNames.map((n) => {
+      const m = getMetric(n, this.losses[o].name, sizeOf(t.shape));
+      return multi ? Object.assign(m, { name: `${t.name}_${m.name}` }) : m;
+    }));
   }
 
   private requireCompiled(what: string): void {
     if (!this.optimizer || !this.loss) throw new Error(`${this.name}.${what}: compile the model first (model.compile({ optimizer, loss }))`);
   }
 
+  /** Keys of the per-output losses in logs (several outputs only). */
+  private outputLossKeys(): string[] {
+    return this.outputs.length > 1 ? this.outputs.map((t) => `${t.name}_loss`) : [];
+  }
+
   // ---- public training API -------------------------------------------------------------------
 
   /** Trains for `epochs` epochs of mini-batches; resolves to a Keras-like History. */
   async fit(x: Dataset, args?: DatasetFitArgs): Promise<History>;
-  async fit(x: TensorLike, y: TensorLike, args?: FitArgs): Promise<History>;
-  async fit(x: TensorLike | Dataset, y?: TensorLike | DatasetFitArgs, args: FitArgs = {}): Promise<History> {
+  async fit(x: Data, y: Data, args?: FitArgs): Promise<History>;
+  async fit(x: Data | Dataset, y?: Data | DatasetFitArgs, args: FitArgs = {}): Promise<History> {
     this.requireCompiled('fit');
     if (x instanceof Dataset) return fitDataset(this, x, y as DatasetFitArgs | undefined);
     const { epochs = 1, batchSize = 32, shuffle = true, validationSplit = 0, verbose = 1, initialEpoch = 0 } = args;
@@ -478,32 +816,30 @@ export class Sequential {
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`fit: batchSize must be a whole number > 0, got ${batchSize}`);
     if (!(validationSplit >= 0 && validationSplit < 1)) throw new RangeError(`fit: validationSplit must be in [0, 1), got ${validationSplit}`);
     let xt = this.checkX(x, 'x');
-    let yt = this.checkY(y as TensorLike, xt.shape[0], 'y');
-    let sw = this.checkWeights(args.sampleWeight, xt.shape[0], 'sampleWeight');
-    let val: { x: Tensor; y: Targets; w: Float32Array | null } | undefined;
+    let yt = this.checkY(y as Data, xt[0].shape[0], 'y');
+    let sw = this.checkWeights(args.sampleWeight, xt[0].shape[0], 'sampleWeight');
+    let val: { x: Tensor[]; y: Targets[]; w: Float32Array | null } | undefined;
     if (args.validationData) {
       const [vx, vy, vw] = args.validationData;
       const vxt = this.checkX(vx, 'validationData x');
-      val = { x: vxt, y: this.checkY(vy, vxt.shape[0], 'validationData y'), w: this.checkWeights(vw, vxt.shape[0], 'validationData sampleWeight') };
+      val = { x: vxt, y: this.checkY(vy, vxt[0].shape[0], 'validationData y'), w: this.checkWeights(vw, vxt[0].shape[0], 'validationData sampleWeight') };
     } else if (validationSplit > 0) {
       // Keras takes the last fraction of the samples, before any shuffling.
-      const n = xt.shape[0];
+      const n = xt[0].shape[0];
       const split = Math.floor(n * (1 - validationSplit));
       if (split === 0 || split === n) throw new RangeError(`fit: validationSplit ${validationSplit} of ${n} samples leaves an empty split`);
-      const inDim = sizeOf(this.inputShape!);
-      const cols = yt.labels ? 1 : sizeOf(this.outputShape!);
-      val = {
-        x: { data: xt.data.subarray(split * inDim), shape: [n - split, ...this.inputShape!] },
-        y: { data: yt.data.subarray(split * cols), labels: yt.labels, n: n - split },
-        w: sw ? sw.subarray(split) : null,
-      };
-      xt = { data: xt.data.subarray(0, split * inDim), shape: [split, ...this.inputShape!] };
-      yt = { data: yt.data.subarray(0, split * cols), labels: yt.labels, n: split };
+      const cut = <T extends Float32Array | Int32Array>(d: T, per: number, from: number, to: number): T => d.subarray(from * per, to * per) as T;
+      const xs = (a: number, b: number) => xt.map((t, i) => ({ data: cut(t.data, sizeOf(this.inputs[i].shape), a, b), shape: [b - a, ...this.inputs[i].shape] }));
+      const ys = (a: number, b: number) => yt.map((t, o) => ({ data: cut(t.data, t.labels ? 1 : sizeOf(this.outputs[o].shape), a, b), labels: t.labels }));
+      val = { x: xs(split, n), y: ys(split, n), w: sw ? sw.subarray(split) : null };
+      xt = xs(0, split);
+      yt = ys(0, split);
       sw = sw ? sw.subarray(0, split) : null;
     }
-    const w = this.combineClassWeight(yt, sw, args.classWeight);
-    const n = args.rows?.length ?? xt.shape[0];
+    const w = this.combineClassWeight(yt, xt[0].shape[0], sw, args.classWeight);
+    const n = args.rows?.length ?? xt[0].shape[0];
     if (n === 0) throw new RangeError('fit: x holds no samples');
+    this.checkBatchRows(batchSize, n, 'fit');
 
     this.ensureState();
     this.ensureIo(Math.min(batchSize, n), w !== null);
@@ -518,6 +854,7 @@ export class Sequential {
       cb.setParams?.({ epochs, steps, samples: n, verbose });
     }
     const metrics = this.makeMetrics();
+    const lossKeys = this.outputLossKeys();
     const idx = args.rows ? Int32Array.from(args.rows) : identity(n);
     const batchLogs: Logs = { batch: 0, size: 0, loss: 0 };
     this.stopTraining = false;
@@ -533,8 +870,9 @@ export class Sequential {
           else for (let i = 0; i < n; i++) idx[i] = i;
           (args.shuffleRng ?? this.shuffleRng).shuffle(idx);
         }
-        for (const m of metrics) m.reset();
+        for (const ms of metrics) for (const m of ms) m.reset();
         let lossSum = 0, seen = 0;
+        const outSums = lossKeys.map(() => 0);
         for (let b = 0; b < steps; b++) {
           const start = b * batchSize;
           const rows = Math.min(batchSize, n - start);
@@ -552,21 +890,23 @@ export class Sequential {
             throw e;
           }
           lossSum += loss * rows;
+          lossKeys.forEach((_, o) => { outSums[o] += this.outLoss[o] * rows; });
           seen += rows;
           if (cbs.length) {
             batchLogs.batch = b;
             batchLogs.size = rows;
             batchLogs.loss = lossSum / seen;
-            for (const m of metrics) batchLogs[m.name] = m.result();
+            for (const ms of metrics) for (const m of ms) batchLogs[m.name] = m.result();
             for (const cb of cbs) cb.onBatchEnd?.(b, batchLogs);
           }
           if (this.stopTraining) break;
         }
         const logs: Logs = { loss: lossSum / seen };
-        for (const m of metrics) logs[m.name] = m.result();
+        lossKeys.forEach((key, o) => { logs[key] = outSums[o] / seen; });
+        for (const ms of metrics) for (const m of ms) logs[m.name] = m.result();
         if (val) {
           const v = this.evaluateTensors(val.x, val.y, val.w, batchSize);
-          for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
+          for (const [key, value] of Object.entries(v)) logs[`val_${key}`] = value;
         }
         history.push(epoch, logs);
         for (const cb of cbs) await cb.onEpochEnd?.(epoch, logs);
@@ -579,19 +919,19 @@ export class Sequential {
   }
 
   /** One optimizer step on one batch; returns its loss. */
-  trainOnBatch(x: TensorLike, y: TensorLike, { sampleWeight, classWeight }: { sampleWeight?: TensorLike; classWeight?: Record<number, number> } = {}): number {
+  trainOnBatch(x: Data, y: Data, { sampleWeight, classWeight }: { sampleWeight?: TensorLike; classWeight?: Record<number, number> } = {}): number {
     this.requireCompiled('trainOnBatch');
     const xt = this.checkX(x, 'x');
-    const n = xt.shape[0];
+    const n = xt[0].shape[0];
     if (n === 0) throw new RangeError('trainOnBatch: x holds no samples');
     const yt = this.checkY(y, n, 'y');
-    const w = this.combineClassWeight(yt, this.checkWeights(sampleWeight, n, 'sampleWeight'), classWeight);
+    const w = this.combineClassWeight(yt, n, this.checkWeights(sampleWeight, n, 'sampleWeight'), classWeight);
+    this.checkBatchRows(n, n, 'x');
     this.ensureState();
     this.ensureIo(n, w !== null);
-    const idx = identity(n);
-    this.gather(xt, yt, w, idx, 0, n);
+    this.gather(xt, yt, w, identity(n), 0, n);
     try {
-      return this.step(n, w !== null, []);
+      return this.step(n, w !== null, this.outputs.map(() => []));
     } catch (e) {
       if (e instanceof TrainingError) e.message = `${this.name}.trainOnBatch: ${e.message}; the weights were not updated`;
       throw e;
@@ -602,22 +942,23 @@ export class Sequential {
 
   /** Loss and metrics over the data, with the model in inference mode. */
   evaluate(x: Dataset, args?: EvaluateArgs): Promise<Record<string, number>>;
-  evaluate(x: TensorLike, y: TensorLike, args?: EvaluateArgs): Record<string, number>;
-  evaluate(x: TensorLike | Dataset, y?: TensorLike | EvaluateArgs, args: EvaluateArgs = {}): Record<string, number> | Promise<Record<string, number>> {
+  evaluate(x: Data, y: Data, args?: EvaluateArgs): Record<string, number>;
+  evaluate(x: Data | Dataset, y?: Data | EvaluateArgs, args: EvaluateArgs = {}): Record<string, number> | Promise<Record<string, number>> {
     this.requireCompiled('evaluate');
     if (x instanceof Dataset) return evaluateDataset(this, x, y as EvaluateArgs | undefined);
     const { batchSize = 32, sampleWeight } = args;
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`evaluate: batchSize must be a whole number > 0, got ${batchSize}`);
     const xt = this.checkX(x, 'x');
-    const yt = this.checkY(y as TensorLike, xt.shape[0], 'y');
-    return this.evaluateTensors(xt, yt, this.checkWeights(sampleWeight, xt.shape[0], 'sampleWeight'), batchSize);
+    const yt = this.checkY(y as Data, xt[0].shape[0], 'y');
+    return this.evaluateTensors(xt, yt, this.checkWeights(sampleWeight, xt[0].shape[0], 'sampleWeight'), batchSize);
   }
 
-  private evaluateTensors(x: Tensor, t: Targets, w: Float32Array | null, batchSize: number): Record<string, number> {
-    const n = x.shape[0];
+  private evaluateTensors(x: Tensor[], t: Targets[], w: Float32Array | null, batchSize: number): Record<string, number> {
+    const n = x[0].shape[0];
     const k = this.rt.kernels;
     const metrics = this.makeMetrics();
-    const fused = this.fused();
+    const lossKeys = this.outputLossKeys();
+    const outSums = lossKeys.map(() => 0);
     this.ensureIo(Math.min(batchSize, n), w !== null);
     const idx = identity(n);
     let lossSum = 0;
@@ -627,47 +968,58 @@ export class Sequential {
         this.ensureIo(rows, w !== null);
         this.gather(x, t, w, idx, start, rows);
         const ctx = this.ctx(rows, false);
-        const y = this.forward({ ptr: this.io.x, rows, cols: sizeOf(this.inputShape!) }, ctx, fused);
-        lossSum += this.loss!.compute(k, y.ptr, this.io.t, w ? this.io.w : 0, 0, y.rows, y.cols, fused) * rows;
-        if (metrics.length) this.updateMetrics(metrics, fused ? this.probabilities(y, ctx) : y, w !== null);
+        this.runForward(this.top, this.inputBufs(rows), ctx, this.logitsFlags());
+        const outs = this.outputBufs(this.top);
+        lossSum += this.lossOf(outs, w !== null, ctx, null) * rows;
+        lossKeys.forEach((_, o) => { outSums[o] += this.outLoss[o] * rows; });
+        metrics.forEach((ms, o) => { if (ms.length) this.updateMetrics(o, ms, this.probabilities(o, outs[o], ctx), w !== null); });
       }
     } finally {
       this.scratch.reset(0);
     }
     let penalty = 0;
-    for (const l of this.layers) for (const wt of l.weights) if (wt.regularizer) penalty += regularizerValue(k, wt);
+    for (const wt of this.weights) if (wt.regularizer) penalty += wt.regularizer.value(k, wt.ptr, wt.size);
     const out: Record<string, number> = { loss: lossSum / n + penalty };
-    for (const m of metrics) out[m.name] = m.result();
+    lossKeys.forEach((key, o) => { out[key] = outSums[o] / n; });
+    for (const ms of metrics) for (const m of ms) out[m.name] = m.result();
     return out;
   }
 
-  /** Outputs for every sample, computed in batches of `batchSize`. */
+  /**
+   * Outputs for every sample, computed in batches of `batchSize`; an array with several outputs.
+   * `training` runs the layers as in a training step (batch statistics, dropout masks) without
+   * updating anything.
+   */
   predict(x: Dataset, args?: { batchSize?: number }): Promise<Tensor>;
-  predict(x: TensorLike, args?: { batchSize?: number }): Tensor;
-  predict(x: TensorLike | Dataset, { batchSize = 256 }: { batchSize?: number } = {}): Tensor | Promise<Tensor> {
-    if (x instanceof Dataset) return predictDataset(this, x, { batchSize });
+  predict(x: Data, args?: { batchSize?: number; training?: boolean }): Tensor | Tensor[];
+  predict(x: Data | Dataset, { batchSize = 256, training = false }: { batchSize?: number; training?: boolean } = {}): Tensor | Tensor[] | Promise<Tensor> {
+    if (x instanceof Dataset) return predictDataset(this as unknown as Sequential, x, { batchSize });
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`predict: batchSize must be a whole number > 0, got ${batchSize}`);
     const xt = this.checkX(x, 'x');
-    const n = xt.shape[0];
-    const inDim = sizeOf(this.inputShape!);
-    const units = sizeOf(this.outputShape!);
-    const out = new Float32Array(n * units);
+    const n = xt[0].shape[0];
+    const units = this.outputs.map((t) => sizeOf(t.shape));
+    const out = units.map((u) => new Float32Array(n * u));
     const a = this.rt.arena;
     const rowsCap = Math.min(batchSize, Math.max(n, 1));
-    const xin = a.alloc(rowsCap * inDim * 4);
+    const ins = this.inputs.map((t) => a.alloc(rowsCap * sizeOf(t.shape) * 4));
     try {
       for (let start = 0; start < n; start += batchSize) {
         const rows = Math.min(batchSize, n - start);
-        a.f32(xin, rows * inDim).set(xt.data.subarray(start * inDim, (start + rows) * inDim));
-        const ctx = this.ctx(rows, false);
-        const y = this.forward({ ptr: xin, rows, cols: inDim }, ctx, false);
-        out.set(a.f32(y.ptr, rows * units), start * units);
+        const bufs = this.inputs.map((t, i) => {
+          const d = sizeOf(t.shape);
+          a.f32(ins[i], rows * d).set(xt[i].data.subarray(start * d, (start + rows) * d));
+          return { ptr: ins[i], rows, cols: d };
+        });
+        const ctx = this.ctx(rows, training);
+        this.runForward(this.top, bufs, ctx, null);
+        this.outputBufs(this.top).forEach((y, o) => out[o].set(a.f32(y.ptr, rows * units[o]), start * units[o]));
       }
     } finally {
       this.scratch.reset(0);
-      a.release(xin);
+      for (const p of ins) a.release(p);
     }
-    return { data: out, shape: [n, ...this.outputShape!] };
+    const ts = out.map((data, o) => ({ data, shape: [n, ...this.outputs[o].shape] }));
+    return ts.length === 1 ? ts[0] : ts;
   }
 
   // ---- weights -------------------------------------------------------------------------------
@@ -695,28 +1047,39 @@ export class Sequential {
     values.forEach((d, i) => this.rt.arena.f32(this.weights[i].ptr, d.length).set(d));
   }
 
-  private requireBuilt(what: string): void {
-    this.buildIfDeclared();
-    if (!this.built) throw new Error(`${this.name}.${what}: the model is not built yet; give the first layer an inputShape or call fit/predict first`);
-  }
-
   getLayer(name: string): Layer {
     const l = this.layers.find((l) => l.name === name);
     if (!l) throw new Error(`${this.name} has no layer '${name}'; layers: ${this.layers.map((l) => l.name).join(', ')}`);
     return l;
   }
 
-  /** A layer table with output shapes and parameter counts; returned and, unless silent, printed. */
+  /**
+   * A layer table with output shapes and parameter counts and, for a graph, what each call is
+   * connected to; returned and, unless silent, printed.
+   */
   summary({ print = true }: { print?: boolean } = {}): string {
-    this.buildIfDeclared();
-    const rows = this.layers.map((l) => [`${l.name} (${l.className})`, l.outputShape ? `[null, ${l.outputShape.join(', ')}]` : '?', String(l.countParams())]);
-    const head = ['Layer (type)', 'Output shape', 'Param #'];
+    this.ensureBuilt();
+    const chain = this instanceof Sequential;
+    const head = ['Layer (type)', 'Output shape', 'Param #', ...(chain ? [] : ['Connected to'])];
+    const rows: string[][] = chain ? [] : this.inputs.map((t) => [`${t.name} (InputLayer)`, `[null, ${t.shape.join(', ')}]`, '0', '']);
+    const counted = new Set<Layer>();
+    // A shared layer's calls are told apart as name[0], name[1], ... (Keras writes name[1][0]).
+    const calls = new Map<Node, number>(), count = new Map<Layer, number>();
+    for (const n of this.nodes) { calls.set(n, count.get(n.layer) ?? 0); count.set(n.layer, calls.get(n)! + 1); }
+    const label = (t: SymbolicTensor) => (t.node && count.get(t.node.layer)! > 1 ? `${t.name}[${calls.get(t.node)}]` : t.name);
+    for (const n of this.nodes) {
+      const params = counted.has(n.layer) ? '0 (shared)' : String(n.layer.countParams());
+      counted.add(n.layer);
+      rows.push([`${n.layer.name} (${n.layer.className})`, `[null, ${n.output.shape.join(', ')}]`, params, ...(chain ? [] : [n.inputs.map(label).join(', ')])]);
+    }
+    if (!this.built) for (const l of this.layers) rows.push([`${l.name} (${l.className})`, '?', '0']);
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)) + 2);
     const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('');
     const rule = '_'.repeat(widths.reduce((a, b) => a + b, 0));
     const total = this.countParams();
-    const trainable = this.layers.filter((l) => l.trainable).reduce((s, l) => s + l.weights.filter((w) => w.trainable).reduce((a, w) => a + w.size, 0), 0);
-    const text = [`Model: "${this.name}"`, rule, line(head), '='.repeat(rule.length), ...rows.map(line), '='.repeat(rule.length),
+    const trainable = this.trainedWeights().reduce((a, w) => a + w.size, 0);
+    const outs = chain ? [] : [`Outputs: ${this.outputs.map(label).join(', ')}`];
+    const text = [`Model: "${this.name}"`, rule, line(head), '='.repeat(rule.length), ...rows.map(line), '='.repeat(rule.length), ...outs,
       `Total params: ${total}`, `Trainable params: ${trainable}`, `Non-trainable params: ${total - trainable}`, rule].join('\n');
     if (print) console.log(text);
     return text;
@@ -729,18 +1092,32 @@ export class Sequential {
 
   // ---- save, load, export (the work is in src/io/) --------------------------------------------
 
+  private requireSequential(what: string): Sequential {
+    this.ensureBuilt();
+    if (!(this instanceof Sequential)) {
+      throw new Error(`${this.name}.${what}: saving and exporting functional models is not supported yet; a sequential model can be saved`);
+    }
+    return this;
+  }
+
   /**
    * Saves topology, training config and state, and weights: to a directory in Node, to
    * 'indexeddb://name' or 'downloads://name' in browsers, or to a handler. Resolves to the
    * in-memory `{ json, weights }` (also what `save()` without a target returns).
    */
   save(target?: SaveTarget, options?: SaveOptions): Promise<ModelArtifacts> {
-    return saveModel(this, target, options);
+    return saveModel(this.requireSequential('save'), target, options);
   }
 
   /** The model for inference as an ONNX file (opset 17). */
   toOnnx(): Uint8Array {
-    return exportOnnx(this);
+    return exportOnnx(this.requireSequential('toOnnx'));
+  }
+
+  /** Where optimizer slot `s` of weight `w` lives: the state slab of w's group, at w's offset. */
+  private statePtr(w: Weight, s: number): number {
+    const g = this.groups.find((gr) => gr.slab === w.slab);
+    return g && s < g.state.length ? g.state[s] + (w.ptr - w.slab!.params) : 0;
   }
 
   /** What save needs beyond the public API: metric names, RNG states, optimizer slots (Keras order). */
@@ -752,8 +1129,8 @@ export class Sequential {
       metrics: [...this.metricNames],
       rng: { init: this.initRng.getState(), shuffle: this.shuffleRng.getState(), step: this.stepRng.getState() },
       optimizerSlots: Array.from({ length: slots }, (_, s) => this.weights.map((w) => {
-        const offset = w.ptr - this.paramSlab;
-        return s < this.stateSlabs.length ? Float32Array.from(a.f32(this.stateSlabs[s] + offset, w.size)) : new Float32Array(w.size);
+        const ptr = this.statePtr(w, s);
+        return ptr ? Float32Array.from(a.f32(ptr, w.size)) : new Float32Array(w.size);
       })),
     };
   }
@@ -773,7 +1150,8 @@ export class Sequential {
       const a = this.rt.arena;
       state.optimizerSlots.forEach((slot, s) => this.weights.forEach((w, i) => {
         if (slot[i]?.length !== w.size) throw new ShapeError(`${this.name}.setTrainingState: slot ${s} of ${w.name} needs ${w.size} values, got ${slot[i]?.length}`);
-        a.f32(this.stateSlabs[s] + (w.ptr - this.paramSlab), w.size).set(slot[i]);
+        const ptr = this.statePtr(w, s);
+        if (ptr) a.f32(ptr, w.size).set(slot[i]);
       }));
     }
   }
@@ -787,16 +1165,80 @@ export interface TrainingState {
   optimizerSlots: Float32Array[][];
 }
 
+export interface SequentialArgs {
+  seed?: number;
+  name?: string;
+}
+
+/** A chain of layers: the graph `input → layers[0] → … → layers[n−1]`, built when the input shape is known. */
+export class Sequential extends Model {
+  override readonly className = 'Sequential';
+
+  constructor(layers: Layer[] = [], { seed, name = 'sequential' }: SequentialArgs = {}) {
+    super({ seed, name }, 'sequential');
+    if (!Array.isArray(layers)) throw new TypeError(`sequential expects an array of layers, got ${typeof layers}`);
+    for (const l of layers) this.add(l);
+  }
+
+  protected override ensureBuilt(): void {
+    const shape = this.layers[0]?.declaredInputShape;
+    if (!this.built && shape) this.build(shape);
+  }
+
+  add(layer: Layer): void {
+    if (!(layer instanceof Layer)) throw new TypeError(`sequential: expected a layer, got ${layer === null ? 'null' : typeof layer}`);
+    if (this.built) throw new Error(`${this.name}: cannot add ${layer.name} after the model is built`);
+    if (this.layers.includes(layer)) throw new Error(`${this.name}: ${layer.name} is already in the model`);
+    this.layers.push(layer);
+  }
+
+  /** Builds every layer for `inputShape` (without the batch axis) and places the weights. */
+  override build(inputShape: number[]): void {
+    if (this.built) return;
+    if (this.layers.length === 0) throw new Error(`${this.name}: a model needs at least one layer`);
+    const x = new SymbolicTensor([...inputShape], `${this.name}_input`);
+    let h = x;
+    for (const l of this.layers) h = l.apply(h);
+    this.initGraph([x], [h]);
+  }
+
+  protected override buildFromData(shapes: number[][]): void {
+    if (shapes.length !== 1) throw new ShapeError(`${this.name} takes one input, got ${shapes.length}`);
+    this.build(shapes[0]);
+  }
+
+  protected override inputOwner(): string {
+    return this.layers[0].name;
+  }
+
+  override buildFor(shapes: number[][], names: string[]): number[] {
+    this.ensureBuilt();
+    if (!this.built && shapes.length === 1) this.build(shapes[0]);
+    return super.buildFor(shapes, names);
+  }
+
+  // One input, one output: predict gives a Tensor.
+  override predict(x: Dataset, args?: { batchSize?: number }): Promise<Tensor>;
+  override predict(x: TensorLike, args?: { batchSize?: number; training?: boolean }): Tensor;
+  override predict(x: TensorLike | Dataset, args?: { batchSize?: number; training?: boolean }): Tensor | Promise<Tensor> {
+    return super.predict(x as never, args) as Tensor | Promise<Tensor>;
+  }
+}
+
+const isTensorObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v) && 'data' in v && 'shape' in v;
+const isCtx = (v: unknown): v is Ctx => typeof v === 'object' && v !== null && 'scratch' in v && 'k' in v;
+
 function identity(n: number): Int32Array {
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   return idx;
 }
 
-function regularizerValue(k: Runtime['kernels'], w: Weight): number {
-  return w.regularizer!.value(k, w.ptr, w.size);
-}
-
 export function sequential(layers: Layer[] = [], args: SequentialArgs = {}): Sequential {
   return new Sequential(layers, args);
+}
+
+/** The functional API's model: `model({ inputs, outputs })` over symbolic tensors. */
+export function model(args: ModelArgs & { inputs: SymbolicTensor | SymbolicTensor[]; outputs: SymbolicTensor | SymbolicTensor[] }): Model {
+  return new Model(args);
 }

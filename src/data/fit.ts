@@ -3,7 +3,7 @@
 // batch (trainOnBatch per batch), with memory bounded by the batch, not the file.
 
 import { progressBar, type Callback, type Logs } from '../callbacks/index.js';
-import { History, TrainingError, type EvaluateArgs, type FitArgs, type Sequential } from '../model.js';
+import { History, TrainingError, type EvaluateArgs, type FitArgs, type Model } from '../model.js';
 import type { Tensor } from '../tensor.js';
 import { Dataset, gatherView } from './dataset.js';
 
@@ -12,7 +12,7 @@ export type DatasetFitArgs = Omit<FitArgs, 'validationData' | 'rows' | 'shuffleR
   validationData?: Dataset | FitArgs['validationData'];
 };
 
-export async function fitDataset(model: Sequential, ds: Dataset, args: DatasetFitArgs = {}): Promise<History> {
+export async function fitDataset(model: Model, ds: Dataset, args: DatasetFitArgs = {}): Promise<History> {
   if (args.sampleWeight !== undefined) throw new Error('fit: pass per-sample weights to data.fromArrays(x, y, { sampleWeight }) when fitting a Dataset');
   if (!ds.inMemory) return fitStream(model, ds, args);
   const { x, y, sampleWeight, rows } = ds.arrays();
@@ -51,7 +51,7 @@ async function validationOf(v: DatasetFitArgs['validationData']): Promise<FitArg
 }
 
 /** The training loop over a stream: one trainOnBatch per batch, Keras's callbacks and History. */
-async function fitStream(model: Sequential, ds: Dataset, args: DatasetFitArgs): Promise<History> {
+async function fitStream(model: Model, ds: Dataset, args: DatasetFitArgs): Promise<History> {
   const { epochs = 1, verbose = 1, initialEpoch = 0, classWeight } = args;
   if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`fit: epochs must be a whole number ≥ 0, got ${epochs}`);
   if (args.validationSplit) throw new Error('fit: validationSplit needs an in-memory dataset; for a stream pass validationData (e.g. ds.take(n) and ds.skip(n))');
@@ -113,7 +113,7 @@ async function fitStream(model: Sequential, ds: Dataset, args: DatasetFitArgs): 
  * rows is gathered). Streaming: batch by batch, each result weighted by its rows: exact for the
  * loss and for metrics that are means over samples; for ranking metrics (AUC) it averages batches.
  */
-export async function evaluateDataset(model: Sequential, ds: Dataset, args: EvaluateArgs = {}): Promise<Record<string, number>> {
+export async function evaluateDataset(model: Model, ds: Dataset, args: EvaluateArgs = {}): Promise<Record<string, number>> {
   const batchSize = ds.batchSize ?? args.batchSize ?? 32;
   if (ds.inMemory) {
     const b = await ds.toArrays();
@@ -135,10 +135,16 @@ export async function evaluateDataset(model: Sequential, ds: Dataset, args: Eval
 }
 
 /** predict on a Dataset's x, in its order (targets, if any, are ignored). */
-export async function predictDataset(model: Sequential, ds: Dataset, { batchSize = 256 }: { batchSize?: number } = {}): Promise<Tensor> {
-  if (ds.inMemory) return model.predict((await ds.toArrays()).x, { batchSize });
+export async function predictDataset(model: Model, ds: Dataset, { batchSize = 256 }: { batchSize?: number } = {}): Promise<Tensor> {
+  // A Dataset feeds one input and one output.
+  const one = (x: Tensor): Tensor => {
+    const p = model.predict(x, { batchSize });
+    if (Array.isArray(p)) throw new Error(`${model.name}.predict: a Dataset feeds models with one output; this one has ${p.length}`);
+    return p;
+  };
+  if (ds.inMemory) return one((await ds.toArrays()).x);
   const parts: Tensor[] = [];
-  for await (const b of ds.batchSize ? ds : ds.batch(batchSize)) parts.push(model.predict(b.x, { batchSize }));
+  for await (const b of ds.batchSize ? ds : ds.batch(batchSize)) parts.push(one(b.x));
   if (parts.length === 0) throw new Error('predict: the Dataset yielded no samples');
   const n = parts.reduce((s, p) => s + p.shape[0], 0);
   const out = new Float32Array(parts.reduce((s, p) => s + p.data.length, 0));

@@ -9,7 +9,6 @@ import { Layer, scratchBuf, type Buf, type Ctx, type LayerArgs, type Weight } fr
 export class Activation extends Layer {
   readonly className: string;
   readonly activation: ActivationSpec;
-  private y!: Buf;
 
   constructor(activation: ActivationSpec, args: LayerArgs = {}, className = 'Activation', base = 'activation') {
     super(base, args);
@@ -33,7 +32,7 @@ export class Activation extends Layer {
     if (logits && this.outputActivation()) ctx.k.f32_copy(x.ptr, y.ptr, x.rows * x.cols);
     else if (a.name === 'softmax') ctx.k.f32_softmax(x.ptr, y.ptr, x.rows, x.cols);
     else ctx.k.f32_activation(x.ptr, y.ptr, x.rows * x.cols, a.code, a.alpha);
-    this.y = y;
+    ctx.saved.y = y;
     return y;
   }
 
@@ -43,10 +42,10 @@ export class Activation extends Layer {
     if (logits || a.name === 'linear') return dy;
     if (a.name === 'softmax') {
       const dx = scratchBuf(ctx, dy.rows, dy.cols);
-      ctx.k.f32_softmax_grad(this.y.ptr, dy.ptr, dx.ptr, dy.rows, dy.cols);
+      ctx.k.f32_softmax_grad((ctx.saved.y as Buf).ptr, dy.ptr, dx.ptr, dy.rows, dy.cols);
       return dx;
     }
-    ctx.k.f32_activation_grad(this.y.ptr, dy.ptr, dy.ptr, dy.rows * dy.cols, a.code, a.alpha);
+    ctx.k.f32_activation_grad((ctx.saved.y as Buf).ptr, dy.ptr, dy.ptr, dy.rows * dy.cols, a.code, a.alpha);
     return dy;
   }
 
@@ -83,7 +82,6 @@ export class PReLU extends Layer {
   readonly className = 'PReLU';
   private readonly alphaInitializer: InitializerLike;
   alpha!: Weight;
-  private x!: Buf;
 
   constructor(args: LayerArgs & { alphaInitializer?: InitializerLike } = {}) {
     super('p_re_lu', args);
@@ -104,7 +102,7 @@ export class PReLU extends Layer {
     this.checkInput(x);
     const y = scratchBuf(ctx, x.rows, x.cols);
     ctx.k.f32_prelu(x.ptr, this.alpha.ptr, y.ptr, x.rows, x.cols);
-    this.x = x;
+    ctx.saved.x = x;
     return y;
   }
 
@@ -113,7 +111,7 @@ export class PReLU extends Layer {
     if (this.trainable || needDx) {
       // f32_prelu_grad writes dx and dα in one pass; without needDx dx lands on dy (no longer needed).
       const scratchDalpha = this.trainable ? this.alpha.gradPtr : ctx.scratch.alloc(dy.cols * 4);
-      ctx.k.f32_prelu_grad(this.x.ptr, this.alpha.ptr, dy.ptr, dx.ptr, scratchDalpha, dy.rows, dy.cols, acc && this.trainable ? 1 : 0);
+      ctx.k.f32_prelu_grad((ctx.saved.x as Buf).ptr, this.alpha.ptr, dy.ptr, dx.ptr, scratchDalpha, dy.rows, dy.cols, acc && this.trainable ? 1 : 0);
     }
     return needDx ? dx : null;
   }

@@ -4,6 +4,7 @@
 import { getActivation, type ActivationSpec } from '../activations.js';
 import { getInitializer, type InitializerLike } from '../initializers.js';
 import { ShapeError } from '../tensor.js';
+import type { Kernels } from '../wasm/kernels.js';
 import { Layer, scratchBuf, type Buf, type Ctx, type LayerArgs, type Regularizer, type Weight } from './layer.js';
 
 export interface DenseArgs extends LayerArgs {
@@ -23,8 +24,6 @@ export class Dense extends Layer {
   private readonly args: DenseArgs;
   kernel!: Weight;
   bias?: Weight;
-  private x!: Buf; // forward input, kept for backward: (batch, inputDim)
-  private y!: Buf; // forward output (or logits): (batch, units)
 
   constructor(units: number, args: DenseArgs = {}) {
     super('dense', args);
@@ -68,14 +67,14 @@ export class Dense extends Layer {
     k.f32_gemm_nn_bias_act(x.rows, this.units, x.cols, x.ptr, x.cols, this.kernel.ptr, this.units, y.ptr, this.units,
       this.bias ? this.bias.ptr : 0, fusedCode, act.alpha, ctx.ws);
     if (act.name === 'softmax' && !logits) k.f32_softmax(y.ptr, y.ptr, y.rows, y.cols);
-    this.x = x;
-    this.y = y;
+    ctx.saved.x = x; // (batch, inputDim)
+    ctx.saved.y = y; // (batch, units): the output, or the logits
     return y;
   }
 
   backward(dy: Buf, ctx: Ctx, needDx: boolean, acc: boolean, logits = false): Buf | null {
     const { k } = ctx;
-    const { x, y } = this;
+    const { x, y } = ctx.saved as { x: Buf; y: Buf };
     const n = this.units;
     let dz = dy; // (batch, units)
     if (!logits && this.activation.name === 'softmax') {
@@ -94,6 +93,11 @@ export class Dense extends Layer {
     const dx = scratchBuf(ctx, x.rows, x.cols);
     k.f32_gemm_nt(x.rows, x.cols, n, dz.ptr, n, this.kernel.ptr, n, dx.ptr, x.cols, 0, ctx.ws);
     return dx;
+  }
+
+  override workspace(k: Kernels, rows: number): number {
+    const i = this.inputShape![0], n = this.units;
+    return Math.max(k.f32_gemm_workspace(rows, n, i), k.f32_gemm_workspace(i, n, rows), k.f32_gemm_workspace(rows, i, n));
   }
 
   getConfig(): Record<string, unknown> {

@@ -1,6 +1,11 @@
 // The `layers` namespace of the public API: Keras names, camelCase.
 import { Dense, type DenseArgs } from './dense.js';
 import { activation, elu, leakyReLU, prelu, softmax } from './activation.js';
+import { batchNormalization } from './batch-normalization.js';
+import { dropout } from './dropout.js';
+import { alphaDropout } from './alpha-dropout.js';
+import { add, average, concatenate, multiply, subtract } from './merge.js';
+import { flatten, reshape } from './reshape.js';
 
 export const layers = {
   dense: (units: number, args?: DenseArgs) => new Dense(units, args),
@@ -9,8 +14,23 @@ export const layers = {
   elu,
   prelu,
   softmax,
+  batchNormalization,
+  dropout,
+  alphaDropout,
+  add,
+  subtract,
+  multiply,
+  average,
+  concatenate,
+  reshape,
+  flatten,
 };
 
 export { Layer, type Buf, type Ctx, type Weight, type Regularizer } from './layer.js';
 export { Dense, type DenseArgs } from './dense.js';
 export { Activation, PReLU } from './activation.js';
+export { BatchNormalization, type BatchNormalizationArgs } from './batch-normalization.js';
+export { Dropout, type DropoutArgs } from './dropout.js';
+export { AlphaDropout } from './alpha-dropout.js';
+export { ElementwiseMerge, Concatenate } from './merge.js';
+export { Reshape } from './reshape.js';

@@ -1,8 +1,11 @@
 // The layer contract. A layer declares its weights in build(); the model places them in its one
 // parameter slab (and gradients, optimizer state in slabs of the same layout) and sets `ptr` and
 // `gradPtr`. forward/backward read and write arena memory only; activations live in the step's
-// scratch. Backward sits next to forward with the same names, gradients `d`-prefixed.
+// scratch, and what a call keeps for its backward goes in `ctx.saved`, which the model gives each
+// node (each call of a layer) separately, so a shared layer keeps one set per call. Backward sits
+// next to forward with the same names, gradients `d`-prefixed.
 
+import { SymbolicTensor, type Node } from '../graph.js';
 import type { Initializer } from '../initializers.js';
 import type { Random } from '../random.js';
 import { ShapeError } from '../tensor.js';
@@ -33,9 +36,18 @@ export interface Weight {
   readonly regularizer?: Regularizer;
   /** Trainable weights get gradients and updates; moving statistics do not. */
   readonly trainable: boolean;
-  /** Byte offsets in the model's slabs, set when the model places its weights. */
+  /** Byte offsets in the model's slabs, set when the model places its weights (0: not yet). */
   ptr: number;
   gradPtr: number;
+  /** The slab pair the weight lives in: a model that shares the weight trains it there. */
+  slab?: Slab;
+}
+
+/** A parameter slab and its gradient slab (same layout), owned by the model that placed them. */
+export interface Slab {
+  params: number;
+  grads: number;
+  floats: number;
 }
 
 /** What a step hands every layer. */
@@ -47,6 +59,18 @@ export interface Ctx {
   ws: number;
   training: boolean;
   rng: Random;
+  /**
+   * What this call of the layer keeps for its backward pass. The model hands every node (every
+   * call of a layer) its own object, so a layer applied twice keeps two sets of activations.
+   */
+  saved: Record<string, unknown>;
+  /**
+   * State updates a training forward defers until the step is known to be good (batch-norm
+   * moving averages): run after the optimizer, skipped when the loss or a gradient is not finite.
+   */
+  commit: (() => void)[];
+  /** Layers whose weight gradients this backward pass has written: later calls accumulate. */
+  seen: Set<Layer>;
 }
 
 let nameCounts = new Map<string, number>();
@@ -100,6 +124,46 @@ export abstract class Layer {
 
   abstract computeOutputShape(inputShape: number[]): number[];
 
+  /**
+   * Records a call on symbolic tensors (the functional API) and returns its output. The first call
+   * builds the layer; later calls share its weights and must see the same input shapes.
+   */
+  apply(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
+    const xs = Array.isArray(inputs) ? inputs : [inputs];
+    if (xs.length === 0 || !xs.every((x) => x instanceof SymbolicTensor)) {
+      throw new TypeError(`${this.name}.apply expects a symbolic tensor (from input() or another layer's apply), got ${xs.map((x) => (x === null ? 'null' : typeof x)).join(', ') || 'nothing'}`);
+    }
+    const shape = this.buildFor(xs.map((x) => x.shape), xs.map((x) => x.name));
+    const node: { layer: Layer; inputs: SymbolicTensor[]; output?: SymbolicTensor } = { layer: this, inputs: xs };
+    node.output = new SymbolicTensor(shape, this.name, node as Node);
+    return node.output;
+  }
+
+  /** Builds for these input shapes (or checks them against the built ones); returns the output shape. */
+  buildFor(shapes: number[][], names: string[]): number[] {
+    if (shapes.length !== 1) throw new ShapeError(`${this.name} takes one input, got ${shapes.length} (${names.join(', ')})`);
+    if (!this.built) this.build(shapes[0]);
+    else if (!sameShape(shapes[0], this.inputShape!)) {
+      throw new ShapeError(`${this.name} was built for input [*, ${this.inputShape!.join(', ')}] and is shared, but ${names[0]} is [*, ${shapes[0].join(', ')}]`);
+    }
+    return [...this.outputShape!];
+  }
+
+  /** Forward over one or more inputs; single-input layers pass through to forward(). */
+  call(xs: Buf[], ctx: Ctx, logits = false): Buf {
+    return this.forward(xs[0], ctx, logits);
+  }
+
+  /** Backward over one or more inputs; entry i is null when needDx[i] is false. */
+  callBackward(dy: Buf, ctx: Ctx, needDx: boolean[], acc: boolean, logits = false): (Buf | null)[] {
+    return [this.backward(dy, ctx, needDx[0], acc, logits)];
+  }
+
+  /** Bytes of gemm packing workspace a call on `rows` rows needs. */
+  workspace(_k: Kernels, _rows: number): number {
+    return 0;
+  }
+
   protected addWeight(name: string, shape: number[], initializer: Initializer, opts: { regularizer?: Regularizer; trainable?: boolean } = {}): Weight {
     const w: Weight = {
       name: `${this.name}/${name}`, shape, size: shape.reduce((a, b) => a * b, 1), initializer,
@@ -138,6 +202,8 @@ export abstract class Layer {
     }
   }
 }
+
+export const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** A fresh (rows × cols) buffer in the step's scratch. */
 export function scratchBuf(ctx: Ctx, rows: number, cols: number): Buf {

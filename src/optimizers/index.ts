@@ -21,6 +21,12 @@ export interface Slabs {
   state: number[];
 }
 
+/** The segments of one slab pair with this optimizer's state slabs for it. */
+export interface Group {
+  slabs: Slabs;
+  segments: Segment[];
+}
+
 export interface OptimizerArgs {
   learningRate?: number | Schedule;
   /** Each weight's gradient is rescaled so its L2 norm is at most clipNorm (Keras `clipnorm`). */
@@ -59,10 +65,13 @@ export abstract class Optimizer {
     return typeof this.learningRate === 'number' ? this.learningRate : this.learningRate(this.iterations);
   }
 
-  /** Clips gradients as configured, then applies one update to every segment. */
-  apply(k: Kernels, slabs: Slabs, segments: readonly Segment[], weights: readonly Weight[]): void {
+  /**
+   * Clips gradients as configured, then applies one update to every segment of every group (a
+   * model trains its own slab and the slabs of weights it shares with other models).
+   */
+  apply(k: Kernels, groups: readonly Group[], weights: readonly Weight[]): void {
     if (this.clipValue !== undefined) {
-      for (const s of segments) k.f32_clip(slabs.grads + s.offset, s.size, -this.clipValue, this.clipValue);
+      for (const { slabs, segments } of groups) for (const s of segments) k.f32_clip(slabs.grads + s.offset, s.size, -this.clipValue, this.clipValue);
     }
     if (this.clipNorm !== undefined) {
       for (const w of weights) {
@@ -73,15 +82,15 @@ export abstract class Optimizer {
     }
     if (this.globalClipNorm !== undefined) {
       let sq = 0;
-      for (const s of segments) sq += k.f32_sumsq(slabs.grads + s.offset, s.size);
+      for (const { slabs, segments } of groups) for (const s of segments) sq += k.f32_sumsq(slabs.grads + s.offset, s.size);
       const norm = Math.sqrt(sq);
       if (norm > this.globalClipNorm) {
-        for (const s of segments) k.f32_scale(s.size, this.globalClipNorm / norm, slabs.grads + s.offset, slabs.grads + s.offset);
+        for (const { slabs, segments } of groups) for (const s of segments) k.f32_scale(s.size, this.globalClipNorm / norm, slabs.grads + s.offset, slabs.grads + s.offset);
       }
     }
     const lr = this.currentLearningRate();
     this.iterations++;
-    for (const s of segments) this.update(k, slabs, s, lr);
+    for (const { slabs, segments } of groups) for (const s of segments) this.update(k, slabs, s, lr);
   }
 
   protected abstract update(k: Kernels, slabs: Slabs, s: Segment, lr: number): void;

@@ -88,6 +88,21 @@ export interface Kernels {
   f32_clip(x: Ptr, n: number, lo: number, hi: number): void;
   /** dst[r, :] = src[idx[r], :] for r < nIdx; idx is i32; rows of cols floats. */
   f32_gather_rows(src: Ptr, idx: Ptr, nIdx: number, cols: number, dst: Ptr): void;
+  /** z = x ⊙ y; any may alias exactly. */
+  f32_mul(x: Ptr, y: Ptr, z: Ptr, n: number): void;
+  /** dst[r·ldd + j] = src[r·lds + j] for r < rows, j < cols (strides in floats); no overlap. */
+  f32_copy_2d(src: Ptr, lds: number, dst: Ptr, ldd: number, rows: number, cols: number): void;
+
+  // f32-batchnorm.ts. (rows × cols) contiguous, one channel per column.
+  /** Batch mean and biased variance per column, two passes, into mean and var (cols each). */
+  f32_batchnorm_stats(x: Ptr, mean: Ptr, vr: Ptr, rows: number, cols: number): void;
+  /** y = (x − mean)·γ/√(var + eps) + β; gamma/beta = 0: γ = 1, β = 0. y may alias x. */
+  f32_batchnorm_apply(x: Ptr, y: Ptr, mean: Ptr, vr: Ptr, gamma: Ptr, beta: Ptr, rows: number, cols: number, eps: number): void;
+  /**
+   * Backward through the batch statistics: dβ (+)= Σdy, dγ (+)= Σdy·x̂ (skipped when 0),
+   * dx = γ·r·(dy − mean(dy) − x̂·mean(dy·x̂)) unless dx = 0; dx may alias dy.
+   */
+  f32_batchnorm_grad(x: Ptr, dy: Ptr, dx: Ptr, mean: Ptr, vr: Ptr, gamma: Ptr, dgamma: Ptr, dbeta: Ptr, rows: number, cols: number, eps: number, acc: number): void;
 
   // f32-optimizers.ts. One call over the flat parameter slab p with gradients g (same layout).
   /** p −= lr·g. */

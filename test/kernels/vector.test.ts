@@ -67,6 +67,34 @@ for (const build of BUILDS) {
       close(b.get(dp, n), ref.gatherRows(src, idx, cols), 0, 0, `${rows}x${cols} ${build}`);
     }
   });
+
+  test(`mul matches the reference over sizes, in place; guard (${build})`, () => {
+    const b = kernels(build);
+    for (const n of SIZES) {
+      const x = rand(n, n + 3, -4, 4), y = rand(n, n + 4, -4, 4);
+      for (const [name, f, r] of [['mul', b.k.f32_mul, ref.mul]] as const) {
+        const zp = guarded(b, n);
+        f(b.put(x), b.put(y), zp, n);
+        checkGuard(b, zp, n, `${name} n=${n}`);
+        close(b.get(zp, n), f32(r(x, y)), 0, 0, `${name} n=${n} ${build}`);
+        const xp = b.put(x);
+        f(xp, b.put(y), xp, n);
+        close(b.get(xp, n), f32(r(x, y)), 0, 0, `${name} in place n=${n} ${build}`);
+      }
+    }
+  });
+
+  test(`copy_2d copies a column block between strided matrices (${build})`, () => {
+    const b = kernels(build);
+    for (const [rows, cols] of SHAPES) {
+      const lds = cols + 3, ldd = cols + 5, off = 2;
+      const src = rand(rows * lds, cols + 9);
+      const dp = guarded(b, rows * ldd);
+      b.k.f32_copy_2d(b.put(src), lds, dp + off * 4, ldd, rows, cols);
+      checkGuard(b, dp, rows * ldd, `${rows}x${cols}`);
+      close(b.get(dp, rows * ldd), ref.copy2d(src, lds, rows * ldd, ldd, off, rows, cols), 0, 0, `${rows}x${cols} ${build}`);
+    }
+  });
 }
 
 test.run();

@@ -1,0 +1,59 @@
+// Alpha dropout for self-normalizing networks (Klambauer et al. 2017; seed 004 "Self-normalization"):
+// dropped values are set to SELU's negative saturation α' = −λα instead of 0, then an affine map
+// a·x + b restores mean 0 and variance 1, so SELU's fixed point survives dropout. As Keras:
+// a = ((1 − rate)(1 + rate·α'²))^−½, b = −a·α'·rate; active only in training.
+
+import { Layer, scratchBuf, type Buf, type Ctx } from './layer.js';
+import { dropoutSetup, fillMask, type DropoutArgs } from './dropout.js';
+import type { Random } from '../random.js';
+
+const ALPHA_PRIME = -1.0507009873554805 * 1.6732632423543772; // −λα
+
+export class AlphaDropout extends Layer {
+  readonly className = 'AlphaDropout';
+  readonly rate: number;
+  private readonly rng?: Random;
+
+  constructor(rate: number, args: DropoutArgs = {}) {
+    super('alpha_dropout', args);
+    this.rate = rate;
+    this.rng = dropoutSetup(this.name, rate, args.seed);
+  }
+
+  computeOutputShape(inputShape: number[]): number[] {
+    return [...inputShape];
+  }
+
+  forward(x: Buf, ctx: Ctx): Buf {
+    this.checkInput(x);
+    ctx.saved.scale = 0;
+    if (!ctx.training || this.rate === 0) return x;
+    const n = x.rows * x.cols, p = this.rate;
+    const a = ((1 - p) * (1 + p * ALPHA_PRIME * ALPHA_PRIME)) ** -0.5, b = -a * ALPHA_PRIME * p;
+    // y = x·s + t with s = a·keep and t = keep ? b : a·α' + b, from one draw per value.
+    const s = ctx.scratch.alloc(n * 4), t = ctx.scratch.alloc(n * 4);
+    fillMask(ctx, this.rng ?? ctx.rng, s, n, p, a, 0);
+    const sv = ctx.arena.f32(s, n), tv = ctx.arena.f32(t, n);
+    for (let i = 0; i < n; i++) tv[i] = sv[i] !== 0 ? b : a * ALPHA_PRIME + b;
+    const y = scratchBuf(ctx, x.rows, x.cols);
+    ctx.k.f32_mul(x.ptr, s, y.ptr, n);
+    ctx.k.f32_axpy(n, 1, t, y.ptr);
+    ctx.saved.scale = s;
+    return y;
+  }
+
+  backward(dy: Buf, ctx: Ctx, needDx: boolean): Buf | null {
+    if (!needDx) return null;
+    const s = ctx.saved.scale as number;
+    if (s) ctx.k.f32_mul(dy.ptr, s, dy.ptr, dy.rows * dy.cols);
+    return dy;
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, rate: this.rate };
+  }
+}
+
+export function alphaDropout(rate: number, args: DropoutArgs = {}): AlphaDropout {
+  return new AlphaDropout(rate, args);
+}
