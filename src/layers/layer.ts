@@ -139,7 +139,12 @@ export abstract class Layer {
   }
 }
 
-/** A fresh (rows × cols) buffer in the step's scratch. */
+/** A fresh, zeroed (rows × cols) buffer in the step's scratch. */
 export function scratchBuf(ctx: Ctx, rows: number, cols: number): Buf {
   return { ptr: ctx.scratch.alloc(rows * cols * 4), rows, cols };
+}
+
+/** A (rows × cols) buffer in the step's scratch, not zeroed: for a kernel output written whole. */
+export function outputBuf(ctx: Ctx, rows: number, cols: number): Buf {
+  return { ptr: ctx.scratch.take(rows * cols * 4), rows, cols };
 }
