@@ -129,7 +129,8 @@ for (const fast of [false, true]) {
 
   test(`${name}: weights after training are identical on 1 and 2 threads`, async () => {
     const rt = await start(fast);
-    tuning.minShare = 256; // every gemm of this small model splits
+    tuning.minShare = 256; // every gemm of this small model splits, and the Adam update
+    tuning.minElements = 64;
     const jobs = rt.pool!.jobs;
     const one = await trainedWeights(rt, 1);
     const two = await trainedWeights(rt, 2);

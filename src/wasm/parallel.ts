@@ -9,6 +9,10 @@
 // work of one that waits for a busy core. Small gemms stay on the caller: below tuning.minShare
 // multiply-adds per chunk the hand-off costs more than it saves (measured with
 // `npx tsx bench/gemm.bench.ts --threshold`).
+//
+// The Adam update over the parameter slab is elementwise: it splits into ranges of whole f32x4
+// lanes (the slab's segments are padded to 4 floats), each element updated by one thread with the
+// same arithmetic.
 
 import type { Arena } from './arena.js';
 import type { Kernels } from './kernels.js';
@@ -19,6 +23,8 @@ export const tuning = {
   minShare: 1 << 18,
   /** Chunks per participant, at most. */
   chunksPerThread: 2,
+  /** Least elements per chunk of an elementwise kernel (the optimizer update). */
+  minElements: 1 << 15,
 };
 
 type GemmForm = 'nn' | 'nt' | 'tn';
@@ -27,7 +33,7 @@ type GemmForm = 'nn' | 'nt' | 'tn';
 export function parallelKernels(raw: Kernels, pool: Pool, arena: Arena): Kernels {
   const wsPtr: number[] = [];
   const wsSize: number[] = [];
-  const shifts = [0, 0, 0, 0, 0, 0];
+  const shifts = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
   // Worker w's packing workspace: grow-only, so steps after the first allocate nothing.
   const workspaces = (parts: number, bytes: number): void => {
@@ -49,7 +55,11 @@ export function parallelKernels(raw: Kernels, pool: Pool, arena: Arena): Kernels
     f32_gemm_nt: job('f32_gemm_nt', 11),
     f32_gemm_tn: job('f32_gemm_tn', 11),
     f32_gemm_nn_bias_act: job('f32_gemm_nn_bias_act', 13),
+    f32_adam: job('f32_adam', 13),
   };
+  jobs.f32_adam.wsArg = 13; // no workspace: an argument past the last, ignored by the export
+  jobs.f32_adam.shifts = [0, 4, 1, 4, 2, 4, 3, 4, 4, 4]; // p, g, m, v, vmax move 4 bytes per element
+  jobs.f32_adam.sizeArg = 5;
 
   /** Splits and runs the gemm in `j.args` (m, n, k, a, lda, b, ldb, c, ldc, ...); false: too small. */
   const split = (j: Job, form: GemmForm, args: IArguments): boolean => {
@@ -85,8 +95,26 @@ export function parallelKernels(raw: Kernels, pool: Pool, arena: Arena): Kernels
     return true;
   };
 
+  /** Splits an elementwise kernel over n floats into ranges of whole 4-lane groups. */
+  const splitElementwise = (j: Job, args: IArguments, n: number, nshifts: number): boolean => {
+    if (n < 2 * tuning.minElements || n % 4 !== 0) return false;
+    const parts = pool.available();
+    if (parts < 2) return false;
+    const chunks = Math.min(parts * tuning.chunksPerThread, Math.floor(n / tuning.minElements), MAX_CHUNKS);
+    for (let i = 0; i < j.nargs; i++) j.args[i] = args[i];
+    j.len = n;
+    j.per = Math.ceil(n / chunks / 4) * 4;
+    j.chunks = Math.ceil(n / j.per);
+    j.nshifts = nshifts;
+    pool.run(j);
+    return true;
+  };
+
   return {
     ...raw,
+    f32_adam(p, g, m, v, vmax, n, lr, beta1, beta2, eps, c1, c2, wd) {
+      if (!splitElementwise(jobs.f32_adam, arguments, n, vmax ? 5 : 4)) raw.f32_adam(p, g, m, v, vmax, n, lr, beta1, beta2, eps, c1, c2, wd);
+    },
     f32_gemm_nn(m, n, k, a, lda, b, ldb, c, ldc, acc, ws) {
       if (!split(jobs.f32_gemm_nn, 'nn', arguments)) raw.f32_gemm_nn(m, n, k, a, lda, b, ldb, c, ldc, acc, ws);
     },

@@ -19,13 +19,13 @@
 
 /** Kernels a worker may be asked to run, by index. */
 export const POOL_KERNELS = [
-  'f32_gemm_nn', 'f32_gemm_nt', 'f32_gemm_tn', 'f32_gemm_nn_bias_act',
+  'f32_gemm_nn', 'f32_gemm_nt', 'f32_gemm_tn', 'f32_gemm_nn_bias_act', 'f32_adam',
 ] as const;
 export type PoolKernel = (typeof POOL_KERNELS)[number];
 
 export const MAX_ARGS = 14;
 /** Argument offsets a chunk shifts (pointers into the operands), at most. */
-export const MAX_SHIFTS = 3;
+export const MAX_SHIFTS = 5;
 /** Chunks per job, at most (they share a word with the generation tag). */
 export const MAX_CHUNKS = 2046;
 const MAX_WORKERS = 63;
