@@ -17,7 +17,7 @@ export default {
   output: { file: 'dist/lepton.js', format: 'es', sourcemap: true },
   external: (id) => id.startsWith('node:'),
   plugins: [
-    typescript({ tsconfig: './tsconfig.json', noEmit: false, declaration: true, declarationDir: 'dist/types', outDir: 'dist', rootDir: 'src' }),
+    typescript({ tsconfig: './tsconfig.build.json', noEmit: false, declaration: true, declarationDir: 'dist/types', outDir: 'dist', rootDir: 'src' }),
     wasmBeside(),
   ],
 };

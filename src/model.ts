@@ -4,6 +4,9 @@
 // call -> metrics and callbacks on the host.
 
 import { progressBar, type Callback, type Logs } from './callbacks/index.js';
+import { Dataset } from './data/dataset.js';
+import { evaluateDataset, fitDataset, predictDataset, type DatasetFitArgs } from './data/fit.js';
+import { gatherRows } from './data/gather.js';
 import { Layer, type Buf, type Ctx, type Weight } from './layers/layer.js';
 import { getLoss, type Loss } from './losses.js';
 import { getMetric, type Metric } from './metrics.js';
@@ -33,6 +36,10 @@ export interface FitArgs {
   /** 0 silent; 1 a progress bar when stdout is a terminal (nothing otherwise); 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
   initialEpoch?: number;
+  /** @internal Row indices into x, y and sampleWeight to train on (a data.Dataset view); set by data/fit.ts. */
+  rows?: Int32Array;
+  /** @internal The generator that shuffles `rows` each epoch (a shuffled Dataset's own). */
+  shuffleRng?: Random;
 }
 
 export interface EvaluateArgs {
@@ -327,14 +334,7 @@ export class Sequential {
   private gather(x: Tensor, t: Targets, w: Float32Array | null, idx: Int32Array, start: number, rows: number): void {
     const a = this.rt.arena;
     const inDim = sizeOf(this.inputShape!);
-    const xs = x.data, xd = a.f32(this.io.x, rows * inDim);
-    // Row copies through set(): a memmove per row, several times faster than an element loop
-    // for wide rows; the subarray views it takes are short-lived young-generation garbage.
-    for (let r = 0; r < rows; r++) {
-      const s = idx[start + r] * inDim;
-      if (inDim >= 32) xd.set(xs.subarray(s, s + inDim), r * inDim);
-      else for (let j = 0, o = r * inDim; j < inDim; j++) xd[o + j] = xs[s + j];
-    }
+    gatherRows(x.data, idx, start, rows, inDim, a.f32(this.io.x, rows * inDim));
     const cols = this.targetCols();
     if (cols === 0) {
       const td = a.i32(this.io.t, rows);
@@ -477,14 +477,17 @@ export class Sequential {
   // ---- public training API -------------------------------------------------------------------
 
   /** Trains for `epochs` epochs of mini-batches; resolves to a Keras-like History. */
-  async fit(x: TensorLike, y: TensorLike, args: FitArgs = {}): Promise<History> {
+  async fit(x: Dataset, args?: DatasetFitArgs): Promise<History>;
+  async fit(x: TensorLike, y: TensorLike, args?: FitArgs): Promise<History>;
+  async fit(x: TensorLike | Dataset, y?: TensorLike | DatasetFitArgs, args: FitArgs = {}): Promise<History> {
     this.requireCompiled('fit');
+    if (x instanceof Dataset) return fitDataset(this, x, y as DatasetFitArgs | undefined);
     const { epochs = 1, batchSize = 32, shuffle = true, validationSplit = 0, verbose = 1, initialEpoch = 0 } = args;
     if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`fit: epochs must be a whole number ≥ 0, got ${epochs}`);
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`fit: batchSize must be a whole number > 0, got ${batchSize}`);
     if (!(validationSplit >= 0 && validationSplit < 1)) throw new RangeError(`fit: validationSplit must be in [0, 1), got ${validationSplit}`);
     let xt = this.checkX(x, 'x');
-    let yt = this.checkY(y, xt.shape[0], 'y');
+    let yt = this.checkY(y as TensorLike, xt.shape[0], 'y');
     let sw = this.checkWeights(args.sampleWeight, xt.shape[0], 'sampleWeight');
     let val: { x: Tensor; y: Targets; w: Float32Array | null } | undefined;
     if (args.validationData) {
@@ -508,7 +511,7 @@ export class Sequential {
       sw = sw ? sw.subarray(0, split) : null;
     }
     const w = this.combineClassWeight(yt, sw, args.classWeight);
-    const n = xt.shape[0];
+    const n = args.rows?.length ?? xt.shape[0];
     if (n === 0) throw new RangeError('fit: x holds no samples');
 
     this.ensureState();
@@ -524,15 +527,14 @@ export class Sequential {
       cb.setParams?.({ epochs, steps, samples: n, verbose });
     }
     const metrics = this.makeMetrics();
-    const idx = new Int32Array(n);
-    for (let i = 0; i < n; i++) idx[i] = i;
+    const idx = args.rows ? Int32Array.from(args.rows) : identity(n);
     const batchLogs: Logs = { batch: 0, size: 0, loss: 0 };
     this.stopTraining = false;
     for (const cb of cbs) await cb.onTrainBegin?.({});
     try {
       for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
         for (const cb of cbs) await cb.onEpochBegin?.(epoch, {});
-        if (shuffle) this.shuffleRng.shuffle(idx);
+        if (shuffle) (args.shuffleRng ?? this.shuffleRng).shuffle(idx);
         for (const m of metrics) m.reset();
         let lossSum = 0, seen = 0;
         for (let b = 0; b < steps; b++) {
@@ -601,11 +603,15 @@ export class Sequential {
   }
 
   /** Loss and metrics over the data, with the model in inference mode. */
-  evaluate(x: TensorLike, y: TensorLike, { batchSize = 32, sampleWeight }: EvaluateArgs = {}): Record<string, number> {
+  evaluate(x: Dataset, args?: EvaluateArgs): Promise<Record<string, number>>;
+  evaluate(x: TensorLike, y: TensorLike, args?: EvaluateArgs): Record<string, number>;
+  evaluate(x: TensorLike | Dataset, y?: TensorLike | EvaluateArgs, args: EvaluateArgs = {}): Record<string, number> | Promise<Record<string, number>> {
     this.requireCompiled('evaluate');
+    if (x instanceof Dataset) return evaluateDataset(this, x, y as EvaluateArgs | undefined);
+    const { batchSize = 32, sampleWeight } = args;
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`evaluate: batchSize must be a whole number > 0, got ${batchSize}`);
     const xt = this.checkX(x, 'x');
-    const yt = this.checkY(y, xt.shape[0], 'y');
+    const yt = this.checkY(y as TensorLike, xt.shape[0], 'y');
     return this.evaluateTensors(xt, yt, this.checkWeights(sampleWeight, xt.shape[0], 'sampleWeight'), batchSize);
   }
 
@@ -638,7 +644,10 @@ export class Sequential {
   }
 
   /** Outputs for every sample, computed in batches of `batchSize`. */
-  predict(x: TensorLike, { batchSize = 256 }: { batchSize?: number } = {}): Tensor {
+  predict(x: Dataset, args?: { batchSize?: number }): Promise<Tensor>;
+  predict(x: TensorLike, args?: { batchSize?: number }): Tensor;
+  predict(x: TensorLike | Dataset, { batchSize = 256 }: { batchSize?: number } = {}): Tensor | Promise<Tensor> {
+    if (x instanceof Dataset) return predictDataset(this, x, { batchSize });
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`predict: batchSize must be a whole number > 0, got ${batchSize}`);
     const xt = this.checkX(x, 'x');
     const n = xt.shape[0];

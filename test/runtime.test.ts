@@ -7,6 +7,8 @@ import { init, resetForTests, runtime } from '../src/wasm/runtime.js';
 const plainPath = new URL('../build/lepton.wasm', import.meta.url);
 const relaxedPath = new URL('../build/lepton-relaxed.wasm', import.meta.url);
 
+// Other test files in the same uvu process may have initialized the runtime already.
+test.before(() => resetForTests());
 test.after.each(() => resetForTests());
 
 test('runtime() before init() is a clear error', () => {

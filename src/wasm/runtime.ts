@@ -206,21 +206,27 @@ async function load(source: WasmSource, support: ThreadSupport, relaxed: boolean
 }
 
 // Resolved here, at call time, never at module load: workerd has no usable import.meta.url.
-function defaultUrl(file: string): URL {
-  let base: string | undefined;
+// Each file is named by a literal `new URL('./file', import.meta.url)`, the one form that Vite,
+// webpack 5 and Parcel recognize and copy the asset for.
+function defaultUrl(file: 'lepton.wasm' | 'lepton-relaxed.wasm'): URL {
+  let url: URL | undefined;
   try {
-    base = import.meta.url;
+    url = file === 'lepton.wasm' ? new URL('./lepton.wasm', import.meta.url) : new URL('./lepton-relaxed.wasm', import.meta.url);
   } catch {
-    base = undefined;
+    url = undefined; // no import.meta.url (workerd), or not a URL a base can be taken from
   }
-  if (!base || base === 'undefined') {
+  if (!url) {
     throw new Error(
       `init: cannot locate ${file} beside the bundle in this runtime (no import.meta.url); ` +
         'pass the module explicitly: init(wasmModule), or bytes, a URL or a Response',
     );
   }
-  return new URL(`./${file}`, base);
+  return url;
 }
+
+// Node built-ins are imported by a computed name, only on the paths that read files: a literal
+// `import('node:fs/promises')` makes browser bundlers (esbuild, webpack) fail to resolve it.
+const nodeModule = (name: string): Promise<any> => import(/* webpackIgnore: true */ /* @vite-ignore */ name);
 
 // Every source but a compiled module. (Exclude<> cannot express it: WebAssembly.Module is an
 // empty interface, so every object type is assignable to it.)
@@ -230,10 +236,10 @@ type Bytesish = BufferSource | URL | string | Response | PromiseLike<Response>;
  * Beside the bundle (dist/lepton.js next to dist/lepton.wasm); when running from the source tree
  * in Node (src/wasm/runtime.ts), the build output in build/ is the fallback.
  */
-async function findDefault(file: string): Promise<URL> {
+async function findDefault(file: 'lepton.wasm' | 'lepton-relaxed.wasm'): Promise<URL> {
   const beside = defaultUrl(file);
   if (beside.protocol !== 'file:') return beside;
-  const { access } = await import('node:fs/promises');
+  const { access } = (await nodeModule('node:fs/promises')) as typeof import('node:fs/promises');
   for (const url of [beside, new URL(`../../build/${file}`, beside)]) {
     try {
       await access(url);
@@ -250,7 +256,7 @@ async function bytesOf(source: Bytesish): Promise<BufferSource> {
   if (typeof source === 'string' || source instanceof URL) {
     const url = typeof source === 'string' ? toUrl(source) : source;
     if (url.protocol === 'file:') {
-      const { readFile } = await import('node:fs/promises');
+      const { readFile } = (await nodeModule('node:fs/promises')) as typeof import('node:fs/promises');
       return readFile(url);
     }
     return responseBytes(await fetch(url), url.href);
@@ -294,7 +300,7 @@ async function compileRelaxed(bytes: BufferSource): Promise<WebAssembly.Module> 
 // capability (a `node:v8` with setFlagsFromString), not the runtime: workerd imports node modules too.
 async function enableRelaxedSimdFlag(): Promise<void> {
   try {
-    const v8 = await import('node:v8');
+    const v8 = (await nodeModule('node:v8')) as typeof import('node:v8');
     v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
   } catch {
     // No such module here: the engine's own answer stands.

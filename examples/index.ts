@@ -1,0 +1,17 @@
+// The examples `lepton train <name>` knows, each also a plain script in this folder.
+import type { ExampleOptions, ExampleResult } from './example.js';
+
+export interface ExampleEntry {
+  name: string;
+  source: string;
+  description: string;
+  load: () => Promise<{ run: (o?: ExampleOptions) => Promise<ExampleResult> }>;
+}
+
+export const examples: ExampleEntry[] = [
+  { name: 'earthquake', source: 'seed 004', description: 'epicenters from P/S arrival times at 4 stations; 8-64-64-64-2 tanh, MSE, Adam; vs a least-squares inversion', load: () => import('./earthquake.js') },
+  { name: 'x-squared', source: 'seed 002', description: 'y = x² with noise: 1:50:1 vs 1:50:50:1 ReLU networks, Adam', load: () => import('./x-squared.js') },
+  { name: 'autoencoder-pca', source: 'seed 000 §2', description: 'a linear undercomplete autoencoder finds the PCA subspace (principal angles < 5°)', load: () => import('./autoencoder-pca.js') },
+  { name: 'fashion-mnist', source: 'Debian dataset-fashion-mnist', description: 'MLP 784-256-128-10 classifier, test accuracy ≥ 0.88', load: () => import('./fashion-mnist.js') },
+  { name: 'deep-sigmoid-vs-selu', source: 'seed 004', description: 'vanishing gradients in a 16-layer sigmoid net vs SELU + lecunNormal, per-layer gradient norms', load: () => import('./deep-sigmoid-vs-selu.js') },
+];

@@ -1,0 +1,106 @@
+// DESIGN.md "Determinism": with the plain build and a fixed seed, training the same model on the
+// same data gives bit-identical weights in Node, in headless Chromium and in workerd. Each runtime
+// runs test/determinism/case.js from the dist bundle; the SHA-256 of the final weights must agree.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { serve } from '../web/serve.mjs';
+import { browserFor, ensureDist, launchChromium, repo, startWorkerd, type Workerd } from './runtimes.js';
+
+interface CaseResult { hash: string; loss: number; head: number[] }
+interface Result { build: string; cases: Record<string, CaseResult>; error?: string }
+
+// The thread counts to compare. 2 joins when init() takes a thread count: every runtime below
+// receives `threads`, and one that cannot run that many (workerd: no Worker) leaves itself out.
+const THREADS = [1];
+
+const browser = browserFor('determinism in Chromium');
+let chromium: Awaited<ReturnType<typeof launchChromium>> | undefined;
+let server: Awaited<ReturnType<typeof serve>> | undefined;
+let workerd: Workerd | undefined;
+
+const runtimes: Record<string, { threads: (n: number) => boolean; run: (n: number) => Promise<Result> }> = {
+  node: {
+    threads: () => true,
+    run: async (n) => {
+      // A fresh process per run: a runtime is initialized once per program.
+      const r = spawnSync(process.execPath, [join(repo, 'test/determinism/node.mjs'), String(n)], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`node run failed:\n${r.stderr}`);
+      return JSON.parse(r.stdout);
+    },
+  },
+  workerd: {
+    threads: (n) => n === 1,
+    run: async (n) => {
+      const res = await fetch(`${workerd!.url}?threads=${n}`);
+      if (!res.ok) throw new Error(`workerd answered ${res.status}: ${await res.text()}\n${workerd!.log()}`);
+      return res.json();
+    },
+  },
+};
+if (browser.path) {
+  runtimes.chromium = {
+    threads: () => true,
+    run: async (n) => {
+      const page = await chromium!.newPage();
+      try {
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(String(e)));
+        await page.goto(`${server!.url}case/index.html?threads=${n}`);
+        await page.waitForFunction(() => (window as any).result !== undefined, undefined, { timeout: 30000 });
+        const result = await page.evaluate(() => (window as any).result);
+        if (result.error || errors.length) throw new Error(`chromium: ${result.error ?? errors.join('\n')}`);
+        return result;
+      } finally {
+        await page.close();
+      }
+    },
+  };
+}
+
+test.before(async () => {
+  ensureDist();
+  [workerd, chromium, server] = await Promise.all([
+    startWorkerd('test/determinism/workerd.capnp'),
+    browser.path ? launchChromium(browser.path) : undefined,
+    browser.path ? serve({ mounts: { '/dist/': 'dist', '/case/': 'test/determinism' } }) : undefined,
+  ]);
+});
+
+test.after(async () => {
+  await Promise.all([workerd?.stop(), chromium?.close(), server?.close()]);
+});
+
+if (browser.missing) test('chromium is installed', () => assert.unreachable(browser.missing));
+if (!browser.path && !browser.missing) test.skip('chromium runs (skipped: no chromium on this machine)', () => {});
+
+const results: Record<string, Result> = {};
+for (const threads of THREADS) {
+  for (const [name, rt] of Object.entries(runtimes)) {
+    if (!rt.threads(threads)) continue;
+    test(`${name}, ${threads} thread(s): trains every case with the plain build`, async () => {
+      const t0 = Date.now();
+      const r = await rt.run(threads);
+      assert.is(r.build, 'simd');
+      for (const c of Object.values(r.cases)) assert.ok(Number.isFinite(c.loss), `finite loss, got ${c.loss}`);
+      results[`${name} × ${threads}`] = r;
+      console.log(`  ${name} × ${threads}: ${Date.now() - t0} ms`);
+    });
+  }
+}
+
+test('every runtime and thread count gives bit-identical weights', () => {
+  const runs = Object.entries(results);
+  assert.ok(runs.length >= 2, `at least two runs to compare, got ${runs.map(([k]) => k).join(', ')}`);
+  const [refName, ref] = runs[0];
+  for (const [name, r] of runs.slice(1)) {
+    for (const [c, want] of Object.entries(ref.cases)) {
+      const got = r.cases[c];
+      assert.ok(got, `${name} ran case ${c}`);
+      assert.is(got.hash, want.hash, `${c}: ${name} weights differ from ${refName}'s; first weights ${got.head} vs ${want.head}, loss ${got.loss} vs ${want.loss}`);
+    }
+  }
+});
+
+test.run();

@@ -1,0 +1,85 @@
+// The determinism case, run unchanged in Node, headless Chromium and workerd: the caller imports
+// lepton its own way, calls init (plain build), and passes the module namespace here. Plain
+// JavaScript so that all three load it as it is.
+//
+// The data are made with exact arithmetic only (integers scaled by powers of two, products and
+// sums of those): no host Math.sin or Math.random, whose last bits engines may choose differently.
+
+/** n points on a 2-D lattice in [−1, 1)², visited in a scrambled but fixed order. */
+function lattice(n) {
+  const x = new Float32Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    const k = (i * 7919 + 13) % 4096; // 7919 is prime, so k runs over distinct cells
+    x[2 * i] = (k % 64) / 32 - 1;
+    x[2 * i + 1] = Math.floor(k / 64) / 32 - 1;
+  }
+  return x;
+}
+
+const CASES = {
+  /** y = x₀² − x₀x₁ + 0.5x₁: tanh and relu hidden layers, Adam, MSE. */
+  'regression-adam': (lepton) => {
+    const n = 256, x = lattice(n), y = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const a = x[2 * i], b = x[2 * i + 1];
+      y[i] = a * a - a * b + 0.5 * b;
+    }
+    const { layers, optimizers, sequential } = lepton;
+    const net = sequential([
+      layers.dense(16, { activation: 'tanh', inputShape: [2] }),
+      layers.dense(16, { activation: 'relu' }),
+      layers.dense(1),
+    ], { seed: 42 });
+    net.compile({ optimizer: optimizers.adam({ learningRate: 0.01 }), loss: 'mse' });
+    return { net, x: { data: x, shape: [n, 2] }, y: { data: y, shape: [n, 1] } };
+  },
+  /** Inside or outside a circle: selu hidden layer, softmax + categorical cross-entropy, SGD with momentum. */
+  'classification-sgd': (lepton) => {
+    const n = 256, x = lattice(n), y = new Float32Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      const a = x[2 * i], b = x[2 * i + 1];
+      y[2 * i + (a * a + b * b < 0.5 ? 0 : 1)] = 1;
+    }
+    const { layers, optimizers, sequential } = lepton;
+    const net = sequential([
+      layers.dense(12, { activation: 'selu', inputShape: [2] }),
+      layers.dense(2, { activation: 'softmax' }),
+    ], { seed: 7 });
+    net.compile({ optimizer: optimizers.sgd({ learningRate: 0.1, momentum: 0.9 }), loss: 'categoricalCrossentropy' });
+    return { net, x: { data: x, shape: [n, 2] }, y: { data: y, shape: [n, 2] } };
+  },
+};
+
+export const caseNames = Object.keys(CASES);
+
+async function sha256(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Trains every case for a few shuffled epochs and returns, per case, the SHA-256 of the final
+ * weights (every weight's float32 bytes in getWeights() order, little-endian as in wasm memory),
+ * the final loss and the first weights for a readable diff.
+ */
+export async function runCases(lepton) {
+  const out = {};
+  for (const [name, make] of Object.entries(CASES)) {
+    const { net, x, y } = make(lepton);
+    const history = await net.fit(x, y, { epochs: 5, batchSize: 32, shuffle: true, verbose: 0 });
+    const weights = net.getWeights();
+    const total = weights.reduce((s, w) => s + w.data.length, 0);
+    const all = new Float32Array(total);
+    let at = 0;
+    for (const w of weights) {
+      all.set(w.data, at);
+      at += w.data.length;
+    }
+    out[name] = {
+      hash: await sha256(new Uint8Array(all.buffer)),
+      loss: history.history.loss.at(-1),
+      head: Array.from(all.subarray(0, 4)),
+    };
+  }
+  return out;
+}
