@@ -6,7 +6,7 @@ import { Arena } from './arena.js';
 import type { Kernels } from './kernels.js';
 import { parallelKernels } from './parallel.js';
 import { Pool } from './pool.js';
-import { threadSupport, withSharedMemory, type ThreadSupport } from './threads.js';
+import { nodeModule, threadSupport, withSharedMemory, type ThreadSupport } from './threads.js';
 
 /** What `init` accepts: nothing (find the .wasm beside the bundle), bytes, a URL, a Response, or a compiled module. */
 export type WasmSource =
@@ -224,9 +224,6 @@ function defaultUrl(file: 'lepton.wasm' | 'lepton-relaxed.wasm'): URL {
   return url;
 }
 
-// Node built-ins are imported by a computed name, only on the paths that read files: a literal
-// `import('node:fs/promises')` makes browser bundlers (esbuild, webpack) fail to resolve it.
-const nodeModule = (name: string): Promise<any> => import(/* webpackIgnore: true */ /* @vite-ignore */ name);
 
 // Every source but a compiled module. (Exclude<> cannot express it: WebAssembly.Module is an
 // empty interface, so every object type is assignable to it.)

@@ -20,6 +20,10 @@ export interface ThreadSupport {
 
 const g = globalThis as any;
 
+// Node built-ins are imported by a computed name, only on the paths that need them: a literal
+// `import('node:fs/promises')` makes browser bundlers (esbuild, webpack) fail to resolve it.
+export const nodeModule = (name: string): Promise<any> => import(/* webpackIgnore: true */ /* @vite-ignore */ name);
+
 export async function threadSupport(): Promise<ThreadSupport> {
   const page = typeof g.crossOriginIsolated === 'boolean' && typeof g.Worker === 'function';
   if (page && !g.crossOriginIsolated) {
@@ -49,7 +53,7 @@ export async function threadSupport(): Promise<ThreadSupport> {
   }
   let wt: typeof import('node:worker_threads');
   try {
-    wt = await import('node:worker_threads');
+    wt = (await nodeModule('node:worker_threads')) as typeof import('node:worker_threads');
   } catch {
     return { cores: 1, canBlock: false, reason: 'this runtime has neither Web Workers in an isolated page nor node:worker_threads' };
   }
@@ -69,7 +73,7 @@ async function cores(): Promise<number> {
   const hc = g.navigator?.hardwareConcurrency;
   if (typeof hc === 'number' && hc > 0) return hc;
   try {
-    const os = await import('node:os');
+    const os = (await nodeModule('node:os')) as typeof import('node:os');
     return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
   } catch {
     return 1;
