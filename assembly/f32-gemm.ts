@@ -191,6 +191,11 @@ function fullTile(kc: i32, a: usize, b: usize, c: usize, ldc: i32, accum: bool, 
  */
 function edgeTile(kc: i32, a: usize, b: usize, c: usize, ldc: i32, mr: i32, nr: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32, t: usize): void {
   tile4x8(kc, a, b, t, NR, false, false, 0, 0, 0);
+  cornerOut(t, c, ldc, mr, nr, accum, epi, bias, act, alpha);
+}
+
+/** C[0:mr, 0:nr] (=|+=) the scratch tile t (ldc 8), then the epilogue, element by element. */
+function cornerOut(t: usize, c: usize, ldc: i32, mr: i32, nr: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
   for (let i = 0; i < mr; i++) {
     const ci = c + ((<usize>i * ldc) << 2);
     const ti = t + ((<usize>i * NR) << 2);
@@ -224,12 +229,102 @@ function fillEmptySum(m: i32, n: i32, c: usize, ldc: i32, acc: bool, epi: bool, 
 }
 
 /**
+ * One row of C, 8 or 16 columns (wide), over one k block: the partial sum Σ_p a[p·aps]·b[p·bstep]
+ * from 0 in p order, lane for lane the micro-kernel's arithmetic, then C = partial (or C + partial
+ * with accum) and, with epi, act(C + bias). b advances bstep bytes per p (a row of B in place, or
+ * a packed 8-lane panel).
+ */
+function rowStrip(kc: i32, a: usize, aps: i32, b: usize, bstep: usize, c: usize, wide: bool, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  const astep = <usize>aps << 2;
+  if (wide) {
+    for (let p = 0; p < kc; p++) {
+      const x = v128.load32_splat(a);
+      c0 = madd(x, v128.load(b), c0);
+      c1 = madd(x, v128.load(b, 16), c1);
+      c2 = madd(x, v128.load(b, 32), c2);
+      c3 = madd(x, v128.load(b, 48), c3);
+      a += astep;
+      b += bstep;
+    }
+  } else {
+    for (let p = 0; p < kc; p++) {
+      const x = v128.load32_splat(a);
+      c0 = madd(x, v128.load(b), c0);
+      c1 = madd(x, v128.load(b, 16), c1);
+      a += astep;
+      b += bstep;
+    }
+  }
+  if (accum) {
+    c0 = f32x4.add(v128.load(c), c0);
+    c1 = f32x4.add(v128.load(c, 16), c1);
+    if (wide) {
+      c2 = f32x4.add(v128.load(c, 32), c2);
+      c3 = f32x4.add(v128.load(c, 48), c3);
+    }
+  }
+  v128.store(c, c0);
+  v128.store(c, c1, 16);
+  if (wide) {
+    v128.store(c, c2, 32);
+    v128.store(c, c3, 48);
+  }
+  if (epi && (bias || act)) {
+    epilogue8(c, bias, act, alpha);
+    if (wide) epilogue8(c + 32, bias ? bias + 32 : 0, act, alpha);
+  }
+}
+
+/**
+ * Fewer than 4 rows with B's rows contiguous (the nn and tn forms; a batch-1 prediction): B is
+ * read in place, 16 columns at a time, instead of packed (packing would copy all of B for one row
+ * of output). Every C[i][j] gets the packed path's arithmetic: per k block a partial sum from 0
+ * in p order, added to C, then the epilogue. Columns past the last multiple of 8 go through a
+ * zero-padded panel and the scratch tile in ws, element by element, as the edge tiles do.
+ */
+function gemmFewRows(m: i32, n: i32, k: i32, a: usize, as: i32, aps: i32, b: usize, bps: i32, c: usize, ldc: i32, acc: bool, epi: bool, bias: usize, act: i32, alpha: f32, ws: usize): void {
+  const n8 = n & ~7;
+  const bstep = <usize>bps << 2;
+  const tile = ws + ((<usize>min(k, KC) * NR) << 2);
+  for (let i = 0; i < m; i++) {
+    const ci = c + ((<usize>i * ldc) << 2);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const accum = acc || pc > 0;
+      const doEpi = epi && pc + kc >= k;
+      const ap = a + ((<usize>i * as + <usize>pc * aps) << 2);
+      const bp = b + ((<usize>pc * bps) << 2);
+      let j = 0;
+      for (; j + 16 <= n; j += 16) {
+        const o = <usize>j << 2;
+        rowStrip(kc, ap, aps, bp + o, bstep, ci + o, true, accum, doEpi, bias ? bias + o : 0, act, alpha);
+      }
+      for (; j < n8; j += 8) {
+        const o = <usize>j << 2;
+        rowStrip(kc, ap, aps, bp + o, bstep, ci + o, false, accum, doEpi, bias ? bias + o : 0, act, alpha);
+      }
+      if (j < n) {
+        packPanel(bp + (<usize>j << 2), 1, bps, kc, NR, n - j, ws);
+        rowStrip(kc, ap, aps, ws, NR << 2, tile, false, false, false, 0, 0, 0);
+        const o = <usize>j << 2;
+        cornerOut(tile, ci + o, ldc, 1, n - j, accum, doEpi, bias ? bias + o : 0, act, alpha);
+      }
+    }
+  }
+}
+
+/**
  * The driver for all forms. op(A)(i, p) = a[i·as + p·aps], op(B)(p, j) = b[p·bps + j·bs].
  */
 function gemm(m: i32, n: i32, k: i32, a: usize, as: i32, aps: i32, b: usize, bps: i32, bs: i32, c: usize, ldc: i32, acc: bool, epi: bool, bias: usize, act: i32, alpha: f32, ws: usize): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     fillEmptySum(m, n, c, ldc, acc, epi, bias, act, alpha);
+    return;
+  }
+  if (m < MR && bs == 1) {
+    gemmFewRows(m, n, k, a, as, aps, b, bps, c, ldc, acc, epi, bias, act, alpha, ws);
     return;
   }
   const kcMax = min(k, KC);
