@@ -655,19 +655,18 @@ export class Sequential {
     const units = sizeOf(this.outputShape!);
     const out = new Float32Array(n * units);
     const a = this.rt.arena;
-    const rowsCap = Math.min(batchSize, Math.max(n, 1));
-    const xin = a.alloc(rowsCap * inDim * 4);
     try {
       for (let start = 0; start < n; start += batchSize) {
         const rows = Math.min(batchSize, n - start);
-        a.f32(xin, rows * inDim).set(xt.data.subarray(start * inDim, (start + rows) * inDim));
         const ctx = this.ctx(rows, false);
+        // The batch goes into the step's scratch: nothing is allocated once the scratch has grown.
+        const xin = ctx.scratch.take(rows * inDim * 4);
+        a.f32(xin, rows * inDim).set(xt.data.subarray(start * inDim, (start + rows) * inDim));
         const y = this.forward({ ptr: xin, rows, cols: inDim }, ctx, false);
         out.set(a.f32(y.ptr, rows * units), start * units);
       }
     } finally {
       this.scratch.reset(0);
-      a.release(xin);
     }
     return { data: out, shape: [n, ...this.outputShape!] };
   }
