@@ -58,8 +58,8 @@ const CTL_BYTES = Math.ceil((CTL_INTS * 4) / 8) * 8;
 
 // Spin before sleeping: a training step issues gemms back to back, and waking a sleeping thread
 // costs tens of microseconds. Bounded, so idle workers do not burn a shared machine's cores.
-const WORKER_SPINS = 1 << 14;
-const CALLER_SPINS = 1 << 16;
+const WORKER_SPINS = 1 << 12;
+const CALLER_SPINS = 1 << 12;
 
 /**
  * The worker's whole program, as source text: it runs as an eval'd CommonJS script under
