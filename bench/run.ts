@@ -1,0 +1,23 @@
+// One bench task in its own process (the lepton build and TF.js's wasm thread count are fixed per
+// process): `tsx bench/run.ts '<task json>'` prints `RESULT <rows json>` as its last line.
+import { run as gemm } from './gemm.bench.js';
+import { run as infer, type InferImpl } from './infer.bench.js';
+import type { BenchModel } from './peers/tfjs-train.js';
+import type { Row } from './rows.js';
+import { run as train } from './train-mlp.bench.js';
+
+export interface Task {
+  section: 'gemm' | 'train' | 'predict';
+  impl: string;
+  threads: number;
+  fast?: boolean;
+  model?: BenchModel;
+  quick?: boolean;
+}
+
+const task = JSON.parse(process.argv[2]) as Task;
+let rows: Row[];
+if (task.section === 'gemm') rows = await gemm({ impl: task.impl as 'lepton' | 'tfjs wasm', threads: task.threads, fast: task.fast, quick: task.quick });
+else if (task.section === 'train') rows = [await train({ impl: task.impl as 'lepton' | 'tfjs wasm' | 'tfjs cpu', model: task.model!, threads: task.threads, fast: task.fast, quick: task.quick })];
+else rows = await infer({ impl: task.impl as InferImpl, threads: task.threads, fast: task.fast, quick: task.quick });
+console.log(`RESULT ${JSON.stringify(rows)}`);
