@@ -20,4 +20,11 @@ let rows: Row[];
 if (task.section === 'gemm') rows = await gemm({ impl: task.impl as 'lepton' | 'tfjs wasm', threads: task.threads, fast: task.fast, quick: task.quick });
 else if (task.section === 'train') rows = [await train({ impl: task.impl as 'lepton' | 'tfjs wasm' | 'tfjs cpu', model: task.model!, threads: task.threads, fast: task.fast, quick: task.quick })];
 else rows = await infer({ impl: task.impl as InferImpl, threads: task.threads, fast: task.fast, quick: task.quick });
+if (task.impl === 'tfjs wasm' && task.threads > 1) {
+  // tfjs-backend-wasm falls back to its single-threaded build where it finds no multithread
+  // support (Node: WASM_HAS_MULTITHREAD_SUPPORT is false); say so beside its figures.
+  const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+  const actual = getThreadsCount();
+  if (actual < task.threads) for (const r of rows) r.note = `tfjs-backend-wasm ran ${actual} thread (no multithread support here)`;
+}
 console.log(`RESULT ${JSON.stringify(rows)}`);

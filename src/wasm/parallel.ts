@@ -110,22 +110,26 @@ export function parallelKernels(raw: Kernels, pool: Pool, arena: Arena): Kernels
     return true;
   };
 
+  // Small calls (every call of the earthquake MLP) go straight to the export: one multiply and
+  // compare, no arguments object.
+  const big = (m: number, n: number, k: number): boolean => m * n * k >= 2 * tuning.minShare && pool.available() > 1;
+
   return {
     ...raw,
     f32_adam(p, g, m, v, vmax, n, lr, beta1, beta2, eps, c1, c2, wd) {
-      if (!splitElementwise(jobs.f32_adam, arguments, n, vmax ? 5 : 4)) raw.f32_adam(p, g, m, v, vmax, n, lr, beta1, beta2, eps, c1, c2, wd);
+      if (n < 2 * tuning.minElements || !splitElementwise(jobs.f32_adam, arguments, n, vmax ? 5 : 4)) raw.f32_adam(p, g, m, v, vmax, n, lr, beta1, beta2, eps, c1, c2, wd);
     },
     f32_gemm_nn(m, n, k, a, lda, b, ldb, c, ldc, acc, ws) {
-      if (!split(jobs.f32_gemm_nn, 'nn', arguments)) raw.f32_gemm_nn(m, n, k, a, lda, b, ldb, c, ldc, acc, ws);
+      if (!big(m, n, k) || !split(jobs.f32_gemm_nn, 'nn', arguments)) raw.f32_gemm_nn(m, n, k, a, lda, b, ldb, c, ldc, acc, ws);
     },
     f32_gemm_nt(m, n, k, a, lda, b, ldb, c, ldc, acc, ws) {
-      if (!split(jobs.f32_gemm_nt, 'nt', arguments)) raw.f32_gemm_nt(m, n, k, a, lda, b, ldb, c, ldc, acc, ws);
+      if (!big(m, n, k) || !split(jobs.f32_gemm_nt, 'nt', arguments)) raw.f32_gemm_nt(m, n, k, a, lda, b, ldb, c, ldc, acc, ws);
     },
     f32_gemm_tn(m, n, k, a, lda, b, ldb, c, ldc, acc, ws) {
-      if (!split(jobs.f32_gemm_tn, 'tn', arguments)) raw.f32_gemm_tn(m, n, k, a, lda, b, ldb, c, ldc, acc, ws);
+      if (!big(m, n, k) || !split(jobs.f32_gemm_tn, 'tn', arguments)) raw.f32_gemm_tn(m, n, k, a, lda, b, ldb, c, ldc, acc, ws);
     },
     f32_gemm_nn_bias_act(m, n, k, a, lda, b, ldb, c, ldc, bias, act, alpha, ws) {
-      if (!split(jobs.f32_gemm_nn_bias_act, 'nn', arguments)) raw.f32_gemm_nn_bias_act(m, n, k, a, lda, b, ldb, c, ldc, bias, act, alpha, ws);
+      if (!big(m, n, k) || !split(jobs.f32_gemm_nn_bias_act, 'nn', arguments)) raw.f32_gemm_nn_bias_act(m, n, k, a, lda, b, ldb, c, ldc, bias, act, alpha, ws);
     },
   };
 }
