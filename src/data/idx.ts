@@ -4,6 +4,8 @@
 // A hostile header may declare any size: it is checked against the bytes present before anything is
 // allocated, and gzip output is never kept past what the header declares.
 
+import { nodeModule } from '../node-module.js';
+
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -151,7 +153,7 @@ async function readSource(source: string | URL | Uint8Array | ArrayBuffer): Prom
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   const url = source instanceof URL ? source : asUrl(source);
   if (!url || url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
+    const { readFile } = (await nodeModule('node:fs/promises')) as typeof import('node:fs/promises');
     try {
       return new Uint8Array(await readFile(url ?? (source as string)));
     } catch (e) {
@@ -182,7 +184,7 @@ function asUrl(s: string): URL | undefined {
  */
 async function gunzipIdx(gz: Uint8Array, maxBytes: number, where: string): Promise<Uint8Array> {
   if (typeof DecompressionStream === 'undefined') {
-    const { gunzipSync } = await import('node:zlib');
+    const { gunzipSync } = (await nodeModule('node:zlib')) as typeof import('node:zlib');
     try {
       return new Uint8Array(gunzipSync(gz, { maxOutputLength: maxBytes }));
     } catch (e) {

@@ -2,6 +2,8 @@
 // reused buffer), http(s) URLs through fetch, File/Blob/Response/ReadableStream through their
 // stream readers. Nothing reads a whole file at once.
 
+import { nodeModule } from '../node-module.js';
+
 export type ByteSource = string | URL | Blob | Response | ReadableStream<Uint8Array> | Uint8Array | ArrayBuffer;
 
 const CHUNK = 1 << 20;
@@ -56,7 +58,7 @@ export async function* byteChunks(s: ByteSource, chunkSize = CHUNK): AsyncGenera
 }
 
 async function* fileChunks(path: string | URL, chunkSize: number): AsyncGenerator<Uint8Array> {
-  const { open } = await import('node:fs/promises');
+  const { open } = (await nodeModule('node:fs/promises')) as typeof import('node:fs/promises');
   const fh = await open(path, 'r');
   const buf = new Uint8Array(chunkSize);
   try {

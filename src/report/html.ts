@@ -1,6 +1,7 @@
 // The run report: one self-contained HTML page (inline SVG, inline CSS, no script, opens offline)
 // plus each figure as its own .svg and the history as JSON.
 
+import { nodeModule } from '../node-module.js';
 import { escapeXml } from './svg.js';
 
 export interface Figure {
@@ -57,8 +58,8 @@ ${r.summary ? `<h2>Model</h2>\n<pre>${escapeXml(r.summary)}</pre>` : ''}
 
 /** Writes report.html, one .svg per figure and history.json into `dir` (Node). */
 export async function writeReport(dir: string, r: Report): Promise<string[]> {
-  const { mkdir, writeFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
+  const { mkdir, writeFile } = (await nodeModule('node:fs/promises')) as typeof import('node:fs/promises');
+  const { join } = (await nodeModule('node:path')) as typeof import('node:path');
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
   const put = async (name: string, text: string) => {

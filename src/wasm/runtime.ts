@@ -6,7 +6,8 @@ import { Arena } from './arena.js';
 import type { Kernels } from './kernels.js';
 import { parallelKernels } from './parallel.js';
 import { Pool } from './pool.js';
-import { nodeModule, threadSupport, withSharedMemory, type ThreadSupport } from './threads.js';
+import { nodeModule } from '../node-module.js';
+import { threadSupport, withSharedMemory, type ThreadSupport } from './threads.js';
 
 /** What `init` accepts: nothing (find the .wasm beside the bundle), bytes, a URL, a Response, or a compiled module. */
 export type WasmSource =

@@ -3,6 +3,7 @@
 // cross-origin-isolated page or node:worker_threads (Node, Deno, Bun) whose Worker can actually
 // start (workerd's module imports but its Worker throws).
 
+import { nodeModule } from '../node-module.js';
 import { WORKER_SOURCE, type SpawnWorker } from './pool.js';
 
 export interface ThreadSupport {
@@ -19,10 +20,6 @@ export interface ThreadSupport {
 }
 
 const g = globalThis as any;
-
-// Node built-ins are imported by a computed name, only on the paths that need them: a literal
-// `import('node:fs/promises')` makes browser bundlers (esbuild, webpack) fail to resolve it.
-export const nodeModule = (name: string): Promise<any> => import(/* webpackIgnore: true */ /* @vite-ignore */ name);
 
 export async function threadSupport(): Promise<ThreadSupport> {
   const page = typeof g.crossOriginIsolated === 'boolean' && typeof g.Worker === 'function';
