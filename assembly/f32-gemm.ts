@@ -228,88 +228,65 @@ function fillEmptySum(m: i32, n: i32, c: usize, ldc: i32, acc: bool, epi: bool, 
   }
 }
 
-/**
- * One row of C, 8 or 16 columns (wide), over one k block: the partial sum Σ_p a[p·aps]·b[p·bstep]
- * from 0 in p order, lane for lane the micro-kernel's arithmetic, then C = partial (or C + partial
- * with accum) and, with epi, act(C + bias). b advances bstep bytes per p (a row of B in place, or
- * a packed 8-lane panel).
- */
-function rowStrip(kc: i32, a: usize, aps: i32, b: usize, bstep: usize, c: usize, wide: bool, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
-  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-  const astep = <usize>aps << 2;
-  if (wide) {
-    for (let p = 0; p < kc; p++) {
-      const x = v128.load32_splat(a);
-      c0 = madd(x, v128.load(b), c0);
-      c1 = madd(x, v128.load(b, 16), c1);
-      c2 = madd(x, v128.load(b, 32), c2);
-      c3 = madd(x, v128.load(b, 48), c3);
-      a += astep;
-      b += bstep;
-    }
-  } else {
-    for (let p = 0; p < kc; p++) {
-      const x = v128.load32_splat(a);
-      c0 = madd(x, v128.load(b), c0);
-      c1 = madd(x, v128.load(b, 16), c1);
-      a += astep;
-      b += bstep;
-    }
-  }
-  if (accum) {
-    c0 = f32x4.add(v128.load(c), c0);
-    c1 = f32x4.add(v128.load(c, 16), c1);
-    if (wide) {
-      c2 = f32x4.add(v128.load(c, 32), c2);
-      c3 = f32x4.add(v128.load(c, 48), c3);
-    }
-  }
-  v128.store(c, c0);
-  v128.store(c, c1, 16);
-  if (wide) {
-    v128.store(c, c2, 32);
-    v128.store(c, c3, 48);
-  }
-  if (epi && (bias || act)) {
-    epilogue8(c, bias, act, alpha);
-    if (wide) epilogue8(c + 32, bias ? bias + 32 : 0, act, alpha);
-  }
+/** madd on lane 0 only: a scalar with exactly the arithmetic of a vector lane (fused or not). */
+@inline function maddLane(a: f32, b: f32, c: f32): f32 {
+  return f32x4.extract_lane(madd(f32x4.splat(a), f32x4.splat(b), f32x4.splat(c)), 0);
 }
 
 /**
  * Fewer than 4 rows with B's rows contiguous (the nn and tn forms; a batch-1 prediction): B is
- * read in place, 16 columns at a time, instead of packed (packing would copy all of B for one row
- * of output). Every C[i][j] gets the packed path's arithmetic: per k block a partial sum from 0
- * in p order, added to C, then the epilogue. Columns past the last multiple of 8 go through a
- * zero-padded panel and the scratch tile in ws, element by element, as the edge tiles do.
+ * streamed row by row in place instead of packed (packing would copy all of B for one row of
+ * output), four rows of B per pass over a row of partial sums t (n floats in ws). Every C[i][j]
+ * gets the packed path's arithmetic: per k block a partial sum from 0 in p order, added to C,
+ * then the epilogue, element by element as the edge tiles do.
  */
 function gemmFewRows(m: i32, n: i32, k: i32, a: usize, as: i32, aps: i32, b: usize, bps: i32, c: usize, ldc: i32, acc: bool, epi: bool, bias: usize, act: i32, alpha: f32, ws: usize): void {
-  const n8 = n & ~7;
-  const bstep = <usize>bps << 2;
-  const tile = ws + ((<usize>min(k, KC) * NR) << 2);
+  const nv = <usize>(n & ~3) << 2;
+  const nb = <usize>n << 2;
+  const row = <usize>bps << 2;
+  const astep = <usize>aps << 2;
   for (let i = 0; i < m; i++) {
     const ci = c + ((<usize>i * ldc) << 2);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
-      const accum = acc || pc > 0;
-      const doEpi = epi && pc + kc >= k;
-      const ap = a + ((<usize>i * as + <usize>pc * aps) << 2);
-      const bp = b + ((<usize>pc * bps) << 2);
-      let j = 0;
-      for (; j + 16 <= n; j += 16) {
-        const o = <usize>j << 2;
-        rowStrip(kc, ap, aps, bp + o, bstep, ci + o, true, accum, doEpi, bias ? bias + o : 0, act, alpha);
+      memory.fill(ws, 0, nb);
+      let ap = a + ((<usize>i * as + <usize>pc * aps) << 2);
+      let bp = b + ((<usize>pc * bps) << 2);
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const s0 = load<f32>(ap), s1 = load<f32>(ap + astep), s2 = load<f32>(ap + 2 * astep), s3 = load<f32>(ap + 3 * astep);
+        const x0 = f32x4.splat(s0), x1 = f32x4.splat(s1), x2 = f32x4.splat(s2), x3 = f32x4.splat(s3);
+        const b1 = bp + row, b2 = bp + 2 * row, b3 = bp + 3 * row;
+        let j: usize = 0;
+        for (; j < nv; j += 16) {
+          let t = v128.load(ws + j);
+          t = madd(x0, v128.load(bp + j), t);
+          t = madd(x1, v128.load(b1 + j), t);
+          t = madd(x2, v128.load(b2 + j), t);
+          t = madd(x3, v128.load(b3 + j), t);
+          v128.store(ws + j, t);
+        }
+        for (; j < nb; j += 4) {
+          let t = load<f32>(ws + j);
+          t = maddLane(s0, load<f32>(bp + j), t);
+          t = maddLane(s1, load<f32>(b1 + j), t);
+          t = maddLane(s2, load<f32>(b2 + j), t);
+          t = maddLane(s3, load<f32>(b3 + j), t);
+          store<f32>(ws + j, t);
+        }
+        ap += 4 * astep;
+        bp += 4 * row;
       }
-      for (; j < n8; j += 8) {
-        const o = <usize>j << 2;
-        rowStrip(kc, ap, aps, bp + o, bstep, ci + o, false, accum, doEpi, bias ? bias + o : 0, act, alpha);
+      for (; p < kc; p++) {
+        const s0 = load<f32>(ap);
+        const x0 = f32x4.splat(s0);
+        let j: usize = 0;
+        for (; j < nv; j += 16) v128.store(ws + j, madd(x0, v128.load(bp + j), v128.load(ws + j)));
+        for (; j < nb; j += 4) store<f32>(ws + j, maddLane(s0, load<f32>(bp + j), load<f32>(ws + j)));
+        ap += astep;
+        bp += row;
       }
-      if (j < n) {
-        packPanel(bp + (<usize>j << 2), 1, bps, kc, NR, n - j, ws);
-        rowStrip(kc, ap, aps, ws, NR << 2, tile, false, false, false, 0, 0, 0);
-        const o = <usize>j << 2;
-        cornerOut(tile, ci + o, ldc, 1, n - j, accum, doEpi, bias ? bias + o : 0, act, alpha);
-      }
+      cornerOut(ws, ci, 0, 1, n, acc || pc > 0, epi && pc + kc >= k, bias, act, alpha);
     }
   }
 }

@@ -186,7 +186,7 @@ for (const build of BUILDS) {
     const w = kernels(build);
     const { k: kern, arena } = w;
     for (const form of ['nn', 'tn', 'fused'] as const) {
-      // n = 37: two 16-column strips, no 8-column strip, a 5-column tail; k = 530: three k blocks.
+      // n = 37: nine 4-lane groups and one scalar lane; k = 530: three k blocks, 530 % 4 = 2 single rows.
       const l = layout(form === 'fused' ? 'nn' : form, 11, 37, 530, 3);
       const a = rand(aRows(form === 'tn' ? 'tn' : 'nn', l) * l.lda, 400), b = rand(l.k * l.ldb, 401), bias = w.put(rand(l.n, 402));
       const pa = w.put(a), pb = w.put(b);
