@@ -116,7 +116,17 @@ async function instantiate(source: WasmSource | undefined, options: InitOptions)
   if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
     throw new RangeError(`init: threads must be a whole number ≥ 1, got ${options.threads}`);
   }
-  const support = await threadSupport();
+  let support = await threadSupport();
+  const maximum = options.maximumPages ?? 65536;
+  // A shared memory reserves its maximum up front; where that fails (a 32-bit device), run unshared.
+  let sharedMemory: WebAssembly.Memory | undefined;
+  if (support.spawn) {
+    try {
+      sharedMemory = new WebAssembly.Memory({ initial: 16, maximum, shared: true });
+    } catch (e) {
+      support = { ...support, spawn: undefined, reason: `a shared memory of up to ${maximum} pages cannot be reserved here (${(e as Error).message})` };
+    }
+  }
   let fallbackReason: string | undefined;
   let loaded: Loaded | undefined;
   if (options.fast) {
@@ -134,7 +144,6 @@ async function instantiate(source: WasmSource | undefined, options: InitOptions)
   if (!loaded) loaded = await load(source ?? (await findDefault('lepton.wasm')), support, false);
 
   const { module } = loaded;
-  const maximum = options.maximumPages ?? 65536;
   let memory!: WebAssembly.Memory;
   let instance: WebAssembly.Instance | undefined;
   // Shared when threads can run at all, so that the count can change later; a module given
@@ -142,7 +151,7 @@ async function instantiate(source: WasmSource | undefined, options: InitOptions)
   for (const shared of loaded.shared === undefined ? [false, true] : [loaded.shared]) {
     if (shared && !support.spawn) continue;
     try {
-      memory = new WebAssembly.Memory({ initial: 16, maximum, shared });
+      memory = shared && sharedMemory ? sharedMemory : new WebAssembly.Memory({ initial: 16, maximum, shared });
       instance = await WebAssembly.instantiate(module, { env: { memory } });
       break;
     } catch (e) {
