@@ -191,6 +191,11 @@ function fullTile(kc: i32, a: usize, b: usize, c: usize, ldc: i32, accum: bool, 
  */
 function edgeTile(kc: i32, a: usize, b: usize, c: usize, ldc: i32, mr: i32, nr: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32, t: usize): void {
   tile4x8(kc, a, b, t, NR, false, false, 0, 0, 0);
+  cornerOut(t, c, ldc, mr, nr, accum, epi, bias, act, alpha);
+}
+
+/** C[0:mr, 0:nr] (=|+=) the scratch tile t (ldc 8), then the epilogue, element by element. */
+function cornerOut(t: usize, c: usize, ldc: i32, mr: i32, nr: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
   for (let i = 0; i < mr; i++) {
     const ci = c + ((<usize>i * ldc) << 2);
     const ti = t + ((<usize>i * NR) << 2);
@@ -223,6 +228,69 @@ function fillEmptySum(m: i32, n: i32, c: usize, ldc: i32, acc: bool, epi: bool, 
   }
 }
 
+/** madd on lane 0 only: a scalar with exactly the arithmetic of a vector lane (fused or not). */
+@inline function maddLane(a: f32, b: f32, c: f32): f32 {
+  return f32x4.extract_lane(madd(f32x4.splat(a), f32x4.splat(b), f32x4.splat(c)), 0);
+}
+
+/**
+ * Fewer than 4 rows with B's rows contiguous (the nn and tn forms; a batch-1 prediction): B is
+ * streamed row by row in place instead of packed (packing would copy all of B for one row of
+ * output), four rows of B per pass over a row of partial sums t (n floats in ws). Every C[i][j]
+ * gets the packed path's arithmetic: per k block a partial sum from 0 in p order, added to C,
+ * then the epilogue, element by element as the edge tiles do.
+ */
+function gemmFewRows(m: i32, n: i32, k: i32, a: usize, as: i32, aps: i32, b: usize, bps: i32, c: usize, ldc: i32, acc: bool, epi: bool, bias: usize, act: i32, alpha: f32, ws: usize): void {
+  const nv = <usize>(n & ~3) << 2;
+  const nb = <usize>n << 2;
+  const row = <usize>bps << 2;
+  const astep = <usize>aps << 2;
+  for (let i = 0; i < m; i++) {
+    const ci = c + ((<usize>i * ldc) << 2);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      memory.fill(ws, 0, nb);
+      let ap = a + ((<usize>i * as + <usize>pc * aps) << 2);
+      let bp = b + ((<usize>pc * bps) << 2);
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const s0 = load<f32>(ap), s1 = load<f32>(ap + astep), s2 = load<f32>(ap + 2 * astep), s3 = load<f32>(ap + 3 * astep);
+        const x0 = f32x4.splat(s0), x1 = f32x4.splat(s1), x2 = f32x4.splat(s2), x3 = f32x4.splat(s3);
+        const b1 = bp + row, b2 = bp + 2 * row, b3 = bp + 3 * row;
+        let j: usize = 0;
+        for (; j < nv; j += 16) {
+          let t = v128.load(ws + j);
+          t = madd(x0, v128.load(bp + j), t);
+          t = madd(x1, v128.load(b1 + j), t);
+          t = madd(x2, v128.load(b2 + j), t);
+          t = madd(x3, v128.load(b3 + j), t);
+          v128.store(ws + j, t);
+        }
+        for (; j < nb; j += 4) {
+          let t = load<f32>(ws + j);
+          t = maddLane(s0, load<f32>(bp + j), t);
+          t = maddLane(s1, load<f32>(b1 + j), t);
+          t = maddLane(s2, load<f32>(b2 + j), t);
+          t = maddLane(s3, load<f32>(b3 + j), t);
+          store<f32>(ws + j, t);
+        }
+        ap += 4 * astep;
+        bp += 4 * row;
+      }
+      for (; p < kc; p++) {
+        const s0 = load<f32>(ap);
+        const x0 = f32x4.splat(s0);
+        let j: usize = 0;
+        for (; j < nv; j += 16) v128.store(ws + j, madd(x0, v128.load(bp + j), v128.load(ws + j)));
+        for (; j < nb; j += 4) store<f32>(ws + j, maddLane(s0, load<f32>(bp + j), load<f32>(ws + j)));
+        ap += astep;
+        bp += row;
+      }
+      cornerOut(ws, ci, 0, 1, n, acc || pc > 0, epi && pc + kc >= k, bias, act, alpha);
+    }
+  }
+}
+
 /**
  * The driver for all forms. op(A)(i, p) = a[i·as + p·aps], op(B)(p, j) = b[p·bps + j·bs].
  */
@@ -230,6 +298,10 @@ function gemm(m: i32, n: i32, k: i32, a: usize, as: i32, aps: i32, b: usize, bps
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     fillEmptySum(m, n, c, ldc, acc, epi, bias, act, alpha);
+    return;
+  }
+  if (m < MR && bs == 1) {
+    gemmFewRows(m, n, k, a, as, aps, b, bps, c, ldc, acc, epi, bias, act, alpha, ws);
     return;
   }
   const kcMax = min(k, KC);

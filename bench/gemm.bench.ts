@@ -1,45 +1,23 @@
-// GFLOP/s of the gemm kernels (assembly/f32-gemm.ts), plain and relaxed builds, beside
-// @tensorflow/tfjs-backend-wasm (one thread) in the same run. Square sizes, and the three forms
-// of a dense layer 784 → 256 at batch 128 (the MNIST-sized layer of the examples).
-// Each result is first checked against test/ref/gemm.ts on a small shape.
-//   npx tsx bench/gemm.bench.ts [--quick]
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// GFLOP/s of the gemm kernels (assembly/f32-gemm.ts) in the three forms of a dense layer
+// 784 → 256 at batch 128 (the Fashion-MNIST MLP's first layer) and square 1024, through the
+// runtime's kernels (split across threads as the model's calls are), beside
+// @tensorflow/tfjs-backend-wasm's matMul. Each side is first checked against test/ref/gemm.ts.
+//   npx tsx bench/gemm.bench.ts [--threads 2] [--fast] [--quick]     lepton
+//   npx tsx bench/gemm.bench.ts --threshold                         1 vs 2 threads by size
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
-import { Arena } from '../src/wasm/arena.js';
-import type { Kernels } from '../src/wasm/kernels.js';
+import { init, runtime, threadsReady } from '../src/wasm/runtime.js';
+import { tuning } from '../src/wasm/parallel.js';
 import { gemmRef, type Form } from '../test/ref/gemm.js';
-
-// Node 20 accepts relaxed SIMD only behind this flag, set before anything compiles.
-v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
-
-export interface GemmRow {
-  shape: string;
-  form: Form;
-  m: number;
-  n: number;
-  k: number;
-  plain: number; // GFLOP/s
-  relaxed: number;
-  tfjs: number;
-}
-
-export interface GemmBenchOptions {
-  quick?: boolean;
-  log?: (line: string) => void;
-}
+import { median, type Row } from './rows.js';
 
 interface Case { shape: string; form: Form; m: number; n: number; k: number }
 
-const CASES: Case[] = [
-  { shape: 'square 256', form: 'nn', m: 256, n: 256, k: 256 },
-  { shape: 'square 512', form: 'nn', m: 512, n: 512, k: 512 },
+export const CASES: Case[] = [
+  { shape: 'Y = X·W 128×256×784', form: 'nn', m: 128, n: 256, k: 784 },
+  { shape: 'dX = dY·Wᵀ 128×784×256', form: 'nt', m: 128, n: 784, k: 256 },
+  { shape: 'dW = Xᵀ·dY 784×256×128', form: 'tn', m: 784, n: 256, k: 128 },
   { shape: 'square 1024', form: 'nn', m: 1024, n: 1024, k: 1024 },
-  { shape: 'dense Y = X·W', form: 'nn', m: 128, n: 256, k: 784 },
-  { shape: 'dense dX = dY·Wᵀ', form: 'nt', m: 128, n: 784, k: 256 },
-  { shape: 'dense dW = Xᵀ·dY', form: 'tn', m: 784, n: 256, k: 128 },
 ];
 
 /** A timed gemm: run() does the work once (results complete when it returns). */
@@ -61,14 +39,8 @@ function random(n: number, seed: number): Float32Array {
   return out;
 }
 
-function leptonModule(file: string): WebAssembly.Module {
-  return new WebAssembly.Module(readFileSync(new URL(`../build/${file}`, import.meta.url)));
-}
-
-function prepareLepton(module: WebAssembly.Module, c: Case): Prepared {
-  const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536 });
-  const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
-  const arena = new Arena(memory, k.lepton_heap_base());
+function prepareLepton(c: Case): Prepared {
+  const { kernels: k, arena } = runtime();
   const { a, b, lda, ldb } = operands(c);
   const pa = arena.alloc(a.length * 4), pb = arena.alloc(b.length * 4), pc = arena.alloc(c.m * c.n * 4);
   const ws = arena.alloc(k.f32_gemm_workspace(c.m, c.n, c.k));
@@ -81,13 +53,13 @@ function prepareLepton(module: WebAssembly.Module, c: Case): Prepared {
   };
 }
 
-async function loadTfjs(): Promise<any> {
+async function loadTfjs(threads: number): Promise<any> {
   const tf = await import('@tensorflow/tfjs-core');
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const require = createRequire(import.meta.url);
-  const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
-  wasm.setWasmPaths(dist + path.sep);
-  if (typeof wasm.setThreadsCount === 'function') wasm.setThreadsCount(1);
+  wasm.setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep);
+  wasm.setThreadsCount(threads);
+  tf.env().set('PROD', true);
   await tf.setBackend('wasm');
   await tf.ready();
   return tf;
@@ -108,74 +80,92 @@ function prepareTfjs(tf: any, c: Case): Prepared {
   };
 }
 
-/** Checks an implementation on a small shape of the same form against the f64 reference. */
-function validate(name: string, prepare: (c: Case) => Prepared, form: Form): void {
-  const c: Case = { shape: 'check', form, m: 37, n: 29, k: 300 };
-  const p = prepare(c);
-  p.run();
-  const got = p.result();
-  const { a, b, lda, ldb } = operands(c);
-  const ref = new Float64Array(c.m * c.n);
-  gemmRef(form, c.m, c.n, c.k, a, lda, b, ldb, ref, c.n, false);
-  for (let i = 0; i < ref.length; i++) {
-    if (!(Math.abs(got[i] - ref[i]) <= 1e-4 * c.k)) {
-      throw new Error(`${name} ${form}: element ${i} is ${got[i]}, reference ${ref[i]}`);
+/** Checks an implementation on a shape of each form, big enough to split, against the f64 reference. */
+function validate(name: string, prepare: (c: Case) => Prepared): void {
+  for (const form of ['nn', 'nt', 'tn'] as Form[]) {
+    const c: Case = { shape: 'check', form, m: 67, n: 129, k: 300 };
+    const p = prepare(c);
+    p.run();
+    const got = p.result();
+    const { a, b, lda, ldb } = operands(c);
+    const ref = new Float64Array(c.m * c.n);
+    gemmRef(form, c.m, c.n, c.k, a, lda, b, ldb, ref, c.n, false);
+    for (let i = 0; i < ref.length; i++) {
+      if (!(Math.abs(got[i] - ref[i]) <= 1e-4 * c.k)) throw new Error(`${name} ${form}: element ${i} is ${got[i]}, reference ${ref[i]}`);
     }
   }
 }
 
-/** Median GFLOP/s over `runs` timed runs of at least ~minMs each, after a warm-up. */
-function time(p: Prepared, c: Case, runs: number, minMs: number): number {
+/** GFLOP/s of each run (median of `runs`), each run at least ~minMs, after a warm-up. */
+function time(p: Prepared, c: Case, runs: number, minMs: number): number[] {
   const flops = 2 * c.m * c.n * c.k;
-  let reps = 1;
   const t0 = performance.now();
   p.run();
-  const once = Math.max(performance.now() - t0, 1e-3);
-  reps = Math.max(1, Math.ceil(minMs / once));
+  const reps = Math.max(1, Math.ceil(minMs / Math.max(performance.now() - t0, 1e-3)));
   for (let i = 0; i < reps; i++) p.run(); // warm-up
   const rates: number[] = [];
   for (let r = 0; r < runs; r++) {
     const s = performance.now();
     for (let i = 0; i < reps; i++) p.run();
-    const ms = (performance.now() - s) / reps;
-    rates.push(flops / (ms * 1e6));
+    rates.push(flops / (((performance.now() - s) / reps) * 1e6));
   }
-  rates.sort((x, y) => x - y);
-  return rates[rates.length >> 1];
+  return rates;
 }
 
-export async function run(opts: GemmBenchOptions = {}): Promise<GemmRow[]> {
-  const log = opts.log ?? ((line: string) => console.log(line));
-  const runs = opts.quick ? 3 : 7;
-  const minMs = opts.quick ? 20 : 100;
-  const cases = opts.quick ? CASES.filter((c) => c.m * c.n * c.k <= 512 ** 3) : CASES;
-  const plain = leptonModule('lepton.wasm');
-  const relaxed = leptonModule('lepton-relaxed.wasm');
-  const tf = await loadTfjs();
-  for (const form of ['nn', 'nt', 'tn'] as Form[]) {
-    validate('lepton plain', (c) => prepareLepton(plain, c), form);
-    validate('lepton relaxed', (c) => prepareLepton(relaxed, c), form);
-    validate('tfjs-wasm', (c) => prepareTfjs(tf, c), form);
+export interface GemmOptions { impl: 'lepton' | 'tfjs wasm'; threads: number; fast?: boolean; quick?: boolean }
+
+export async function run(o: GemmOptions): Promise<Row[]> {
+  const runs = o.quick ? 3 : 7;
+  const minMs = o.quick ? 20 : 100;
+  let prepare: (c: Case) => Prepared;
+  let impl: string;
+  if (o.impl === 'lepton') {
+    const rt = await init({ threads: o.threads, fast: o.fast });
+    await threadsReady();
+    impl = rt.build === 'relaxed-simd' ? 'lepton fast' : 'lepton plain';
+    prepare = prepareLepton;
+  } else {
+    const tf = await loadTfjs(o.threads);
+    impl = 'tfjs wasm';
+    prepare = (c) => prepareTfjs(tf, c);
   }
-  const rows: GemmRow[] = [];
-  const fmt = (x: number, w: number) => x.toFixed(1).padStart(w);
-  const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD';
-  log(`gemm GFLOP/s, 1 thread, median of ${runs} (tfjs-backend-wasm ${simd}, Node ${process.version})`);
-  log('shape               form      m     n     k  lepton  relaxed  tfjs-wasm  lepton/tfjs  relaxed/tfjs');
-  for (const c of cases) {
-    const row: GemmRow = {
-      ...c,
-      plain: time(prepareLepton(plain, c), c, runs, minMs),
-      relaxed: time(prepareLepton(relaxed, c), c, runs, minMs),
-      tfjs: time(prepareTfjs(tf, c), c, runs, minMs),
-    };
-    rows.push(row);
-    log(`${c.shape.padEnd(19)} ${c.form}  ${String(c.m).padStart(5)} ${String(c.n).padStart(5)} ${String(c.k).padStart(5)}` +
-      `  ${fmt(row.plain, 6)}  ${fmt(row.relaxed, 7)}  ${fmt(row.tfjs, 9)}  ${fmt(row.plain / row.tfjs, 11)}  ${fmt(row.relaxed / row.tfjs, 12)}`);
-  }
-  return rows;
+  validate(impl, prepare);
+  return CASES.map((c) => {
+    const rates = time(prepare(c), c, runs, minMs);
+    return { section: 'gemm', case: `${c.form} ${c.shape}`, impl, threads: o.threads, value: median(rates), unit: 'GFLOP/s', higherIsBetter: true, runs: rates };
+  });
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await run({ quick: process.argv.includes('--quick') });
+/** 1 vs 2 threads over growing gemms, interleaved so both see the same machine load. */
+async function threshold(): Promise<void> {
+  await init({ threads: 2 });
+  await threadsReady();
+  const saved = tuning.minShare;
+  tuning.minShare = 1; // split everything, to see where splitting starts to pay
+  console.log('m×n×k          MACs      1 thread µs  2 threads µs  speedup');
+  for (const [m, n, k] of [[32, 64, 64], [64, 64, 64], [32, 128, 128], [128, 128, 64], [128, 128, 128], [128, 256, 128], [128, 128, 256], [128, 256, 256], [128, 256, 784]]) {
+    const p = prepareLepton({ shape: '', form: 'nn', m, n, k });
+    const us: number[][] = [[], []];
+    for (let r = 0; r < 9; r++) {
+      for (const t of [1, 2]) {
+        await init({ threads: t });
+        const s = performance.now();
+        let reps = 0;
+        while (performance.now() - s < 20) { p.run(); reps++; }
+        us[t - 1].push(((performance.now() - s) / reps) * 1000);
+      }
+    }
+    const [a, b] = [median(us[0]), median(us[1])];
+    console.log(`${`${m}×${n}×${k}`.padEnd(14)} ${String(m * n * k).padStart(9)}  ${a.toFixed(1).padStart(11)}  ${b.toFixed(1).padStart(12)}  ${(a / b).toFixed(2).padStart(7)}`);
+  }
+  tuning.minShare = saved;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]).endsWith('gemm.bench.ts')) {
+  if (process.argv.includes('--threshold')) await threshold();
+  else {
+    const i = process.argv.indexOf('--threads');
+    const rows = await run({ impl: 'lepton', threads: i > 0 ? Number(process.argv[i + 1]) : 1, fast: process.argv.includes('--fast'), quick: process.argv.includes('--quick') });
+    for (const r of rows) console.log(`${r.impl} ${r.threads}t ${r.case}: ${r.value!.toFixed(1)} GFLOP/s`);
+  }
 }

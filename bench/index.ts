@@ -1,19 +1,65 @@
-// The benchmark suite: `npm run bench` (or `npm run bench -- --quick` for a smoke run). Each bench
-// validates its results against a reference before timing, prints its table, and the figures of
-// the whole run go to bench/results.json.
+// The benchmark suite: `npm run bench` (or `npm run bench -- --quick` for a smoke run; add
+// `--only gemm,train,predict,cold,size` to pick sections). Every figure of lepton stands beside the
+// peers' measured in the same run: TensorFlow.js (wasm with SIMD on 1 and 2 threads; cpu) and ONNX
+// Runtime (native onnxruntime-node, and onnxruntime-web's wasm) for inference. Each side validates
+// its outputs against a reference before it is timed. One table with ratios goes to stdout, every
+// figure to bench/results.json. Tasks run one at a time, each in its own process.
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { run as gemm } from './gemm.bench.js';
-import { run as trainMlp, table as trainTable } from './train-mlp.bench.js';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { run as coldStart } from './cold-start.bench.js';
+import type { Task } from './run.js';
+import { table, type Row } from './rows.js';
+import { run as size } from './size.bench.js';
 
 const quick = process.argv.includes('--quick');
-const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, quick };
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt > 0 ? process.argv[onlyAt + 1].split(',') : ['gemm', 'train', 'predict', 'cold', 'size'];
 
-results.gemm = await gemm({ quick });
-console.log();
-const train = await trainMlp({ quick });
-console.log(`train-mlp: samples/s, median of 3 runs${quick ? ' (--quick)' : ''}`);
-console.log(trainTable(train));
-results.trainMlp = train;
+const lepton = (section: Task['section'], extra: Partial<Task> = {}): Task[] =>
+  [[false, 1], [false, 2], [true, 1], [true, 2]].map(([fast, threads]) => ({ section, impl: 'lepton', fast: fast as boolean, threads: threads as number, ...extra }));
 
-writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
+const tasks: Task[] = [];
+if (only.includes('gemm')) tasks.push(...lepton('gemm'), { section: 'gemm', impl: 'tfjs wasm', threads: 1 }, { section: 'gemm', impl: 'tfjs wasm', threads: 2 });
+if (only.includes('train')) {
+  for (const model of ['fashion', 'earthquake'] as const) {
+    tasks.push(...lepton('train', { model }));
+    if (model === 'fashion') tasks.push({ section: 'train', impl: 'lepton', threads: 1, model, batchNorm: true });
+    tasks.push({ section: 'train', impl: 'tfjs wasm', threads: 1, model }, { section: 'train', impl: 'tfjs wasm', threads: 2, model }, { section: 'train', impl: 'tfjs cpu', threads: 1, model });
+  }
+}
+if (only.includes('predict')) {
+  tasks.push(...lepton('predict'));
+  for (const impl of ['tfjs wasm', 'ort node', 'ort web']) for (const threads of [1, 2]) tasks.push({ section: 'predict', impl, threads });
+  tasks.push({ section: 'predict', impl: 'tfjs cpu', threads: 1 });
+}
+
+const rows: Row[] = [];
+const runner = fileURLToPath(new URL('./run.ts', import.meta.url));
+for (const task of tasks) {
+  const label = `${task.section} ${task.impl}${task.fast ? ' fast' : ''}${task.batchNorm ? ' + batch norm' : ''} ${task.threads}t${task.model ? ' ' + task.model : ''}`;
+  process.stderr.write(`${label} ...`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', runner, JSON.stringify({ ...task, quick })], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (line) rows.push(...(JSON.parse(line.slice(7)) as Row[]));
+  else {
+    const why = (r.stderr.split('\n').find((l) => /Error|error:/.test(l)) ?? `exit ${r.status}`).trim().slice(0, 160);
+    const impl = task.impl === 'lepton' ? (task.fast ? 'lepton fast' : 'lepton plain') : task.impl;
+    rows.push({ section: task.section, case: task.model ?? '(all)', impl, threads: task.threads, unit: '', higherIsBetter: true, note: `failed: ${why}` });
+  }
+  process.stderr.write(' done\n');
+}
+if (only.includes('cold')) rows.push(...(await coldStart({ quick })));
+if (only.includes('size')) rows.push(...(await size()));
+
+// Rows grouped by section and case, lepton first.
+const order = (r: Row) => (r.impl.startsWith('lepton') ? 0 : 1);
+const sections = [...new Set(rows.map((r) => r.section))];
+rows.sort((a, b) => sections.indexOf(a.section) - sections.indexOf(b.section) || a.case.localeCompare(b.case) || order(a) - order(b));
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`;
+console.log(`\nlepton bench — medians${quick ? ' (--quick: short runs, a smoke test)' : ''}; node ${process.version}; ${machine}`);
+console.log('"lepton ×": lepton plain on the same thread count (1 for the cpu backend and ONNX Runtime 1 thread) against that row; above 1 lepton is better.\n');
+console.log(table(rows));
+writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), node: process.version, machine, quick, rows }, null, 2) + '\n');
 console.log('\nwrote bench/results.json');

@@ -52,7 +52,7 @@ function truncated(out: Float32Array, rng: Random, mean: number, std: number): v
 }
 
 function uniformFill(out: Float32Array, rng: Random, lo: number, hi: number): void {
-  for (let i = 0; i < out.length; i++) out[i] = lo + (hi - lo) * rng.uniform();
+  rng.fillUniform(out, lo, hi);
 }
 
 // Standard deviation of a unit normal truncated at ±2: Keras divides by it so that the truncated

@@ -621,6 +621,7 @@ export class Model extends Layer {
     }
   }
 
+  /** The step's context, one object per model reused by every step (no allocation per step). */
   private ctx(rows: number, training: boolean): Ctx {
     const k = this.rt.kernels;
     this.scratch.reset(0);
@@ -630,7 +631,7 @@ export class Model extends Layer {
       this.wsBytes.set(rows, ws);
     }
     this.seen.clear();
-    return { k, arena: this.rt.arena, scratch: this.scratch, ws: this.scratch.alloc(ws), training, rng: this.stepRng, saved: {}, commit: [], seen: this.seen };
+    return { k, arena: this.rt.arena, scratch: this.scratch, ws: this.scratch.take(ws) /* packing workspace: written before it is read */, training, rng: this.stepRng, saved: {}, commit: [], seen: this.seen };
   }
 
   private inputBufs(rows: number): Buf[] {
@@ -652,7 +653,7 @@ export class Model extends Layer {
     const k = ctx.k;
     let total = 0;
     outs.forEach((y, o) => {
-      const dy = dOut ? (dOut[o] = { ptr: ctx.scratch.alloc(y.rows * y.cols * 4), rows: y.rows, cols: y.cols }) : null;
+      const dy = dOut ? (dOut[o] = { ptr: ctx.scratch.take(y.rows * y.cols * 4), rows: y.rows, cols: y.cols }) : null; // the loss writes it whole
       const lw = this.lossWeights[o];
       const l = this.losses[o].compute(k, y.ptr, this.io.t[o], hasWeights ? this.io.w : 0, dy ? dy.ptr : 0, y.rows, y.cols, this.outputFused[o]);
       if (dy && lw !== 1) k.f32_scale(y.rows * y.cols, lw, dy.ptr, dy.ptr);
@@ -1000,23 +1001,22 @@ export class Model extends Layer {
     const units = this.outputs.map((t) => sizeOf(t.shape));
     const out = units.map((u) => new Float32Array(n * u));
     const a = this.rt.arena;
-    const rowsCap = Math.min(batchSize, Math.max(n, 1));
-    const ins = this.inputs.map((t) => a.alloc(rowsCap * sizeOf(t.shape) * 4));
     try {
       for (let start = 0; start < n; start += batchSize) {
         const rows = Math.min(batchSize, n - start);
+        const ctx = this.ctx(rows, training);
+        // The batch goes into the step's scratch: nothing is allocated once the scratch has grown.
         const bufs = this.inputs.map((t, i) => {
           const d = sizeOf(t.shape);
-          a.f32(ins[i], rows * d).set(xt[i].data.subarray(start * d, (start + rows) * d));
-          return { ptr: ins[i], rows, cols: d };
+          const ptr = ctx.scratch.take(rows * d * 4);
+          a.f32(ptr, rows * d).set(xt[i].data.subarray(start * d, (start + rows) * d));
+          return { ptr, rows, cols: d };
         });
-        const ctx = this.ctx(rows, training);
         this.runForward(this.top, bufs, ctx, null);
         this.outputBufs(this.top).forEach((y, o) => out[o].set(a.f32(y.ptr, rows * units[o]), start * units[o]));
       }
     } finally {
       this.scratch.reset(0);
-      for (const p of ins) a.release(p);
     }
     const ts = out.map((data, o) => ({ data, shape: [n, ...this.outputs[o].shape] }));
     return ts.length === 1 ? ts[0] : ts;

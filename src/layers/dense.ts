@@ -5,7 +5,7 @@ import { getActivation, type ActivationSpec } from '../activations.js';
 import { getInitializer, type InitializerLike } from '../initializers.js';
 import { ShapeError } from '../tensor.js';
 import type { Kernels } from '../wasm/kernels.js';
-import { Layer, scratchBuf, type Buf, type Ctx, type LayerArgs, type Regularizer, type Weight } from './layer.js';
+import { Layer, outputBuf, type Buf, type Ctx, type LayerArgs, type Regularizer, type Weight } from './layer.js';
 
 export interface DenseArgs extends LayerArgs {
   activation?: string;
@@ -61,7 +61,7 @@ export class Dense extends Layer {
   forward(x: Buf, ctx: Ctx, logits = false): Buf {
     this.checkInput(x);
     const { k } = ctx;
-    const y = scratchBuf(ctx, x.rows, this.units);
+    const y = outputBuf(ctx, x.rows, this.units); // gemm writes it whole
     const act = this.activation;
     const fusedCode = logits || act.name === 'softmax' ? 0 : act.code;
     k.f32_gemm_nn_bias_act(x.rows, this.units, x.cols, x.ptr, x.cols, this.kernel.ptr, this.units, y.ptr, this.units,
@@ -78,7 +78,7 @@ export class Dense extends Layer {
     const n = this.units;
     let dz = dy; // (batch, units)
     if (!logits && this.activation.name === 'softmax') {
-      dz = scratchBuf(ctx, dy.rows, n);
+      dz = outputBuf(ctx, dy.rows, n);
       k.f32_softmax_grad(y.ptr, dy.ptr, dz.ptr, dy.rows, n);
     } else if (!logits && this.activation.name !== 'linear') {
       k.f32_activation_grad(y.ptr, dy.ptr, dy.ptr, dy.rows * n, this.activation.code, this.activation.alpha);
@@ -90,7 +90,7 @@ export class Dense extends Layer {
     }
     if (!needDx) return null;
     // dx (batch × inputDim) = dz·Wᵀ
-    const dx = scratchBuf(ctx, x.rows, x.cols);
+    const dx = outputBuf(ctx, x.rows, x.cols);
     k.f32_gemm_nt(x.rows, x.cols, n, dz.ptr, n, this.kernel.ptr, n, dx.ptr, x.cols, 0, ctx.ws);
     return dx;
   }

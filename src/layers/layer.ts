@@ -205,7 +205,12 @@ export abstract class Layer {
 
 export const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
-/** A fresh (rows × cols) buffer in the step's scratch. */
+/** A fresh, zeroed (rows × cols) buffer in the step's scratch. */
 export function scratchBuf(ctx: Ctx, rows: number, cols: number): Buf {
   return { ptr: ctx.scratch.alloc(rows * cols * 4), rows, cols };
+}
+
+/** A (rows × cols) buffer in the step's scratch, not zeroed: for a kernel output written whole. */
+export function outputBuf(ctx: Ctx, rows: number, cols: number): Buf {
+  return { ptr: ctx.scratch.take(rows * cols * 4), rows, cols };
 }

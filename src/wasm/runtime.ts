@@ -5,6 +5,9 @@
 import { nodeModule } from '../node-builtins.js';
 import { Arena } from './arena.js';
 import type { Kernels } from './kernels.js';
+import { parallelKernels } from './parallel.js';
+import { Pool } from './pool.js';
+import { threadSupport, withSharedMemory, type ThreadSupport } from './threads.js';
 
 /** What `init` accepts: nothing (find the .wasm beside the bundle), bytes, a URL, a Response, or a compiled module. */
 export type WasmSource =
@@ -22,6 +25,12 @@ export interface InitOptions {
   fastSource?: WasmSource;
   /** Upper bound of the linear memory in 64 KiB pages (default 65536 = 4 GiB). */
   maximumPages?: number;
+  /**
+   * Threads kernels may use, the calling one included. Default: every core in Node (and Deno,
+   * Bun); in a browser, navigator.hardwareConcurrency when the page is cross-origin isolated and 1
+   * otherwise. Results do not depend on it. Calling init again with another count changes it.
+   */
+  threads?: number;
 }
 
 export type BuildName = 'simd' | 'relaxed-simd';
@@ -34,10 +43,21 @@ export interface Runtime {
   readonly build: BuildName;
   /** Why the fast build was not used, when it was asked for and is not running. */
   readonly fallbackReason?: string;
+  /** Threads kernels may use, the calling one included. */
+  readonly threads: number;
+  /** Why threads are not available, when they are not. */
+  readonly threadsReason?: string;
 }
 
-let current: Runtime | undefined;
-let pending: Promise<Runtime> | undefined;
+export interface RuntimeState extends Runtime {
+  threads: number;
+  threadsReason?: string;
+  pool?: Pool;
+}
+
+let current: RuntimeState | undefined;
+let pending: Promise<RuntimeState> | undefined;
+let noticeGiven = false;
 
 /** The initialized runtime; throws a clear error before `init()` has resolved. */
 export function runtime(): Runtime {
@@ -69,6 +89,7 @@ export async function init(source?: WasmSource | InitOptions, options: InitOptio
         `lepton is already initialized with the ${rt.build} build; init({ fast: ${wantFast} }) cannot switch builds in a running program`,
       );
     }
+    if (options.threads !== undefined) setThreads(rt, options.threads);
     return rt;
   }
   pending = instantiate(source as WasmSource | undefined, options);
@@ -91,33 +112,107 @@ function isResponse(s: unknown): s is Response {
   return typeof Response !== 'undefined' && s instanceof Response;
 }
 
-async function instantiate(source: WasmSource | undefined, options: InitOptions): Promise<Runtime> {
+async function instantiate(source: WasmSource | undefined, options: InitOptions): Promise<RuntimeState> {
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+    throw new RangeError(`init: threads must be a whole number ≥ 1, got ${options.threads}`);
+  }
+  let support = await threadSupport();
+  const maximum = options.maximumPages ?? 65536;
+  // A shared memory reserves its maximum up front; where that fails (a 32-bit device), run unshared.
+  let sharedMemory: WebAssembly.Memory | undefined;
+  if (support.spawn) {
+    try {
+      sharedMemory = new WebAssembly.Memory({ initial: 16, maximum, shared: true });
+    } catch (e) {
+      support = { ...support, spawn: undefined, reason: `a shared memory of up to ${maximum} pages cannot be reserved here (${(e as Error).message})` };
+    }
+  }
   let fallbackReason: string | undefined;
-  let module: WebAssembly.Module | undefined;
+  let loaded: Loaded | undefined;
   if (options.fast) {
     const fastSource = options.fastSource ?? source ?? (await findDefault('lepton-relaxed.wasm'));
     try {
-      module = await compileRelaxed(fastSource);
+      loaded = await load(fastSource, support, true);
     } catch (e) {
       fallbackReason = (e as Error).message;
     }
-    if (!module && options.fastSource === undefined && source !== undefined) {
+    if (!loaded && options.fastSource === undefined && source !== undefined) {
       // The user passed one source for the fast build and it did not work: say so, run it plain.
       fallbackReason ??= 'the given source is not a relaxed-SIMD build';
     }
   }
-  if (!module) module = await compile(source ?? (await findDefault('lepton.wasm')));
+  if (!loaded) loaded = await load(source ?? (await findDefault('lepton.wasm')), support, false);
 
-  const memory = new WebAssembly.Memory({ initial: 16, maximum: options.maximumPages ?? 65536 });
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  const kernels = instance.exports as unknown as Kernels;
-  if (typeof kernels.lepton_heap_base !== 'function') {
+  const { module } = loaded;
+  let memory!: WebAssembly.Memory;
+  let instance: WebAssembly.Instance | undefined;
+  // Shared when threads can run at all, so that the count can change later; a module given
+  // compiled (not as bytes) may import either kind of memory: try the one it was built for.
+  for (const shared of loaded.shared === undefined ? [false, true] : [loaded.shared]) {
+    if (shared && !support.spawn) continue;
+    try {
+      memory = shared && sharedMemory ? sharedMemory : new WebAssembly.Memory({ initial: 16, maximum, shared });
+      instance = await WebAssembly.instantiate(module, { env: { memory } });
+      break;
+    } catch (e) {
+      if (!(e instanceof WebAssembly.LinkError) && !shared) throw e;
+    }
+  }
+  if (!instance) throw new Error('init: the WebAssembly module given imports a memory lepton cannot provide');
+  const raw = instance.exports as unknown as Kernels;
+  if (typeof raw.lepton_heap_base !== 'function') {
     throw new Error('init: the WebAssembly module given is not a lepton kernel build (no lepton_heap_base export)');
   }
-  const build: BuildName = kernels.lepton_build() === 1 ? 'relaxed-simd' : 'simd';
+  const build: BuildName = raw.lepton_build() === 1 ? 'relaxed-simd' : 'simd';
   if (options.fast && build !== 'relaxed-simd') fallbackReason ??= 'the module given is the plain SIMD build';
-  const arena = new Arena(memory, kernels.lepton_heap_base());
-  return { kernels, memory, arena, build, fallbackReason };
+  const arena = new Arena(memory, raw.lepton_heap_base());
+  const isShared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+  let pool: Pool | undefined;
+  let threadsReason = support.reason;
+  if (isShared && support.spawn) pool = new Pool(module, memory, build === 'relaxed-simd', 1, support.spawn, support.canBlock);
+  else threadsReason ??= 'the kernel module given imports an unshared memory';
+  const rt: RuntimeState = {
+    kernels: pool ? parallelKernels(raw, pool, arena) : raw,
+    memory, arena, build, fallbackReason, threads: 1, threadsReason, pool,
+  };
+  if (support.notIsolated && options.threads !== 1 && !noticeGiven && typeof console !== 'undefined') {
+    noticeGiven = true;
+    console.info(`lepton runs on one thread: ${support.reason}.`);
+  }
+  setThreads(rt, options.threads ?? (pool ? support.cores : 1));
+  return rt;
+}
+
+/** Asks for `n` threads; stays on fewer (with threadsReason saying why) when workers cannot start. */
+function setThreads(rt: RuntimeState, n: number): void {
+  if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`init: threads must be a whole number ≥ 1, got ${n}`);
+  if (!rt.pool) return;
+  try {
+    rt.pool.resize(n);
+  } catch (e) {
+    // workerd: node:worker_threads imports, but its Worker throws.
+    rt.pool.close();
+    rt.pool = undefined;
+    rt.threadsReason = `worker threads cannot start here (${(e as Error).message})`;
+  }
+  rt.threads = rt.pool ? rt.pool.threads : 1;
+}
+
+interface Loaded {
+  module: WebAssembly.Module;
+  /** Whether it imports a shared memory; unknown for a module given already compiled. */
+  shared?: boolean;
+}
+
+/** Compiles a source; from bytes, the shared-memory form when threads can run here. */
+async function load(source: WasmSource, support: ThreadSupport, relaxed: boolean): Promise<Loaded> {
+  if (source instanceof WebAssembly.Module) return { module: source };
+  const raw = await bytesOf(source as Bytesish);
+  const bytes = ArrayBuffer.isView(raw) ? new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength) : new Uint8Array(raw);
+  const shared = support.spawn ? withSharedMemory(bytes) : undefined;
+  const chosen = (shared ?? bytes) as Uint8Array<ArrayBuffer>;
+  const module = relaxed ? await compileRelaxed(chosen) : await compile(chosen);
+  return { module, shared: shared !== undefined };
 }
 
 // Resolved here, at call time, never at module load: workerd has no usable import.meta.url.
@@ -192,9 +287,7 @@ async function responseBytes(r: Response, where: string): Promise<ArrayBuffer> {
   return r.arrayBuffer();
 }
 
-async function compile(source: WasmSource): Promise<WebAssembly.Module> {
-  if (source instanceof WebAssembly.Module) return source;
-  const bytes = await bytesOf(source as Bytesish);
+async function compile(bytes: BufferSource): Promise<WebAssembly.Module> {
   try {
     return await WebAssembly.compile(bytes);
   } catch (e) {
@@ -202,9 +295,7 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
   }
 }
 
-async function compileRelaxed(source: WasmSource): Promise<WebAssembly.Module> {
-  if (source instanceof WebAssembly.Module) return source;
-  const bytes = await bytesOf(source as Bytesish);
+async function compileRelaxed(bytes: BufferSource): Promise<WebAssembly.Module> {
   if (!WebAssembly.validate(bytes)) {
     await enableRelaxedSimdFlag();
     if (!WebAssembly.validate(bytes)) throw new Error('this engine does not accept relaxed SIMD');
@@ -223,7 +314,19 @@ async function enableRelaxedSimdFlag(): Promise<void> {
   }
 }
 
+/**
+ * Resolves when every requested thread has started (workers start in the background and take
+ * work once ready), or after `timeoutMs`. Benchmarks and tests use it to measure all threads.
+ */
+export async function threadsReady(timeoutMs = 5000): Promise<number> {
+  const rt = runtime() as RuntimeState;
+  const end = Date.now() + timeoutMs;
+  while (rt.pool && rt.pool.available() < rt.pool.threads && Date.now() < end) await new Promise((r) => setTimeout(r, 2));
+  return rt.pool ? rt.pool.available() : 1;
+}
+
 /** Forgets the runtime (tests only: models built before keep pointers into the old memory). */
 export function resetForTests(): void {
+  current?.pool?.close();
   current = undefined;
 }

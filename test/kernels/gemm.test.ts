@@ -181,6 +181,34 @@ for (const build of BUILDS) {
   });
 }
 
+for (const build of BUILDS) {
+  test(`${build}: fewer than 4 rows (B read in place, no packing) give the bits those rows get in a larger gemm`, () => {
+    const w = kernels(build);
+    const { k: kern, arena } = w;
+    for (const form of ['nn', 'tn', 'fused'] as const) {
+      // n = 37: nine 4-lane groups and one scalar lane; k = 530: three k blocks, 530 % 4 = 2 single rows.
+      const l = layout(form === 'fused' ? 'nn' : form, 11, 37, 530, 3);
+      const a = rand(aRows(form === 'tn' ? 'tn' : 'nn', l) * l.lda, 400), b = rand(l.k * l.ldb, 401), bias = w.put(rand(l.n, 402));
+      const pa = w.put(a), pb = w.put(b);
+      const c0 = rand(l.m * l.ldc, 403);
+      const whole = w.put(c0), parts = w.put(c0);
+      const ws = w.zeros(kern.f32_gemm_workspace(l.m, l.n, l.k) / 4);
+      const run = (m: number, r0: number, c: number) => {
+        const aOff = form === 'tn' ? r0 * 4 : r0 * l.lda * 4;
+        if (form === 'fused') kern.f32_gemm_nn_bias_act(m, l.n, l.k, pa + aOff, l.lda, pb, l.ldb, c + r0 * l.ldc * 4, l.ldc, bias, Act.tanh, 0, ws);
+        else (form === 'nn' ? kern.f32_gemm_nn : kern.f32_gemm_tn)(m, l.n, l.k, pa + aOff, l.lda, pb, l.ldb, c + r0 * l.ldc * 4, l.ldc, 1, ws);
+      };
+      run(l.m, 0, whole);
+      for (const [r0, r1] of [[0, 1], [1, 3], [3, 6], [6, 8], [8, 11]]) run(r1 - r0, r0, parts);
+      const got = new Uint32Array(Float32Array.from(w.get(parts, l.m * l.ldc)).buffer);
+      const want = new Uint32Array(Float32Array.from(w.get(whole, l.m * l.ldc)).buffer);
+      const bad = got.findIndex((v, i) => v !== want[i]);
+      assert.ok(bad < 0, `${build} ${form}: element ${bad} is ${w.get(parts, l.m * l.ldc)[bad]}, in the whole gemm ${w.get(whole, l.m * l.ldc)[bad]}`);
+      for (const p of [ws, parts, whole, pb, pa, bias]) arena.release(p);
+    }
+  });
+}
+
 // 40 KB until the batch-norm kernels (stats, apply, grad: ~2 KB) joined the module.
 test('the relaxed build is the relaxed one, and both stay under the 44 KB budget', async () => {
   const { readFileSync } = await import('node:fs');

@@ -1,0 +1,32 @@
+// One bench task in its own process (the lepton build and TF.js's wasm thread count are fixed per
+// process): `tsx bench/run.ts '<task json>'` prints `RESULT <rows json>` as its last line.
+import { run as gemm } from './gemm.bench.js';
+import { run as infer, type InferImpl } from './infer.bench.js';
+import type { BenchModel } from './peers/tfjs-train.js';
+import type { Row } from './rows.js';
+import { run as train } from './train-mlp.bench.js';
+
+export interface Task {
+  section: 'gemm' | 'train' | 'predict';
+  impl: string;
+  threads: number;
+  fast?: boolean;
+  model?: BenchModel;
+  quick?: boolean;
+  /** train, lepton: a batch-norm layer after each hidden dense layer. */
+  batchNorm?: boolean;
+}
+
+const task = JSON.parse(process.argv[2]) as Task;
+let rows: Row[];
+if (task.section === 'gemm') rows = await gemm({ impl: task.impl as 'lepton' | 'tfjs wasm', threads: task.threads, fast: task.fast, quick: task.quick });
+else if (task.section === 'train') rows = [await train({ impl: task.impl as 'lepton' | 'tfjs wasm' | 'tfjs cpu', model: task.model!, threads: task.threads, fast: task.fast, quick: task.quick, batchNorm: task.batchNorm })];
+else rows = await infer({ impl: task.impl as InferImpl, threads: task.threads, fast: task.fast, quick: task.quick });
+if (task.impl === 'tfjs wasm' && task.threads > 1) {
+  // tfjs-backend-wasm falls back to its single-threaded build where it finds no multithread
+  // support (Node: WASM_HAS_MULTITHREAD_SUPPORT is false); say so beside its figures.
+  const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+  const actual = getThreadsCount();
+  if (actual < task.threads) for (const r of rows) r.note = `tfjs-backend-wasm ran ${actual} thread (no multithread support here)`;
+}
+console.log(`RESULT ${JSON.stringify(rows)}`);

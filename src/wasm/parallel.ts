@@ -1,0 +1,135 @@
+// Kernels split across the pool. A gemm is cut into column blocks (multiples of 8) or row blocks
+// (multiples of 4); each chunk is the same export called on sub-matrices, with pointers moved
+// into A or B, C and the bias. f32-gemm.ts sums every C[i][j] in an order that depends on k
+// alone, so a split changes which thread computes an element, never its bits: results are
+// identical for any thread count (test/threads.test.ts checks it).
+//
+// Which way to cut: by columns every chunk packs all of A (m·k floats), by rows all of B (k·n
+// floats); the smaller duplicate wins. A few chunks per thread let a thread that runs take the
+// work of one that waits for a busy core. Small gemms stay on the caller: below tuning.minShare
+// multiply-adds per chunk the hand-off costs more than it saves (measured with
+// `npx tsx bench/gemm.bench.ts --threshold`).
+//
+// The Adam update over the parameter slab is elementwise: it splits into ranges of whole f32x4
+// lanes (the slab's segments are padded to 4 floats), each element updated by one thread with the
+// same arithmetic.
+
+import type { Arena } from './arena.js';
+import type { Kernels } from './kernels.js';
+import { MAX_CHUNKS, type Job, type Pool, POOL_KERNELS, type PoolKernel } from './pool.js';
+
+export const tuning = {
+  /** Least multiply-adds (m·n·k) per chunk worth a hand-off. */
+  minShare: 1 << 18,
+  /** Chunks per participant, at most. */
+  chunksPerThread: 2,
+  /** Least elements per chunk of an elementwise kernel (the optimizer update). */
+  minElements: 1 << 15,
+};
+
+type GemmForm = 'nn' | 'nt' | 'tn';
+
+/** The runtime's kernels with the gemms split across `pool` when it pays. */
+export function parallelKernels(raw: Kernels, pool: Pool, arena: Arena): Kernels {
+  const wsPtr: number[] = [];
+  const wsSize: number[] = [];
+  const shifts = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
+  // Worker w's packing workspace: grow-only, so steps after the first allocate nothing.
+  const workspaces = (parts: number, bytes: number): void => {
+    for (let w = 1; w < parts; w++) {
+      if ((wsSize[w] ?? 0) >= bytes) continue;
+      if (wsPtr[w]) arena.release(wsPtr[w]);
+      wsPtr[w] = arena.alloc(bytes);
+      wsSize[w] = bytes;
+      pool.setWorkspace(w, wsPtr[w]);
+    }
+  };
+
+  const job = (kernel: PoolKernel, nargs: number): Job => ({
+    kernel: POOL_KERNELS.indexOf(kernel), fn: raw[kernel] as (...a: number[]) => void, args: new Array<number>(nargs).fill(0),
+    nargs, sizeArg: 0, len: 0, per: 0, chunks: 0, wsArg: nargs - 1, shifts, nshifts: 0,
+  });
+  const jobs = {
+    f32_gemm_nn: job('f32_gemm_nn', 11),
+    f32_gemm_nt: job('f32_gemm_nt', 11),
+    f32_gemm_tn: job('f32_gemm_tn', 11),
+    f32_gemm_nn_bias_act: job('f32_gemm_nn_bias_act', 13),
+    f32_adam: job('f32_adam', 13),
+  };
+  jobs.f32_adam.wsArg = 13; // no workspace: an argument past the last, ignored by the export
+  jobs.f32_adam.shifts = [0, 4, 1, 4, 2, 4, 3, 4, 4, 4]; // p, g, m, v, vmax move 4 bytes per element
+  jobs.f32_adam.sizeArg = 5;
+
+  /** Splits and runs the gemm in `j.args` (m, n, k, a, lda, b, ldb, c, ldc, ...); false: too small. */
+  const split = (j: Job, form: GemmForm, args: IArguments): boolean => {
+    const m: number = args[0], n: number = args[1], k: number = args[2];
+    const work = m * n * k;
+    if (work < 2 * tuning.minShare) return false;
+    const parts = pool.available();
+    if (parts < 2) return false;
+    const byCols = n >= m;
+    const unit = byCols ? 8 : 4;
+    const len = byCols ? n : m;
+    const units = Math.ceil(len / unit);
+    const chunks = Math.min(units, parts * tuning.chunksPerThread, Math.floor(work / tuning.minShare), MAX_CHUNKS);
+    if (chunks < 2) return false;
+    const per = Math.ceil(units / chunks) * unit;
+    for (let i = 0; i < j.nargs; i++) j.args[i] = args[i]; // the caller's chunks use its own workspace
+    j.sizeArg = byCols ? 1 : 0;
+    j.len = len;
+    j.per = per;
+    j.chunks = Math.ceil(len / per);
+    if (byCols) {
+      shifts[0] = 5; shifts[1] = form === 'nt' ? (args[6] as number) * 4 : 4; // b
+      shifts[2] = 7; shifts[3] = 4; //                                          c
+      shifts[4] = 9; shifts[5] = 4; //                                          bias (fused form only)
+      j.nshifts = j === jobs.f32_gemm_nn_bias_act && args[9] ? 3 : 2;
+    } else {
+      shifts[0] = 3; shifts[1] = form === 'tn' ? 4 : (args[4] as number) * 4; // a
+      shifts[2] = 7; shifts[3] = (args[8] as number) * 4; //                      c
+      j.nshifts = 2;
+    }
+    workspaces(parts, raw.f32_gemm_workspace(byCols ? m : per, byCols ? per : n, k));
+    pool.run(j);
+    return true;
+  };
+
+  /** Splits an elementwise kernel over n floats into ranges of whole 4-lane groups. */
+  const splitElementwise = (j: Job, args: IArguments, n: number, nshifts: number): boolean => {
+    if (n < 2 * tuning.minElements || n % 4 !== 0) return false;
+    const parts = pool.available();
+    if (parts < 2) return false;
+    const chunks = Math.min(parts * tuning.chunksPerThread, Math.floor(n / tuning.minElements), MAX_CHUNKS);
+    for (let i = 0; i < j.nargs; i++) j.args[i] = args[i];
+    j.len = n;
+    j.per = Math.ceil(n / chunks / 4) * 4;
+    j.chunks = Math.ceil(n / j.per);
+    j.nshifts = nshifts;
+    pool.run(j);
+    return true;
+  };
+
+  // Small calls (every call of the earthquake MLP) go straight to the export: one multiply and
+  // compare, no arguments object.
+  const big = (m: number, n: number, k: number): boolean => m * n * k >= 2 * tuning.minShare && pool.available() > 1;
+
+  return {
+    ...raw,
+    f32_adam(p, g, m, v, vmax, n, lr, beta1, beta2, eps, c1, c2, wd) {
+      if (n < 2 * tuning.minElements || !splitElementwise(jobs.f32_adam, arguments, n, vmax ? 5 : 4)) raw.f32_adam(p, g, m, v, vmax, n, lr, beta1, beta2, eps, c1, c2, wd);
+    },
+    f32_gemm_nn(m, n, k, a, lda, b, ldb, c, ldc, acc, ws) {
+      if (!big(m, n, k) || !split(jobs.f32_gemm_nn, 'nn', arguments)) raw.f32_gemm_nn(m, n, k, a, lda, b, ldb, c, ldc, acc, ws);
+    },
+    f32_gemm_nt(m, n, k, a, lda, b, ldb, c, ldc, acc, ws) {
+      if (!big(m, n, k) || !split(jobs.f32_gemm_nt, 'nt', arguments)) raw.f32_gemm_nt(m, n, k, a, lda, b, ldb, c, ldc, acc, ws);
+    },
+    f32_gemm_tn(m, n, k, a, lda, b, ldb, c, ldc, acc, ws) {
+      if (!big(m, n, k) || !split(jobs.f32_gemm_tn, 'tn', arguments)) raw.f32_gemm_tn(m, n, k, a, lda, b, ldb, c, ldc, acc, ws);
+    },
+    f32_gemm_nn_bias_act(m, n, k, a, lda, b, ldb, c, ldc, bias, act, alpha, ws) {
+      if (!big(m, n, k) || !split(jobs.f32_gemm_nn_bias_act, 'nn', arguments)) raw.f32_gemm_nn_bias_act(m, n, k, a, lda, b, ldb, c, ldc, bias, act, alpha, ws);
+    },
+  };
+}
