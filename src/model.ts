@@ -858,6 +858,7 @@ export class Model extends Layer {
     const lossKeys = this.outputLossKeys();
     const idx = args.rows ? Int32Array.from(args.rows) : identity(n);
     const batchLogs: Logs = { batch: 0, size: 0, loss: 0 };
+    let lastYield = now();
     this.stopTraining = false;
     for (const cb of cbs) await cb.onTrainBegin?.({});
     try {
@@ -899,6 +900,12 @@ export class Model extends Layer {
             batchLogs.loss = lossSum / seen;
             for (const ms of metrics) for (const m of ms) batchLogs[m.name] = m.result();
             for (const cb of cbs) cb.onBatchEnd?.(b, batchLogs);
+          }
+          // Give the event loop a turn every ~100 ms: a Ctrl-C handler or a page's stop button can
+          // then set stopTraining, which takes effect after this batch.
+          if (now() - lastYield > 100) {
+            await yieldToEventLoop();
+            lastYield = now();
           }
           if (this.stopTraining) break;
         }
@@ -1227,6 +1234,22 @@ export class Sequential extends Model {
 
 const isTensorObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v) && 'data' in v && 'shape' in v;
 const isCtx = (v: unknown): v is Ctx => typeof v === 'object' && v !== null && 'scratch' in v && 'k' in v;
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/** A macrotask turn (setImmediate where there is one; a MessageChannel or setTimeout elsewhere). */
+function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (f: () => void) => void };
+  if (g.setImmediate) return new Promise((r) => g.setImmediate!(r));
+  if (typeof MessageChannel !== 'undefined') {
+    return new Promise((r) => {
+      const c = new MessageChannel();
+      c.port1.onmessage = () => { c.port1.close(); r(); };
+      c.port2.postMessage(0);
+    });
+  }
+  return new Promise((r) => setTimeout(r, 0));
+}
 
 function identity(n: number): Int32Array {
   const idx = new Int32Array(n);
