@@ -1,5 +1,5 @@
 // lepton's public API (DESIGN.md "Public API").
-export { init, build, type InitOptions, type WasmSource, type Runtime, type BuildName } from './wasm/runtime.js';
+export { init, build, threadsReady, type InitOptions, type WasmSource, type Runtime, type BuildName } from './wasm/runtime.js';
 export { MemoryError } from './wasm/arena.js';
 export { layers } from './layers/index.js';
 export { sequential, Sequential, model, Model, History, TrainingError, type FitArgs, type CompileArgs, type EvaluateArgs, type ModelArgs, type Data, type TrainingState } from './model.js';

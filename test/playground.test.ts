@@ -1,7 +1,9 @@
 // The playground in headless Chromium (Debian's chromium via playwright-core): it loads with
-// cross-origin isolation, trains the x² example to a stated loss while the page stays responsive,
-// the loss plot's data points (read from the DOM) update and fall, the weights export as JSON, the
-// circles example draws its decision boundary, and screenshots go to out/ (gitignored).
+// cross-origin isolation and one thread per core, trains the x² example to a stated loss while the
+// page stays responsive, the loss plot's data points (read from the DOM) update and fall, the
+// weights export as JSON, x² with batch norm trains to a stated loss (and, on a wider net, with
+// gemms split across threads), the circles example draws its decision boundary, and screenshots
+// go to out/ (gitignored).
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -10,6 +12,9 @@ import { serve } from '../web/serve.mjs';
 import { browserFor, ensureDist, launchChromium, repo } from './runtimes.js';
 
 const X2_LOSS = 0.002; // MSE the x² example reaches (noise alone is 1.3e-4)
+// With batch norm the loss fit() reports uses each batch's statistics and is noisier: on x² it
+// falls below 0.005 in about 20 epochs (16-16, batch 32, and 128-128, batch 64).
+const X2_BN_LOSS = 0.005;
 const browser = browserFor('playground in Chromium');
 const shots = join(repo, 'out');
 
@@ -54,8 +59,12 @@ if (browser.path) {
     assert.is(await page.evaluate(() => typeof SharedArrayBuffer), 'function');
     assert.is(await page.textContent('#isolated'), 'true');
     assert.match((await page.textContent('#build'))!, /^simd/);
-    assert.is(await page.textContent('#threads'), '1');
-    console.log(`  page ready in ${Date.now() - t0} ms`);
+    // One thread per core, all started (the worker reports after threadsReady()); ≥ 2 here.
+    const threads = Number(await page.textContent('#threads'));
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    assert.is(threads, cores, `threads shown (${threads}) = cores (${cores})`);
+    assert.ok(threads >= 2, `at least 2 threads on this machine, got ${threads}`);
+    console.log(`  page ready in ${Date.now() - t0} ms, ${threads} threads`);
   });
 
   test(`trains x² to MSE < ${X2_LOSS}; the loss plot updates and falls; the page stays responsive`, async () => {
@@ -99,6 +108,41 @@ if (browser.path) {
     assert.is(json.build, 'simd');
     assert.equal(json.weights.map((w: { shape: number[] }) => w.shape), [[1, 16], [16], [16, 16], [16], [16, 1], [1]]);
     assert.ok(json.weights.every((w: { data: number[]; shape: number[] }) => w.data.length === w.shape.reduce((a, b) => a * b, 1)));
+  });
+
+  /** Trains x² with batch norm on `hidden` layers until the plotted loss is below X2_BN_LOSS; returns split calls shown. */
+  const trainBatchNorm = async (hidden: string, batchSize: number) => {
+    const t0 = Date.now();
+    await page.selectOption('#example', 'x2');
+    await page.fill('#hidden', hidden);
+    await page.fill('#batchSize', String(batchSize));
+    await page.check('#batchNorm');
+    await page.click('#train');
+    await page.waitForFunction((target) => {
+      const l = document.getElementById('loss-line')!.dataset.losses;
+      return l && Number(l.split(',').at(-1)) < target;
+    }, X2_BN_LOSS, { timeout: 60000, polling: 100 });
+    const { epochs, losses } = await plot();
+    await page.click('#stop');
+    await page.waitForFunction(() => /stopped/.test(document.getElementById('status')!.textContent!));
+    const split = Number((await page.textContent('#parallel-jobs'))!.replace(/,/g, ''));
+    const rate = (await page.textContent('#rate'))!;
+    console.log(`  x² + batch norm, ${hidden}, batch ${batchSize}: MSE ${losses.at(-1)} < ${X2_BN_LOSS} at epoch ${epochs.at(-1)} in ${Date.now() - t0} ms, ${rate} samples/s, ${split} split gemm calls`);
+    return split;
+  };
+
+  test(`x² with batch norm trains to MSE < ${X2_BN_LOSS}`, async () => {
+    await trainBatchNorm('16, 16', 32);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+    const json = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    assert.equal(json.layers.filter((l: string) => /^batch_normalization/.test(l)).length, 2, `a batch-norm layer after each hidden layer: ${json.layers}`);
+  });
+
+  test(`x² with batch norm on a 128-128 net splits its gemms across the threads and trains to MSE < ${X2_BN_LOSS}`, async () => {
+    const split = await trainBatchNorm('128, 128', 64);
+    assert.ok(split > 0, `the thread pool split gemms (${split} shown)`);
+    await page.screenshot({ path: join(shots, 'playground-x2-batchnorm-threads.png') });
+    await page.uncheck('#batchNorm');
   });
 
   test('circles: trains to accuracy > 0.95 and draws the decision boundary', async () => {

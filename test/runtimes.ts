@@ -3,7 +3,7 @@
 // 127.0.0.1, and the rule for a missing browser: skip with a printed reason on a developer's
 // machine, fail in CI (CI set), where scripts/ci-deps.sh must have installed it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,12 +36,22 @@ export function ensureDist(): void {
  */
 export function npm(args: string[]): [string, string[]] {
   const cli = process.env.npm_execpath;
-  if (cli && /npm-cli\.[cm]?js$/.test(cli) && !resolve(cli).startsWith(repo)) return [process.execPath, [cli, ...args]];
+  // node_modules may be a symlink (a git worktree sharing another checkout's): compare real paths.
+  const own = [repo, realOrSelf(join(repo, 'node_modules'))];
+  if (cli && /npm-cli\.[cm]?js$/.test(cli) && !own.some((d) => realOrSelf(cli).startsWith(d))) return [process.execPath, [cli, ...args]];
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir || resolve(dir).startsWith(repo) || resolve(dir).includes(`${sep}node_modules${sep}`)) continue;
     if (existsSync(join(dir, 'npm'))) return [join(dir, 'npm'), args];
   }
   return ['npm', args];
+}
+
+function realOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return resolve(p);
+  }
 }
 
 /** Runs a command to completion in `cwd` (the repository by default); throws with its output if it fails. */

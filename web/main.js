@@ -63,11 +63,9 @@ function onMessage(/** @type {MessageEvent} */ e) {
     $('build').textContent = m.build === 'simd' ? 'simd (plain, deterministic)' : 'relaxed-simd (fast)';
     if (m.fallbackReason) say(`relaxed SIMD is not available here: ${m.fallbackReason}`);
     $('threads').textContent = String(m.threads);
+    $('threads').title = m.threadsReason ?? '';
+    $('parallel-jobs').textContent = '0';
     $('isolated').textContent = String(window.crossOriginIsolated && m.crossOriginIsolated);
-    if (m.features.batchNorm) {
-      form.batchNorm.disabled = false;
-      $('batchnorm-note').textContent = '';
-    }
     if (!m.fallbackReason) say('ready: pick an example and press Train');
   } else if (m.type === 'data') {
     data = m;
@@ -80,6 +78,7 @@ function onMessage(/** @type {MessageEvent} */ e) {
     $('loss-value').textContent = m.loss.toPrecision(4);
     if (m.accuracy !== undefined) $('accuracy').textContent = m.accuracy.toFixed(3);
     $('rate').textContent = Math.round(m.samplesPerSecond).toLocaleString('en');
+    $('parallel-jobs').textContent = m.parallelJobs.toLocaleString('en');
     $('export').disabled = false;
     drawLoss();
     drawFit();

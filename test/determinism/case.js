@@ -1,6 +1,7 @@
-// The determinism case, run unchanged in Node, headless Chromium and workerd: the caller imports
-// lepton its own way, calls init (plain build), and passes the module namespace here. Plain
-// JavaScript so that all three load it as it is.
+// The determinism case, run unchanged in Node, headless Chromium (a page and a dedicated Worker)
+// and workerd: the caller imports lepton its own way and passes the module namespace (and, in
+// workerd, the wasm module binding) to `run`, which initializes the plain build with the thread
+// count asked for. Plain JavaScript so that all of them load it as it is.
 //
 // The data are made with exact arithmetic only (integers scaled by powers of two, products and
 // sums of those): no host Math.sin or Math.random, whose last bits engines may choose differently.
@@ -48,6 +49,26 @@ const CASES = {
     net.compile({ optimizer: optimizers.sgd({ learningRate: 0.1, momentum: 0.9 }), loss: 'categoricalCrossentropy' });
     return { net, x: { data: x, shape: [n, 2] }, y: { data: y, shape: [n, 2] } };
   },
+  /**
+   * The regression target again on a net wide enough that its gemms split across threads
+   * (64 × 128 × 128 multiply-adds is above the pool's threshold): tanh, batch norm, relu, Adam.
+   */
+  'wide-batchnorm-adam': (lepton) => {
+    const n = 512, x = lattice(n), y = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const a = x[2 * i], b = x[2 * i + 1];
+      y[i] = a * a - a * b + 0.5 * b;
+    }
+    const { layers, optimizers, sequential } = lepton;
+    const net = sequential([
+      layers.dense(128, { activation: 'tanh', inputShape: [2] }),
+      layers.batchNormalization(),
+      layers.dense(128, { activation: 'relu' }),
+      layers.dense(1),
+    ], { seed: 3 });
+    net.compile({ optimizer: optimizers.adam({ learningRate: 0.003 }), loss: 'mse' });
+    return { net, x: { data: x, shape: [n, 2] }, y: { data: y, shape: [n, 1] }, batchSize: 64 };
+  },
 };
 
 export const caseNames = Object.keys(CASES);
@@ -65,8 +86,8 @@ async function sha256(bytes) {
 export async function runCases(lepton) {
   const out = {};
   for (const [name, make] of Object.entries(CASES)) {
-    const { net, x, y } = make(lepton);
-    const history = await net.fit(x, y, { epochs: 5, batchSize: 32, shuffle: true, verbose: 0 });
+    const { net, x, y, batchSize = 32 } = make(lepton);
+    const history = await net.fit(x, y, { epochs: 5, batchSize, shuffle: true, verbose: 0 });
     const weights = net.getWeights();
     const total = weights.reduce((s, w) => s + w.data.length, 0);
     const all = new Float32Array(total);
@@ -82,4 +103,18 @@ export async function runCases(lepton) {
     };
   }
   return out;
+}
+
+/**
+ * Initializes the plain build on `threads` threads (from `source` when given: workerd's module
+ * binding), waits until every thread has started (so that the gemms big enough do split), runs
+ * every case, and says what ran: the build, the threads the runtime reports, and how many kernel
+ * calls the thread pool split (runtime.parallelJobs).
+ */
+export async function run(lepton, threads, source) {
+  const rt = source === undefined ? await lepton.init({ threads }) : await lepton.init(source, { threads });
+  const ready = await lepton.threadsReady();
+  const before = rt.parallelJobs;
+  const cases = await runCases(lepton);
+  return { build: lepton.build(), threads: rt.threads, threadsReason: rt.threadsReason, ready, parallelJobs: rt.parallelJobs - before, cases };
 }
