@@ -25,7 +25,7 @@ import type { Model } from '../model.js';
 import { arr, checkTree, crc32, guard, int, LIMITS, obj, opt, parseJson, shape, str, writeF32, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
 import { layerSerializer, layerToJson, lossToJson, optimizerToJson } from './registry.js';
-import { topologyToJson } from './topology.js';
+import { isModel, topologyToJson } from './topology.js';
 import { FORMAT_VERSION, LEPTON_VERSION } from './version.js';
 
 /** A saved model in memory: the JSON text and the weights binary. */
@@ -48,6 +48,8 @@ export function toArtifacts(model: Model, { includeOptimizer = true, epoch, weig
   const inputShape = model.inputShape;
   if (!inputShape) throw new Error(`${model.name}.save: the model is not built yet; give the first layer an inputShape or call fit/predict first`);
   const sequential = model.className === 'Sequential';
+  const nested = sequential ? model.layers.find(isModel) : undefined;
+  if (nested) throw new Error(`${model.name}.save: ${nested.name} is a model inside a sequential model, which lepton's sequential format cannot hold; build the same model with the functional API (model({ inputs, outputs })), which saves nested models`);
   const topology = sequential ? { inputShape, layers: model.layers.map(layerToJson) } : topologyToJson(model);
   const weights = model.getWeights();
   const names = model.weights.map((w) => w.name);

@@ -175,6 +175,14 @@ test('saving names what it cannot save', async () => {
   } catch (e) {
     assert.match((e as Error).message, /the layer twice is used both in .* a layer shared between a nested model and its parent cannot be saved/);
   }
+  const inSeq = sequential([sequential([layers.dense(2, { inputShape: [3] })], { name: 'inner_seq' })], { name: 'outer_seq' });
+  inSeq.build([3]);
+  try {
+    await inSeq.save();
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, /inner_seq is a model inside a sequential model, .* build the same model with the functional API/);
+  }
 });
 
 // ---- hostile files ----------------------------------------------------------------------------
