@@ -1099,11 +1099,9 @@ export class Model extends Layer {
 
   // ---- save, load, export (the work is in src/io/) --------------------------------------------
 
-  private requireSequential(what: string): Sequential {
-    this.ensureBuilt();
-    if (!(this instanceof Sequential)) {
-      throw new Error(`${this.name}.${what}: saving and exporting functional models is not supported yet; a sequential model can be saved`);
-    }
+  // ---- io: save/toOnnx take any built model (sequential or functional); src/io/ does the work ----
+  private requireBuiltForIo(what: string): this {
+    this.requireBuilt(what);
     return this;
   }
 
@@ -1113,13 +1111,14 @@ export class Model extends Layer {
    * in-memory `{ json, weights }` (also what `save()` without a target returns).
    */
   save(target?: SaveTarget, options?: SaveOptions): Promise<ModelArtifacts> {
-    return saveModel(this.requireSequential('save'), target, options);
+    return saveModel(this.requireBuiltForIo('save'), target, options);
   }
 
   /** The model for inference as an ONNX file (opset 17). */
   toOnnx(): Uint8Array {
-    return exportOnnx(this.requireSequential('toOnnx'));
+    return exportOnnx(this.requireBuiltForIo('toOnnx'));
   }
+  // ---- end io ----
 
   /** Where optimizer slot `s` of weight `w` lives: the state slab of w's group, at w's offset. */
   private statePtr(w: Weight, s: number): number {
@@ -1134,6 +1133,8 @@ export class Model extends Layer {
     const slots = this.optimizer?.slots ?? 0;
     return {
       metrics: [...this.metricNames],
+      losses: [...this.losses], // io: per-output losses and their weights, for save
+      lossWeights: [...this.lossWeights],
       rng: { init: this.initRng.getState(), shuffle: this.shuffleRng.getState(), step: this.stepRng.getState() },
       optimizerSlots: Array.from({ length: slots }, (_, s) => this.weights.map((w) => {
         const ptr = this.statePtr(w, s);
@@ -1166,6 +1167,9 @@ export class Model extends Layer {
 
 export interface TrainingState {
   metrics: string[];
+  /** The loss of each output and its weight in the total (empty before compile). */
+  losses: Loss[];
+  lossWeights: number[];
   /** xoshiro128** states of the three streams. */
   rng: { init: number[]; shuffle: number[]; step: number[] };
   /** optimizerSlots[slot][weight]: the optimizer's state, weights in Keras order. */

@@ -5,10 +5,12 @@
 //
 // {
 //   "format": "lepton", "formatVersion": 1, "generatedBy": "lepton 0.1.0",
-//   "modelType": "sequential",            // 'functional' later: layers then carry `inbound`
+//   "modelType": "sequential",            // or 'functional': then `inputs`, `outputs`, and layers
+//                                          // carry `inbound` (topology.ts), no `inputShape`
 //   "name": "sequential", "seed": 42, "inputShape": [8],
 //   "layers": [{ "className": "Dense", "config": { "name": "dense", "units": 64, ... } }],
 //   "training": { "loss": { name, config }, "metrics": ["mae"],
+//                 "losses": [...], "lossWeights": [...],   // functional: one per output
 //                 "optimizer": { "name": "adam", "config": {...}, "iterations": 120 } } | null,
 //   "rng": { "init": [4 × u32], "shuffle": [...], "step": [...] },
 //   "preprocessing": null,                 // fitted normalizers, as the data pipeline writes them
@@ -19,10 +21,11 @@
 // }
 
 import type { Layer } from '../layers/layer.js';
-import type { Sequential } from '../model.js';
+import type { Model } from '../model.js';
 import { arr, checkTree, crc32, guard, int, LIMITS, obj, opt, parseJson, shape, str, writeF32, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
 import { layerSerializer, layerToJson, lossToJson, optimizerToJson } from './registry.js';
+import { isModel, topologyToJson } from './topology.js';
 import { FORMAT_VERSION, LEPTON_VERSION } from './version.js';
 
 /** A saved model in memory: the JSON text and the weights binary. */
@@ -41,11 +44,15 @@ export interface SaveOptions {
 }
 
 /** The model as artifacts. */
-export function toArtifacts(model: Sequential, { includeOptimizer = true, epoch, weightsFile }: SaveOptions = {}): ModelArtifacts {
+export function toArtifacts(model: Model, { includeOptimizer = true, epoch, weightsFile }: SaveOptions = {}): ModelArtifacts {
   const inputShape = model.inputShape;
   if (!inputShape) throw new Error(`${model.name}.save: the model is not built yet; give the first layer an inputShape or call fit/predict first`);
+  const sequential = model.className === 'Sequential';
+  const nested = sequential ? model.layers.find(isModel) : undefined;
+  if (nested) throw new Error(`${model.name}.save: ${nested.name} is a model inside a sequential model, which lepton's sequential format cannot hold; build the same model with the functional API (model({ inputs, outputs })), which saves nested models`);
+  const topology = sequential ? { inputShape, layers: model.layers.map(layerToJson) } : topologyToJson(model);
   const weights = model.getWeights();
-  const names = model.layers.flatMap((l) => l.weights.map((w) => w.name));
+  const names = model.weights.map((w) => w.name);
   const state = model.getTrainingState();
   const compiled = model.optimizer && model.loss;
   const slots = compiled && includeOptimizer ? state.optimizerSlots : [];
@@ -63,10 +70,10 @@ export function toArtifacts(model: Sequential, { includeOptimizer = true, epoch,
   checkTree(preprocessing, 'preprocessing');
   const doc: Json = {
     format: 'lepton', formatVersion: FORMAT_VERSION, generatedBy: `lepton ${LEPTON_VERSION}`,
-    modelType: 'sequential', name: model.name, seed: model.seed, inputShape,
-    layers: model.layers.map(layerToJson),
+    modelType: sequential ? 'sequential' : 'functional', name: model.name, seed: model.seed, ...topology,
     training: compiled ? {
       loss: lossToJson(model.loss!), metrics: state.metrics,
+      ...(sequential ? {} : { losses: state.losses.map(lossToJson), lossWeights: state.lossWeights }),
       optimizer: { ...optimizerToJson(model.optimizer!), ...(includeOptimizer ? {} : { iterations: 0 }) },
     } : null,
     rng: state.rng,
@@ -117,7 +124,7 @@ export function parseModelJson(json: string | object, what = 'model.json'): Json
 }
 
 /** A model from its artifacts; every failure is a ModelFormatError. */
-export function fromArtifacts(json: string | object, weights: Uint8Array): Sequential {
+export function fromArtifacts(json: string | object, weights: Uint8Array): Model {
   const doc = parseModelJson(json);
   if (doc.format !== 'lepton') throw new ModelFormatError(`model.json: not a lepton model (format ${JSON.stringify(doc.format)?.slice(0, 40)}; expected 'lepton')`);
   const version = int(doc.formatVersion, 'formatVersion', 1, Number.MAX_SAFE_INTEGER);
@@ -146,7 +153,7 @@ function checkWeightBytes(spec: WeightsSpec, weights: Uint8Array): void {
   }
 }
 
-export type ModelBuilder = (doc: Json, spec: WeightsSpec, weights: Uint8Array) => Sequential;
+export type ModelBuilder = (doc: Json, spec: WeightsSpec, weights: Uint8Array) => Model;
 const modelTypes = new Map<string, ModelBuilder>();
 
 /** The functional graph registers its own builder here (layers with `inbound`). */

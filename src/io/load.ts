@@ -2,13 +2,14 @@
 // URL or Response (fetch; the weights resolve beside the JSON), IndexedDB, or bytes in memory.
 
 import { nodeFs, nodePath } from '../node-builtins.js';
-import type { Sequential } from '../model.js';
+import type { Model, Sequential } from '../model.js';
 import { runtime } from '../wasm/runtime.js';
 import { LIMITS, obj, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
 import { fromArtifacts, parseModelJson, readWeightsSpec } from './lepton.js';
 import { idbGet, jsonPathOf } from './save.js';
 import './sequential.js'; // registers the 'sequential' model type
+import './functional.js'; // registers the 'functional' model type
 import { fromTfjs, isTfjsArtifacts, type TfjsArtifacts } from './tfjs.js';
 
 /** JSON (text or parsed) and the weights: lepton's binary, or a TF.js model's shards concatenated in manifest order. */
@@ -26,7 +27,16 @@ export type LoadSource = string | URL | Response | PromiseLike<Response> | InMem
 /** Reads a file that sits beside the model's JSON, refusing more than `maxBytes`. */
 type ReadSibling = (file: string, maxBytes: number) => Promise<Uint8Array>;
 
-export async function loadModel(source: LoadSource): Promise<Sequential> {
+/**
+ * The model a source holds: a Sequential for a sequential file (and any TF.js import), a Model for
+ * a functional one. The type parameter says which the caller expects (`loadModel<Model>(dir)` for
+ * a functional model); it is not checked at run time.
+ */
+export async function loadModel<M extends Model = Sequential>(source: LoadSource): Promise<M> {
+  return (await load(source)) as M;
+}
+
+async function load(source: LoadSource): Promise<Model> {
   runtime(); // not initialized is the caller's error, not the file's
   if (source === null || source === undefined) throw new TypeError(`loadModel: expected a path, URL, Response or { json, weights }, got ${source}`);
   if (typeof source === 'string' && source.startsWith('indexeddb://')) return fromMemory(await idbGet(source.slice(12)));
@@ -49,7 +59,7 @@ export async function loadModel(source: LoadSource): Promise<Sequential> {
 /** A TF.js/Keras layers model (model.json + weight shards); loadModel also recognizes them. */
 export const loadTfjsModel = loadModel;
 
-function fromMemory({ json, weights }: InMemoryModel): Sequential {
+function fromMemory({ json, weights }: InMemoryModel): Model {
   const bytes = weights instanceof ArrayBuffer ? new Uint8Array(weights) : weights;
   if (!(bytes instanceof Uint8Array)) throw new ModelFormatError(`weights: expected a Uint8Array or ArrayBuffer, got ${typeof weights}`);
   const doc = parseModelJson(json);
@@ -58,7 +68,7 @@ function fromMemory({ json, weights }: InMemoryModel): Sequential {
   throw new ModelFormatError(`model.json: neither a lepton model (format: 'lepton') nor a TF.js layers model (modelTopology)`);
 }
 
-async function fromDoc(doc: Json, readSibling: ReadSibling): Promise<Sequential> {
+async function fromDoc(doc: Json, readSibling: ReadSibling): Promise<Model> {
   if (doc.format === 'lepton') {
     const spec = readWeightsSpec(doc);
     return fromArtifacts(doc, await readSibling(spec.file, spec.byteLength));
@@ -85,7 +95,7 @@ async function fromDoc(doc: Json, readSibling: ReadSibling): Promise<Sequential>
   throw new ModelFormatError(`model.json: neither a lepton model (format: 'lepton') nor a TF.js layers model (modelTopology)`);
 }
 
-async function fromFileSystem(target: string | URL): Promise<Sequential> {
+async function fromFileSystem(target: string | URL): Promise<Model> {
   const fs = await nodeFs();
   const path = await nodePath();
   const { dir, json } = jsonPathOf(target, path);
@@ -130,7 +140,7 @@ function wrapIo(e: unknown): unknown {
   return e;
 }
 
-async function fromResponse(r: Response, where: string): Promise<Sequential> {
+async function fromResponse(r: Response, where: string): Promise<Model> {
   const text = new TextDecoder().decode(await responseBytes(r, where || 'the Response given', LIMITS.jsonChars));
   const doc = parseModelJson(text, where || 'model.json');
   return fromDoc(doc, async (file, maxBytes) => {

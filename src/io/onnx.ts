@@ -1,22 +1,29 @@
 // ONNX export (opset 17, IR 8) for inference: each layer class registers an exporter that writes
 // its nodes. Dense is Gemm (MatMul without a bias) then its activation; activation layers map to
-// their ONNX operators. Batch norm and merge layers register through `onnxOps` helpers below
-// (BatchNormalization in inference form; Add/Sub/Mul/Mean/Concat) when those layers land.
+// their ONNX operators; batch norm is BatchNormalization in inference form (features on axis 1)
+// or, with more axes, the same affine map over the last one; merge layers are Add/Sum, Sub, Mul,
+// Mean, Concat; reshape/flatten Reshape; dropout the identity. A functional model is its DAG (several
+// inputs and outputs); a nested model is inlined.
 //
 // Field numbers are onnx.proto's (ModelProto, GraphProto, NodeProto, AttributeProto, TensorProto,
 // ValueInfoProto); the file is what onnxruntime, Netron and onnx.checker read.
 
 import type { ActivationSpec } from '../activations.js';
+import type { SymbolicTensor } from '../graph.js';
 import type { Activation, PReLU } from '../layers/activation.js';
+import type { BatchNormalization } from '../layers/batch-normalization.js';
 import type { Dense } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
-import type { Sequential } from '../model.js';
+import type { Concatenate } from '../layers/merge.js';
+import type { Model } from '../model.js';
+import { graphOf, isModel } from './topology.js';
 import { ProtoWriter } from './protobuf.js';
 import { LEPTON_VERSION } from './version.js';
 
 export const ONNX_OPSET = 17;
 const IR_VERSION = 8;
 const FLOAT = 1; // TensorProto.DataType.FLOAT
+const INT64 = 7;
 
 export type OnnxAttr = { f: number } | { i: number } | { floats: number[] } | { ints: number[] } | { s: string };
 
@@ -26,6 +33,8 @@ export interface OnnxGraph {
   node(opType: string, inputs: string[], output: string, attrs?: Record<string, OnnxAttr>): void;
   /** Adds a float32 constant (a weight) and returns its name. */
   constant(name: string, values: Float32Array, dims: number[]): string;
+  /** Adds an int64 constant (a shape) and returns its name. */
+  constantInts(name: string, values: number[]): string;
   /** A fresh tensor name for an intermediate result. */
   fresh(base: string): string;
   /** The current values of a layer's weights, in the layer's order. */
@@ -102,6 +111,66 @@ registerOnnxExporter('PReLU', (layer, [x], output, g) => {
   g.node('PRelu', [x, g.constant(`${(layer as PReLU).name}/alpha`, alpha, [alpha.length])], output);
 });
 
+registerOnnxExporter('BatchNormalization', (layer, [x], output, g) => {
+  const b = layer as BatchNormalization;
+  const byName = new Map(b.weights.map((w, i) => [w, g.weights(b)[i]]));
+  const c = b.inputShape![b.inputShape!.length - 1];
+  const gamma = b.gamma ? byName.get(b.gamma)! : new Float32Array(c).fill(1);
+  const beta = b.beta ? byName.get(b.beta)! : new Float32Array(c);
+  const mean = byName.get(b.movingMean)!, variance = byName.get(b.movingVariance)!;
+  if (b.inputShape!.length === 1) {
+    onnxOps.batchNormInference(g, x, { prefix: b.name, gamma, beta, mean, variance, epsilon: b.epsilon }, output);
+    return;
+  }
+  // Channels last with more axes: ONNX's operator normalizes axis 1, so write the kernel's own
+  // affine map, (x − mean)·a + β with a = γ/√(var + ε) in float32, broadcast over the last axis.
+  const f = Math.fround, eps = f(b.epsilon);
+  const a = gamma.map((gm, j) => f(f(1 / f(Math.sqrt(f(variance[j] + eps)))) * gm));
+  const centered = g.fresh(`${b.name}/centered`), scaled = g.fresh(`${b.name}/scaled`);
+  g.node('Sub', [x, g.constant(`${b.name}/moving_mean`, mean, [c])], centered);
+  g.node('Mul', [centered, g.constant(`${b.name}/scale`, a, [c])], scaled);
+  g.node('Add', [scaled, g.constant(`${b.name}/beta`, beta, [c])], output);
+});
+for (const cls of ['Dropout', 'AlphaDropout']) registerOnnxExporter(cls, (_l, [x], output, g) => g.node('Identity', [x], output));
+for (const cls of ['Reshape', 'Flatten']) {
+  registerOnnxExporter(cls, (layer, [x], output, g) => {
+    g.node('Reshape', [x, g.constantInts(`${layer.name}/shape`, [0, ...layer.outputShape!])], output); // 0: keep the batch axis
+  });
+}
+for (const [cls, op] of [['Add', 'Add'], ['Subtract', 'Sub'], ['Multiply', 'Mul'], ['Average', 'Mean']] as const) {
+  registerOnnxExporter(cls, (_l, inputs, output, g) => onnxOps.merge(g, op, inputs, output));
+}
+registerOnnxExporter('Concatenate', (layer, inputs, output, g) => {
+  const axis = (layer as Concatenate).axis;
+  onnxOps.merge(g, 'Concat', inputs, output, axis === -1 ? -1 : axis); // lepton's axes skip the batch axis; only the last is allowed
+});
+
+/** Writes the nodes of a model's graph: input tensor names given, output tensor names wanted. */
+function exportGraph(m: Model, inputs: string[], outputs: string[], g: OnnxGraph, prefix: string): void {
+  const { nodes, callIndex } = graphOf(m);
+  const names = new Map<SymbolicTensor, string>();
+  m.inputs.forEach((t, i) => names.set(t, inputs[i]));
+  const outOf = new Map<SymbolicTensor, string>();
+  m.outputs.forEach((t, o) => { if (!outOf.has(t) && !names.has(t)) outOf.set(t, outputs[o]); });
+  for (const n of nodes) {
+    const call = callIndex.get(n)!;
+    const output = outOf.get(n.output) ?? g.fresh(`${prefix}${n.layer.name}${call ? `_${call}` : ''}/output`);
+    const ins = n.inputs.map((t) => names.get(t)!);
+    names.set(n.output, output);
+    if (isModel(n.layer)) {
+      exportGraph(n.layer, ins, [output], g, `${prefix}${n.layer.name}/`);
+      continue;
+    }
+    const exporter = exporters.get(n.layer.className);
+    if (!exporter) throw new Error(`toOnnx: ${n.layer.name} is a ${n.layer.className} layer, which has no ONNX exporter (known: ${[...exporters.keys()].join(', ')})`);
+    exporter(n.layer, ins, output, g);
+  }
+  // An output that is an input, or a tensor listed as two outputs: an Identity gives it its name.
+  m.outputs.forEach((t, o) => { if (names.get(t) !== outputs[o]) g.node('Identity', [names.get(t)!], outputs[o]); });
+}
+registerOnnxExporter('Model', (layer, inputs, output, g) => exportGraph(layer as Model, inputs, [output], g, `${layer.name}/`));
+registerOnnxExporter('Sequential', (layer, inputs, output, g) => exportGraph(layer as Model, inputs, [output], g, `${layer.name}/`));
+
 /** A model as ONNX sees it: named inputs, layers in topological order, named outputs. */
 export interface OnnxModelSpec {
   name: string;
@@ -111,29 +180,48 @@ export interface OnnxModelSpec {
   outputs: { name: string; shape: number[] }[];
   /** Every layer's weights, in its own order. */
   weights: Map<Layer, Float32Array[]>;
+  /** Writes further nodes after the steps (a model's graph). */
+  graph?: (g: OnnxGraph) => void;
 }
 
-export function exportOnnx(model: Sequential): Uint8Array {
-  const inputShape = model.inputShape;
-  if (!inputShape) throw new Error(`${model.name}.toOnnx: the model is not built yet; give the first layer an inputShape or call fit/predict first`);
+/**
+ * The model for inference. A sequential model reads `input` and writes `output`; a functional one
+ * reads its inputs and writes its outputs by their names (an output named like an input, or listed
+ * twice, gets a suffix).
+ */
+export function exportOnnx(model: Model): Uint8Array {
+  if (!model.inputShape) throw new Error(`${model.name}.toOnnx: the model is not built yet; give the first layer an inputShape or call fit/predict first`);
   const all = model.getWeights();
+  const values = new Map(model.weights.map((w, i) => [w, all[i].data]));
   const weights = new Map<Layer, Float32Array[]>();
-  let k = 0;
-  for (const l of model.layers) weights.set(l, l.weights.map(() => all[k++].data));
-  let prev = 'input';
-  const steps = model.layers.map((layer, i) => {
-    const output = i === model.layers.length - 1 ? 'output' : `${layer.name}/output`;
-    const step = { layer, inputs: [prev], output };
-    prev = output;
-    return step;
+  const collect = (ls: readonly Layer[]): void => {
+    for (const l of ls) {
+      if (isModel(l)) collect(l.layers);
+      else weights.set(l, l.weights.map((w) => values.get(w)!));
+    }
+  };
+  collect(model.layers);
+  const sequential = model.className === 'Sequential';
+  const taken = new Set<string>();
+  const unique = (n: string) => {
+    let name = n;
+    for (let i = 1; taken.has(name); i++) name = `${n}_${i}`;
+    taken.add(name);
+    return name;
+  };
+  const inputs = model.inputs.map((t) => ({ name: unique(sequential ? 'input' : t.name), shape: [...t.shape] }));
+  const outputs = model.outputs.map((t) => ({ name: unique(sequential ? 'output' : t.name), shape: [...t.shape] }));
+  return buildOnnx({
+    name: model.name, inputs, outputs, weights, steps: [],
+    graph: (g) => exportGraph(model, inputs.map((i) => i.name), outputs.map((o) => o.name), g, ''),
   });
-  return buildOnnx({ name: model.name, inputs: [{ name: 'input', shape: inputShape }], steps, outputs: [{ name: 'output', shape: model.outputShape! }], weights });
 }
 
 export function buildOnnx(spec: OnnxModelSpec): Uint8Array {
   const nodes: { op: string; inputs: string[]; output: string; attrs: Record<string, OnnxAttr>; name: string }[] = [];
   const constants: { name: string; values: Float32Array; dims: number[] }[] = [];
-  const used = new Set<string>([...spec.inputs.map((i) => i.name), ...spec.steps.map((s) => s.output)]);
+  const intConstants: { name: string; values: number[] }[] = [];
+  const used = new Set<string>([...spec.inputs.map((i) => i.name), ...spec.outputs.map((o) => o.name), ...spec.steps.map((s) => s.output)]);
   const fresh = (base: string): string => {
     let name = base;
     for (let i = 1; used.has(name); i++) name = `${base}_${i}`;
@@ -147,6 +235,11 @@ export function buildOnnx(spec: OnnxModelSpec): Uint8Array {
       constants.push({ name: n, values, dims });
       return n;
     },
+    constantInts(name, values) {
+      const n = fresh(name);
+      intConstants.push({ name: n, values });
+      return n;
+    },
     fresh,
     weights: (layer) => spec.weights.get(layer) ?? [],
   };
@@ -155,6 +248,7 @@ export function buildOnnx(spec: OnnxModelSpec): Uint8Array {
     if (!exporter) throw new Error(`toOnnx: ${s.layer.name} is a ${s.layer.className} layer, which has no ONNX exporter (known: ${[...exporters.keys()].join(', ')})`);
     exporter(s.layer, s.inputs, s.output, g);
   }
+  spec.graph?.(g);
 
   const valueInfo = (w: ProtoWriter, name: string, shape: number[]) => {
     w.string(1, name).message(2, (t) => t.message(1, (tt) => {
@@ -195,6 +289,7 @@ export function buildOnnx(spec: OnnxModelSpec): Uint8Array {
           t.bytes(9, raw);
         });
       }
+      for (const c of intConstants) graph.message(5, (t) => t.packedInts(1, [c.values.length]).int(2, INT64).string(8, c.name).packedInts(7, c.values));
       for (const i of spec.inputs) graph.message(11, (w) => valueInfo(w, i.name, i.shape));
       for (const o of spec.outputs) graph.message(12, (w) => valueInfo(w, o.name, o.shape));
     })

@@ -3,7 +3,12 @@
 // it: registerLayer('BatchNormalization', { fromConfig, toConfig }).
 
 import { activation, Activation, elu, leakyReLU, PReLU, softmax } from '../layers/activation.js';
+import { AlphaDropout } from '../layers/alpha-dropout.js';
+import { BatchNormalization } from '../layers/batch-normalization.js';
 import { Dense } from '../layers/dense.js';
+import { Dropout } from '../layers/dropout.js';
+import { Concatenate, ElementwiseMerge } from '../layers/merge.js';
+import { Reshape } from '../layers/reshape.js';
 import type { Layer, Regularizer } from '../layers/layer.js';
 import { initializers, type Initializer } from '../initializers.js';
 import { losses, type Loss } from '../losses.js';
@@ -114,6 +119,85 @@ registerLayer('PReLU', {
     const p = layer as PReLU;
     return { name: p.name, alphaInitializer: initializerToJson(p.alpha.initializer) };
   },
+});
+
+// Batch normalization: the four initializers are saved (from the built weights) so that a loaded,
+// untrained model is the same model; only the last axis can be the channel axis.
+registerLayer('BatchNormalization', {
+  fromConfig(c, path) {
+    return guard(path, () => new BatchNormalization({
+      ...baseArgs(c, path),
+      axis: opt(c.axis, (v, p) => int(v, p, -1, 8), `${path}.axis`),
+      momentum: opt(c.momentum, num, `${path}.momentum`),
+      epsilon: opt(c.epsilon, num, `${path}.epsilon`),
+      center: opt(c.center, bool, `${path}.center`),
+      scale: opt(c.scale, bool, `${path}.scale`),
+      gammaInitializer: initializerFromJson(c.gammaInitializer, `${path}.gammaInitializer`),
+      betaInitializer: initializerFromJson(c.betaInitializer, `${path}.betaInitializer`),
+      movingMeanInitializer: initializerFromJson(c.movingMeanInitializer, `${path}.movingMeanInitializer`),
+      movingVarianceInitializer: initializerFromJson(c.movingVarianceInitializer, `${path}.movingVarianceInitializer`),
+    }));
+  },
+  toConfig(layer) {
+    const b = layer as BatchNormalization;
+    const init = (w: { initializer: Parameters<typeof initializerToJson>[0] } | undefined) => (w ? initializerToJson(w.initializer) : null);
+    return {
+      name: b.name, axis: b.axis, momentum: b.momentum, epsilon: b.epsilon, center: b.center, scale: b.scale,
+      gammaInitializer: init(b.gamma), betaInitializer: init(b.beta),
+      movingMeanInitializer: init(b.movingMean), movingVarianceInitializer: init(b.movingVariance),
+    };
+  },
+});
+
+// Dropout layers: the rate, and for a layer with its own seed the seed and its mask stream's state
+// (xoshiro128** words), so that training resumed from a file draws the masks it would have drawn.
+const u32 = (v: unknown, p: string) => int(v, p, 0, 2 ** 32 - 1);
+function dropoutFromConfig<T extends Dropout | AlphaDropout>(make: (rate: number, args: { name: string; trainable: boolean; seed?: number }) => T) {
+  return (c: Json, path: string): T => {
+    const rate = num(c.rate, `${path}.rate`);
+    if (!(rate >= 0 && rate < 1)) throw new ModelFormatError(`${path}.rate must be in [0, 1), got ${rate}`);
+    const seed = opt(c.seed, u32, `${path}.seed`);
+    const state = opt(c.rngState, (v, p) => arr(v, p, 4).map((x, i) => u32(x, `${p}[${i}]`)), `${path}.rngState`);
+    if (state && seed === undefined) throw new ModelFormatError(`${path}.rngState is only meaningful with a seed`);
+    if (state && (state.length !== 4 || state.every((x) => x === 0))) throw new ModelFormatError(`${path}.rngState must be four 32-bit words, not all zero`);
+    const layer = guard(path, () => make(rate, { ...baseArgs(c, path), seed }));
+    if (state) layer.rng!.setState(state);
+    return layer;
+  };
+}
+const dropoutToConfig = (layer: Layer): Json => {
+  const d = layer as Dropout | AlphaDropout;
+  return { name: d.name, rate: d.rate, ...(d.seed !== undefined ? { seed: d.seed, rngState: d.rng!.getState() } : {}) };
+};
+registerLayer('Dropout', { fromConfig: dropoutFromConfig((rate, a) => new Dropout(rate, a)), toConfig: dropoutToConfig });
+registerLayer('AlphaDropout', { fromConfig: dropoutFromConfig((rate, a) => new AlphaDropout(rate, a)), toConfig: dropoutToConfig });
+
+// Reshape (a target shape of at most 8 axes, at most one −1) and Flatten.
+registerLayer('Reshape', {
+  fromConfig(c, path) {
+    const target = arr(c.targetShape, `${path}.targetShape`, 8).map((d, i) => {
+      const v = int(d, `${path}.targetShape[${i}]`, -1, LIMITS.dim);
+      if (v === 0) throw new ModelFormatError(`${path}.targetShape[${i}] must be a positive whole number or −1, got 0`);
+      return v;
+    });
+    if (target.length === 0) throw new ModelFormatError(`${path}.targetShape must have at least one axis`);
+    return guard(path, () => new Reshape(target, baseArgs(c, path)));
+  },
+  toConfig: (layer) => ({ name: layer.name, targetShape: [...(layer as Reshape).targetShape!] }),
+});
+registerLayer('Flatten', {
+  fromConfig: (c, path) => guard(path, () => new Reshape(null, baseArgs(c, path), 'Flatten', 'flatten')),
+  toConfig: (layer) => ({ name: layer.name }),
+});
+
+// Merge layers: no options but Concatenate's axis (only the last can be concatenated).
+const mergeOps = [['Add', 'add'], ['Subtract', 'subtract'], ['Multiply', 'multiply'], ['Average', 'average']] as const;
+for (const [cls, op] of mergeOps) {
+  registerLayer(cls, { fromConfig: (c, path) => guard(path, () => new ElementwiseMerge(op, cls, baseArgs(c, path))), toConfig: (layer) => ({ name: layer.name }) });
+}
+registerLayer('Concatenate', {
+  fromConfig: (c, path) => guard(path, () => new Concatenate({ ...baseArgs(c, path), axis: opt(c.axis, (v, p) => int(v, p, -1, 8), `${path}.axis`) })),
+  toConfig: (layer) => ({ name: layer.name, axis: (layer as Concatenate).axis }),
 });
 
 // ---- losses, optimizers, schedules -----------------------------------------------------------

@@ -5,7 +5,7 @@
 // never a mix, and a crash at any moment leaves the last good model loadable.
 
 import { nodeFs, nodePath } from '../node-builtins.js';
-import type { Sequential } from '../model.js';
+import type { Model } from '../model.js';
 import { ModelFormatError } from './errors.js';
 import { toArtifacts, type ModelArtifacts, type SaveOptions } from './lepton.js';
 
@@ -19,7 +19,7 @@ export interface SaveHandler {
 /** A directory path or file:// URL (Node), 'indexeddb://name', 'downloads://name', or a handler. */
 export type SaveTarget = string | URL | SaveHandler;
 
-export async function saveModel(model: Sequential, target?: SaveTarget, options: SaveOptions = {}): Promise<ModelArtifacts> {
+export async function saveModel(model: Model, target?: SaveTarget, options: SaveOptions = {}): Promise<ModelArtifacts> {
   let opts = options;
   if (typeof target === 'string' && target.startsWith('downloads://')) opts = { ...options, weightsFile: `${target.slice(12) || 'model'}.weights.bin` };
   const artifacts = toArtifacts(model, opts);

@@ -101,7 +101,7 @@ export function fromTfjs(a: TfjsArtifacts): Sequential {
     file: 'weights.bin', byteLength: bin.byteLength, crc32: crc32(bin), optimizerSlots: 0,
     entries: wanted,
   };
-  return fromArtifacts(doc, bin);
+  return fromArtifacts(doc, bin) as Sequential; // modelType: sequential, above
 }
 
 /** `lastAxis`: the index of the feature axis (every layer lepton has keeps the input's rank). */

@@ -12,11 +12,15 @@ const ALPHA_PRIME = -1.0507009873554805 * 1.6732632423543772; // −λα
 export class AlphaDropout extends Layer {
   readonly className = 'AlphaDropout';
   readonly rate: number;
-  private readonly rng?: Random;
+  /** The layer's own seed, when it has one (saved with the model). */
+  readonly seed?: number;
+  /** @internal The layer's own mask stream (seeded layers only); its state is saved so a resume is exact. */
+  readonly rng?: Random;
 
   constructor(rate: number, args: DropoutArgs = {}) {
     super('alpha_dropout', args);
     this.rate = rate;
+    this.seed = args.seed;
     this.rng = dropoutSetup(this.name, rate, args.seed);
   }
 

@@ -25,11 +25,15 @@ export function fillMask(ctx: Ctx, rng: Random, ptr: number, n: number, rate: nu
 export class Dropout extends Layer {
   readonly className = 'Dropout';
   readonly rate: number;
-  private readonly rng?: Random;
+  /** The layer's own seed, when it has one (saved with the model). */
+  readonly seed?: number;
+  /** @internal The layer's own mask stream (seeded layers only); its state is saved so a resume is exact. */
+  readonly rng?: Random;
 
   constructor(rate: number, args: DropoutArgs = {}) {
     super('dropout', args);
     this.rate = rate;
+    this.seed = args.seed;
     this.rng = dropoutSetup(this.name, rate, args.seed);
   }
 
