@@ -152,15 +152,19 @@ async function writeReportFor(out: string, title: string, results: Record<string
   });
 }
 
-async function loadCliModel(dir: string): Promise<{ net: Model; prep: CsvPreprocessing }> {
+/** A saved model (a one-line error when the directory holds none). */
+async function loadSaved(dir: string): Promise<Model> {
   await init();
-  let net: Model;
   try {
-    net = await loadModel(dir);
+    return await loadModel<Model>(dir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') fail(`lepton: no saved model at ${dir}`);
     throw e;
   }
+}
+
+async function loadCliModel(dir: string): Promise<{ net: Model; prep: CsvPreprocessing }> {
+  const net = await loadSaved(dir);
   const prep = net.preprocessing as CsvPreprocessing | null;
   if (!prep || prep.cli !== 1) fail(`lepton: ${dir} was not trained by \`lepton train <file.csv>\`; its columns are unknown`);
   return { net, prep: prep! };
@@ -210,15 +214,7 @@ export async function predictCsv(modelDir: string, path: string, out?: string): 
 
 /** A saved model as an ONNX file. */
 export async function exportOnnx(modelDir: string, out: string): Promise<void> {
-  await init();
-  let net: Model;
-  try {
-    net = await loadModel(modelDir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') fail(`lepton: no saved model at ${modelDir}`);
-    throw e;
-  }
-  const bytes = net.toOnnx();
+  const bytes = (await loadSaved(modelDir)).toOnnx();
   await writeFile(out, bytes);
   console.log(`onnx: ${out} (${bytes.length} bytes)`);
 }

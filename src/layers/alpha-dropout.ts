@@ -3,37 +3,24 @@
 // a·x + b restores mean 0 and variance 1, so SELU's fixed point survives dropout. As Keras:
 // a = ((1 − rate)(1 + rate·α'²))^−½, b = −a·α'·rate; active only in training.
 
-import { Layer, scratchBuf, type Buf, type Ctx } from './layer.js';
-import { dropoutSetup, fillMask, type DropoutArgs } from './dropout.js';
-import type { Random } from '../random.js';
+import { scratchBuf, type Buf, type Ctx } from './layer.js';
+import { Dropout, fillMask, type DropoutArgs } from './dropout.js';
 
 const ALPHA_PRIME = -1.0507009873554805 * 1.6732632423543772; // −λα
 
-export class AlphaDropout extends Layer {
-  readonly className = 'AlphaDropout';
-  readonly rate: number;
-  /** The layer's own seed, when it has one (saved with the model). */
-  readonly seed?: number;
-  /** @internal The layer's own mask stream (seeded layers only); its state is saved so a resume is exact. */
-  readonly rng?: Random;
+export class AlphaDropout extends Dropout {
+  override readonly className = 'AlphaDropout';
 
   constructor(rate: number, args: DropoutArgs = {}) {
-    super('alpha_dropout', args);
-    this.rate = rate;
-    this.seed = args.seed;
-    this.rng = dropoutSetup(this.name, rate, args.seed);
+    super(rate, args, 'alpha_dropout');
   }
 
-  computeOutputShape(inputShape: number[]): number[] {
-    return [...inputShape];
-  }
-
-  forward(x: Buf, ctx: Ctx): Buf {
+  override forward(x: Buf, ctx: Ctx): Buf {
     this.checkInput(x);
-    ctx.saved.scale = 0;
+    ctx.saved.mask = 0;
     if (!ctx.training || this.rate === 0) return x;
     const n = x.rows * x.cols, p = this.rate;
-    const a = ((1 - p) * (1 + p * ALPHA_PRIME * ALPHA_PRIME)) ** -0.5, b = -a * ALPHA_PRIME * p;
+    const a = 1 / Math.sqrt((1 - p) * (1 + p * ALPHA_PRIME * ALPHA_PRIME)), b = -a * ALPHA_PRIME * p; // sqrt is exact-rounded everywhere
     // y = x·s + t with s = a·keep and t = keep ? b : a·α' + b, from one draw per value.
     const s = ctx.scratch.alloc(n * 4), t = ctx.scratch.alloc(n * 4);
     fillMask(ctx, this.rng ?? ctx.rng, s, n, p, a, 0);
@@ -42,19 +29,8 @@ export class AlphaDropout extends Layer {
     const y = scratchBuf(ctx, x.rows, x.cols);
     ctx.k.f32_mul(x.ptr, s, y.ptr, n);
     ctx.k.f32_axpy(n, 1, t, y.ptr);
-    ctx.saved.scale = s;
+    ctx.saved.mask = s; // ∂y/∂x, for Dropout's backward
     return y;
-  }
-
-  backward(dy: Buf, ctx: Ctx, needDx: boolean): Buf | null {
-    if (!needDx) return null;
-    const s = ctx.saved.scale as number;
-    if (s) ctx.k.f32_mul(dy.ptr, s, dy.ptr, dy.rows * dy.cols);
-    return dy;
-  }
-
-  getConfig(): Record<string, unknown> {
-    return { name: this.name, rate: this.rate };
   }
 }
 

@@ -23,15 +23,15 @@ export function fillMask(ctx: Ctx, rng: Random, ptr: number, n: number, rate: nu
 }
 
 export class Dropout extends Layer {
-  readonly className = 'Dropout';
+  readonly className: string = 'Dropout';
   readonly rate: number;
   /** The layer's own seed, when it has one (saved with the model). */
   readonly seed?: number;
   /** @internal The layer's own mask stream (seeded layers only); its state is saved so a resume is exact. */
   readonly rng?: Random;
 
-  constructor(rate: number, args: DropoutArgs = {}) {
-    super('dropout', args);
+  constructor(rate: number, args: DropoutArgs = {}, base = 'dropout') {
+    super(base, args);
     this.rate = rate;
     this.seed = args.seed;
     this.rng = dropoutSetup(this.name, rate, args.seed);
@@ -54,6 +54,7 @@ export class Dropout extends Layer {
     return y;
   }
 
+  /** dx = dy ⊙ mask: the mask holds ∂y/∂x of the training forward (both dropouts are affine per value). */
   backward(dy: Buf, ctx: Ctx, needDx: boolean): Buf | null {
     if (!needDx) return null;
     const mask = ctx.saved.mask as number;
