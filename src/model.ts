@@ -566,7 +566,7 @@ export class Model extends Layer {
   private logitsFlags(): boolean[] {
     if (!this.logits) {
       const flags = this.nodes.map(() => false);
-      this.outputFused = this.outputs.map((t, o) => this.fused(o));
+      this.outputFused = this.outputs.map((_, o) => this.fused(o));
       this.outputs.forEach((t, o) => { if (this.outputFused[o]) flags[this.nodes.indexOf(t.node!)] = true; });
       this.logits = flags;
     }

@@ -9,7 +9,7 @@ import type { Layer, Weight } from '../layers/layer.js';
 import { Model, Sequential } from '../model.js';
 import { arr, bool, guard, int, LIMITS, obj, opt, shape, str, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
-import { registerModelType, type WeightsSpec } from './lepton.js';
+import { registerModelType } from './lepton.js';
 import { baseArgs, layerSerializer } from './registry.js';
 import { checkEntries, readRng, readTraining, readValues, restore } from './sequential.js';
 
