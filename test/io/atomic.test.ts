@@ -13,11 +13,16 @@ test.before(async () => {
   await init(new URL('../../build/lepton.wasm', import.meta.url));
 });
 
-/** Runs the child until it has begun save number `killAt`, then kills it after `delayMs`. */
-function runAndKill(dir: string, start: number, killAt: number, delayMs: number): Promise<{ lastSaved: number; killedDuring: number }> {
+/**
+ * Runs the child until it has begun save number `killAt`, then kills it `frac` of the way through
+ * that save, judged by how long the run's earlier saves took (so the kills land inside writes on
+ * fast and slow machines alike).
+ */
+function runAndKill(dir: string, start: number, killAt: number, frac: number): Promise<{ lastSaved: number; killedDuring: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', new URL('./save-loop.child.ts', import.meta.url).pathname, dir, String(start)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let lastSaved = start - 1, killedDuring = -1, buf = '', err = '';
+    let lastSaved = start - 1, killedDuring = -1, buf = '', err = '', began = 0;
+    const took: number[] = [];
     child.stderr.on('data', (d) => { err += d; });
     child.stdout.on('data', (d) => {
       buf += d;
@@ -25,10 +30,15 @@ function runAndKill(dir: string, start: number, killAt: number, delayMs: number)
       while ((nl = buf.indexOf('\n')) >= 0) {
         const [what, num] = buf.slice(0, nl).split(' ');
         buf = buf.slice(nl + 1);
-        if (what === 'saved') lastSaved = Number(num);
+        if (what === 'saved') {
+          lastSaved = Number(num);
+          took.push(performance.now() - began);
+        }
+        if (what === 'begin') began = performance.now();
         if (what === 'begin' && Number(num) === killAt && killedDuring < 0) {
           killedDuring = killAt;
-          setTimeout(() => child.kill('SIGKILL'), delayMs);
+          const save = took.length ? took.reduce((a, b) => a + b, 0) / took.length : 30;
+          setTimeout(() => child.kill('SIGKILL'), frac * save);
         }
       }
     });
@@ -41,11 +51,11 @@ test('killing a process mid-save leaves the last good model loadable, json and w
   let midWrite = 0;
   try {
     let start = 1;
-    // At least 5 kills, and on until two of them landed inside a write (a save takes ~30 ms:
-    // half serializing, half writing), at most 16.
-    const delays = [0, 12, 17, 22, 27, 35, 15, 20, 25];
-    for (let run = 0; run < 16 && (run < 5 || midWrite < 2); run++) {
-      const { lastSaved } = await runAndKill(dir, start, start + 2, delays[run % delays.length]);
+    // At least 5 kills, and on until two of them landed inside a write (a save is about half
+    // serializing, half writing), at most 24.
+    const fracs = [0.6, 0.75, 0.9, 0.5, 0.8, 0.95, 0.4, 0.7, 0.85];
+    for (let run = 0; run < 24 && (run < 5 || midWrite < 2); run++) {
+      const { lastSaved } = await runAndKill(dir, start, start + 2, fracs[run % fracs.length]);
       if (readdirSync(dir).some((f) => f.startsWith('.tmp-lepton-'))) midWrite++;
       const m = await loadModel(dir);
       const i = (m.preprocessing as { i: number }).i;
