@@ -1,7 +1,7 @@
 // Fashion-MNIST (Debian's dataset-fashion-mnist): an MLP classifier 784-256-128-10 with ReLU,
-// softmax and sparse cross-entropy, Adam. Target: test accuracy ≥ 0.88.
+// softmax and sparse cross-entropy, Adam with cosine decay. Target: test accuracy ≥ 0.88.
 //   npx tsx examples/fashion-mnist.ts [--epochs N]
-import { init, layers, optimizers, report, sequential } from '../src/index.js';
+import { init, layers, optimizers, report, schedules, sequential } from '../src/index.js';
 import { fashionMnist } from '../src/data/idx.js';
 import { isMain, type ExampleOptions, type ExampleResult } from './example.js';
 
@@ -15,7 +15,11 @@ export async function run({ epochs = 12, seed = 1, verbose = 0 }: ExampleOptions
     layers.dense(128, { activation: 'relu' }),
     layers.dense(10, { activation: 'softmax' }),
   ], { seed });
-  net.compile({ optimizer: optimizers.adam({ learningRate: 1e-3 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  // Adam with the learning rate annealed to zero over the run (cosine decay): the last epochs settle
+  // instead of hopping between minima, which steadies the final test accuracy.
+  const steps = Math.ceil(60000 / 128) * epochs;
+  const learningRate = schedules.cosineDecay({ initialLearningRate: 1e-3, decaySteps: steps });
+  net.compile({ optimizer: optimizers.adam({ learningRate }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   const yTrain = { data: Float32Array.from(d.yTrain), shape: [d.yTrain.length] };
   const yTest = { data: Float32Array.from(d.yTest), shape: [d.yTest.length] };
   const h = await net.fit(d.xTrain, yTrain, { epochs, batchSize: 128, validationData: [d.xTest, yTest], verbose });
