@@ -1,8 +1,11 @@
 // Import of TF.js layers models (the model.json + shards that tfjs-layers' save and
 // tensorflowjs_converter write from Keras). The topology is translated into lepton's own layer
 // configs and the weights, found by name in the manifest, into lepton's binary; fromArtifacts
-// then loads it with all of its checks. Initializers map when lepton has them (they matter only
-// for retraining from scratch); training config (loss, optimizer) is not imported: compile.
+// then loads it with all of its checks. Sequential models become lepton sequential documents;
+// functional ones (class Model or Functional: InputLayers, inbound_nodes, input_layers, output_layers)
+// become lepton functional documents, whose graph functional.ts builds with input() and apply().
+// Initializers map when lepton has them (they matter only for retraining from scratch); training
+// config (loss, optimizer) is not imported: compile.
 
 import type { Model } from '../model.js';
 import { arr, checkTree, int, LIMITS, num, obj, opt, shape, str, writeF32, crc32, type Json } from './check.js';

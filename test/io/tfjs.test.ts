@@ -221,4 +221,21 @@ test('hostile functional topologies are ModelFormatErrors naming the problem, be
   }
 });
 
+test('Subtract (which tfjs-layers lacks; Keras writes it) maps too: an Add edited into one', async () => {
+  const a = tfl.input({ shape: [3], name: 'a' });
+  const b = tfl.input({ shape: [3], name: 'b' });
+  const d = tfl.layers.dense({ units: 3, name: 'd', biasInitializer: 'randomNormal' }).apply(a) as tfl.SymbolicTensor;
+  const m = tfl.model({ inputs: [a, b], outputs: tfl.layers.add({ name: 'merge' }).apply([d, b]) as tfl.SymbolicTensor });
+  const art = await artifactsOf(m);
+  const topo = JSON.parse(JSON.stringify(art.modelTopology));
+  topo.config.layers.find((l: { name: string }) => l.name === 'merge').class_name = 'Subtract';
+  const lep = await loadModel<Model>({ ...art, modelTopology: topo } as Parameters<typeof loadModel>[0]);
+  const rows = 9;
+  const xa = rand(rows * 3, 21, -2, 2);
+  const xb = rand(rows * 3, 22, -2, 2);
+  const dense = tfl.model({ inputs: a, outputs: d });
+  const want = tf.sub(dense.predict(tf.tensor2d(xa, [rows, 3])) as tf.Tensor, tf.tensor2d(xb, [rows, 3])).dataSync() as Float32Array;
+  close((lep.predict([{ data: xa, shape: [rows, 3] }, { data: xb, shape: [rows, 3] }]) as Tensor).data, want, 'a − b');
+});
+
 test.run();
