@@ -54,6 +54,16 @@ function declaredWeights(name: string, inputs: SymbolicTensor[], outputs: Symbol
   return out;
 }
 
+/**
+ * The weights a functional document's graph declares, in the order the model would hold them, from
+ * the symbolic graph alone (nothing allocated); every reference and call is checked on the way.
+ * For importers that translate another format's topology (tfjs.ts) and must lay out the binary.
+ */
+export function functionalWeights(doc: Json): { name: string; shape: number[] }[] {
+  const g = graphFromJson(doc, '', { floats: Infinity }, 0);
+  return declaredWeights(g.name, g.inputs, g.outputs).map((w) => ({ name: w.name, shape: [...w.shape] }));
+}
+
 /** Every layer the file lists is one the model runs (a file cannot hide unused layers). */
 function checkAllUsed(model: Model, listed: Layer[], path: string): void {
   const used = new Set(model.layers);

@@ -28,9 +28,9 @@ export type LoadSource = string | URL | Response | PromiseLike<Response> | InMem
 type ReadSibling = (file: string, maxBytes: number) => Promise<Uint8Array>;
 
 /**
- * The model a source holds: a Sequential for a sequential file (and any TF.js import), a Model for
- * a functional one. The type parameter says which the caller expects (`loadModel<Model>(dir)` for
- * a functional model); it is not checked at run time.
+ * The model a source holds: a Sequential for a sequential file (and a TF.js Sequential import), a
+ * Model for a functional one (and a TF.js functional import). The type parameter says which the
+ * caller expects (`loadModel<Model>(dir)` for a functional model); it is not checked at run time.
  */
 export async function loadModel<M extends Model = Sequential>(source: LoadSource): Promise<M> {
   return (await load(source)) as M;

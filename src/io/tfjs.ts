@@ -1,12 +1,16 @@
 // Import of TF.js layers models (the model.json + shards that tfjs-layers' save and
 // tensorflowjs_converter write from Keras). The topology is translated into lepton's own layer
 // configs and the weights, found by name in the manifest, into lepton's binary; fromArtifacts
-// then loads it with all of its checks. Initializers map when lepton has them (they matter only
-// for retraining from scratch); training config (loss, optimizer) is not imported: compile.
+// then loads it with all of its checks. Sequential models become lepton sequential documents;
+// functional ones (class Model or Functional: InputLayers, inbound_nodes, input_layers, output_layers)
+// become lepton functional documents, whose graph functional.ts builds with input() and apply().
+// Initializers map when lepton has them (they matter only for retraining from scratch); training
+// config (loss, optimizer) is not imported: compile.
 
-import type { Sequential } from '../model.js';
+import type { Model } from '../model.js';
 import { arr, checkTree, int, LIMITS, num, obj, opt, shape, str, writeF32, crc32, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
+import { functionalWeights } from './functional.js';
 import { fromArtifacts, impliedWeights } from './lepton.js';
 import { FORMAT_VERSION, LEPTON_VERSION } from './version.js';
 
@@ -19,7 +23,10 @@ export function isTfjsArtifacts(s: unknown): boolean {
   return typeof s === 'object' && s !== null && ('modelTopology' in s || 'modelJson' in s) && 'weightData' in s;
 }
 
-const SUPPORTED = ['InputLayer', 'Dense', 'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'PReLU'];
+const SUPPORTED = [
+  'InputLayer', 'Dense', 'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'PReLU', 'BatchNormalization', 'Dropout', 'Flatten', 'Reshape',
+  'Add', 'Subtract', 'Multiply', 'Average', 'Concatenate',
+];
 const ACTIVATIONS = new Map([
   ['linear', 'linear'], ['relu', 'relu'], ['sigmoid', 'sigmoid'], ['tanh', 'tanh'], ['elu', 'elu'], ['selu', 'selu'],
   ['softplus', 'softplus'], ['softmax', 'softmax'], ['leaky_relu', 'leakyRelu'],
@@ -29,7 +36,7 @@ const INITIALIZERS = new Map([
   ['LecunNormal', 'lecunNormal'], ['LecunUniform', 'lecunUniform'], ['Zeros', 'zeros'], ['Ones', 'ones'],
 ]);
 
-export function fromTfjs(a: TfjsArtifacts): Sequential {
+export function fromTfjs(a: TfjsArtifacts): Model {
   let modelJson: Json;
   let data: Uint8Array;
   if ('modelJson' in a) {
@@ -49,17 +56,57 @@ export function fromTfjs(a: TfjsArtifacts): Sequential {
   let topo = obj(modelJson.modelTopology, 'modelTopology');
   if (topo.model_config !== undefined) topo = obj(topo.model_config, 'modelTopology.model_config');
   const cls = str(topo.class_name, 'modelTopology.class_name');
-  if (cls !== 'Sequential') throw new ModelFormatError(`modelTopology: a ${cls} model; lepton imports TF.js Sequential models (functional ones come with lepton's graph API)`);
+  const functional = cls === 'Model' || cls === 'Functional';
+  if (cls !== 'Sequential' && !functional) {
+    throw new ModelFormatError(`modelTopology: a ${cls.slice(0, 80)} model; lepton imports TF.js Sequential and functional (Model, Functional) models`);
+  }
   const cfg = topo.config;
-  const tlayers = arr(Array.isArray(cfg) ? cfg : obj(cfg, 'modelTopology.config').layers, 'modelTopology.config.layers');
+  if (functional || !Array.isArray(cfg)) obj(cfg, 'modelTopology.config');
+  const tlayers = arr(Array.isArray(cfg) ? cfg : (cfg as Json).layers, 'modelTopology.config.layers');
 
   const unsupported = tlayers.map((l, i) => obj(l, `layers[${i}]`)).filter((l) => !SUPPORTED.includes(l.class_name as string))
-    .map((l) => `${String(obj(l.config ?? {}, 'config').name ?? '?').slice(0, 80)} (${String(l.class_name).slice(0, 80)})`);
+    .map((l) => `${String(obj(l.config ?? {}, 'config').name ?? l.name ?? '?').slice(0, 80)} (${String(l.class_name).slice(0, 80)})`);
   if (unsupported.length) {
-    throw new ModelFormatError(`this TF.js model uses layers lepton does not have: ${unsupported.join(', ')}; supported: ${SUPPORTED.join(', ')}`);
+    throw new ModelFormatError(`this TF.js model uses layers lepton does not have: ${unsupported.slice(0, 20).join(', ')}${unsupported.length > 20 ? ` and ${unsupported.length - 20} more` : ''}; supported: ${SUPPORTED.join(', ')}`);
   }
 
+  const name = !Array.isArray(cfg) && typeof (cfg as Json)?.name === 'string' ? (cfg as Json).name : functional ? 'model' : 'sequential';
+  const doc: Json = {
+    format: 'lepton', formatVersion: FORMAT_VERSION, generatedBy: `lepton ${LEPTON_VERSION} (from TF.js)`,
+    modelType: functional ? 'functional' : 'sequential', name, seed: Math.floor(Math.random() * 2 ** 31),
+    ...(functional ? functionalTopology(cfg as Json, tlayers, name as string) : sequentialTopology(tlayers)),
+    training: null, preprocessing: null,
+  };
+  // The lepton weights these layers declare (found without allocating), looked up by name in the manifest.
+  const wanted = functional ? functionalWeights(doc) : impliedWeights(doc, doc.inputShape as number[]);
+  const manifest = readManifest(modelJson, data);
+  const specs = wanted.map((w) => {
+    const spec = manifest.find(w.name);
+    if (spec.shape.length !== w.shape.length || spec.shape.some((d, j) => d !== w.shape[j])) {
+      throw new ModelFormatError(`weightsManifest: ${spec.name} has shape [${spec.shape.join(', ')}], the layer needs [${w.shape.join(', ')}]`);
+    }
+    return spec;
+  });
+  // Every size is now one the shards hold: the binary can be allocated.
+  const n = wanted.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
+  const bin = new Uint8Array(n * 4);
+  let offset = 0;
+  for (const spec of specs) {
+    const values = manifest.values(spec);
+    writeF32(bin, offset, values);
+    offset += values.byteLength;
+  }
+  doc.weights = {
+    file: 'weights.bin', byteLength: bin.byteLength, crc32: crc32(bin), optimizerSlots: 0,
+    entries: wanted,
+  };
+  return fromArtifacts(doc, bin);
+}
+
+/** inputShape and layers of a lepton sequential document. */
+function sequentialTopology(tlayers: unknown[]): Json {
   let inputShape: number[] | undefined;
+  let rank = 1; // of the current layer's input, for Softmax's axis
   const layers: Json[] = [];
   for (const [i, l] of tlayers.entries()) {
     const path = `modelTopology.config.layers[${i}]`;
@@ -69,39 +116,99 @@ export function fromTfjs(a: TfjsArtifacts): Sequential {
     if (shapeKey && !inputShape) {
       const s = arr(c[shapeKey], `${path}.config.${shapeKey}`, 9);
       inputShape = shape(s.slice(1), `${path}.config.${shapeKey}[1:]`);
+      rank = inputShape.length;
     }
     if (t.class_name === 'InputLayer') continue;
     const name = str(c.name, `${path}.config.name`);
     const base = { name, trainable: c.trainable === false ? false : true };
-    layers.push(translate(t.class_name as string, c, base, path, inputShape?.length ?? 1));
+    const layer = translate(t.class_name as string, c, base, path, rank);
+    if (layer.className === 'Flatten') rank = 1;
+    if (layer.className === 'Reshape') rank = ((layer.config as Json).targetShape as number[]).length;
+    layers.push(layer);
   }
   if (!inputShape) throw new ModelFormatError('modelTopology: no layer declares the input shape (batch_input_shape)');
+  return { inputShape, layers };
+}
 
-  // The lepton weights these layers declare, looked up by name in the manifest.
-  const doc: Json = {
-    format: 'lepton', formatVersion: FORMAT_VERSION, generatedBy: `lepton ${LEPTON_VERSION} (from TF.js)`,
-    modelType: 'sequential', name: !Array.isArray(cfg) && typeof (cfg as Json)?.name === 'string' ? (cfg as Json).name : 'sequential',
-    seed: Math.floor(Math.random() * 2 ** 31), inputShape, layers, training: null, preprocessing: null,
-  };
-  const wanted = impliedWeights(doc, inputShape);
-  const manifest = readManifest(modelJson, data);
-  const n = wanted.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
-  const bin = new Uint8Array(n * 4);
-  let offset = 0;
-  for (const w of wanted) {
-    const spec = manifest.find(w.name);
-    if (spec.shape.length !== w.shape.length || spec.shape.some((d, j) => d !== w.shape[j])) {
-      throw new ModelFormatError(`weightsManifest: ${spec.name} has shape [${spec.shape.join(', ')}], the layer needs [${w.shape.join(', ')}]`);
+/** Inputs or outputs of a model; inputs of one call (as functional.ts allows). */
+const MAX_PORTS = 1024;
+
+/**
+ * inputs, layers with their calls, outputs of a lepton functional document, from a TF.js/Keras 2
+ * functional config: InputLayers become the inputs (in input_layers' order), each layer's
+ * inbound_nodes its calls ([[[layer, node, tensor, kwargs], ...], ...]: node k of a layer is its k-th
+ * call, as lepton counts them). References are checked (unknown layers or calls, cycles) when the
+ * document's graph is built, symbolically, before any weight is read.
+ */
+function functionalTopology(cfg: Json, tlayers: unknown[], modelName: string): Json {
+  const inputShapes = new Map<string, number[]>();
+  const names = new Set<string>();
+  const layers: Json[] = [];
+  for (const [i, l] of tlayers.entries()) {
+    const path = `modelTopology.config.layers[${i}]`;
+    const t = obj(l, path);
+    const c = obj(t.config, `${path}.config`);
+    const name = str(c.name ?? t.name, `${path}.config.name`);
+    if (t.name !== undefined && t.name !== name) throw new ModelFormatError(`${path}: name '${String(t.name).slice(0, 80)}' and config.name '${name}' differ`);
+    if (names.has(name)) throw new ModelFormatError(`${path}: the layer name '${name}' is used twice`);
+    names.add(name);
+    const nodes = arr(t.inbound_nodes ?? [], `${path}.inbound_nodes`);
+    if (t.class_name === 'InputLayer') {
+      if (nodes.length) throw new ModelFormatError(`${path} (${name}): an InputLayer has no inbound nodes`);
+      if (c.sparse === true || c.ragged === true) throw new ModelFormatError(`${path} (${name}): sparse and ragged inputs are not supported by lepton`);
+      const shapeKey = ['batch_input_shape', 'batch_shape'].find((k) => c[k] !== undefined && c[k] !== null);
+      if (!shapeKey) throw new ModelFormatError(`${path} (${name}): the InputLayer has no batch_input_shape`);
+      const s = arr(c[shapeKey], `${path}.config.${shapeKey}`, 9);
+      inputShapes.set(name, shape(s.slice(1), `${path}.config.${shapeKey}[1:]`));
+      continue;
     }
-    const values = manifest.values(spec);
-    writeF32(bin, offset, values);
-    offset += values.byteLength;
+    const base = { name, trainable: c.trainable === false ? false : true };
+    const layer = translate(t.class_name as string, c, base, path, NaN);
+    const inbound = nodes.map((n, k) => nodeRefs(n, `${path}.inbound_nodes[${k}]`));
+    layers.push({ ...layer, inbound });
   }
-  doc.weights = {
-    file: 'weights.bin', byteLength: bin.byteLength, crc32: crc32(bin), optimizerSlots: 0,
-    entries: wanted,
-  };
-  return fromArtifacts(doc, bin) as Sequential; // modelType: sequential, above
+  const inputs = arr(cfg.input_layers, 'modelTopology.config.input_layers', MAX_PORTS).map((r, i) => {
+    const p = `modelTopology.config.input_layers[${i}]`;
+    const [n, k] = portRef(r, p);
+    const s = inputShapes.get(n);
+    if (!s || k !== 0) throw new ModelFormatError(`${p}: [${n}, ${k}] is not an InputLayer of this model`);
+    return { name: n, shape: s };
+  });
+  const listed = new Set(inputs.map((x) => x.name));
+  if (listed.size !== inputs.length) throw new ModelFormatError('modelTopology.config.input_layers: an input is listed twice');
+  for (const n of inputShapes.keys()) {
+    if (!listed.has(n)) throw new ModelFormatError(`modelTopology.config: the InputLayer '${n}' is not one of input_layers`);
+  }
+  const outputs = arr(cfg.output_layers, 'modelTopology.config.output_layers', MAX_PORTS)
+    .map((r, i) => portRef(r, `modelTopology.config.output_layers[${i}]`));
+  return { name: modelName, inputs, layers, outputs };
+}
+
+/** One input of a call or one model port: [layer, node, tensor(, kwargs)] → lepton's [layer, call]. */
+function portRef(v: unknown, p: string): [string, number] {
+  const e = arr(v, p, 4);
+  if (e.length < 2) throw new ModelFormatError(`${p} must be [layer name, node index, tensor index], got ${e.length} entries`);
+  const name = str(e[0], `${p}[0]`);
+  const node = int(e[1], `${p}[1]`, 0, LIMITS.layers);
+  const tensor = e.length > 2 ? int(e[2], `${p}[2]`, 0, LIMITS.layers) : 0;
+  if (tensor !== 0) throw new ModelFormatError(`${p}: output ${tensor} of '${name}'; lepton layers have a single output`);
+  return [name, node];
+}
+
+function nodeRefs(v: unknown, p: string): [string, number][] {
+  if (!Array.isArray(v)) {
+    throw new ModelFormatError(`${p}: expected a node as TF.js and Keras 2 write it (a list of [layer, node, tensor, kwargs]); Keras 3 nodes are not supported`);
+  }
+  const refs = arr(v, p, MAX_PORTS).map((r, j) => {
+    const q = `${p}[${j}]`;
+    const kwargs = Array.isArray(r) ? r[3] : undefined;
+    if (kwargs !== undefined && kwargs !== null && Object.keys(obj(kwargs, `${q}[3]`)).length) {
+      throw new ModelFormatError(`${q}: call arguments ${JSON.stringify(kwargs).slice(0, 80)} are not supported by lepton`);
+    }
+    return portRef(r, q);
+  });
+  if (refs.length === 0) throw new ModelFormatError(`${p}: a call needs at least one input`);
+  return refs;
 }
 
 /** `lastAxis`: the index of the feature axis (every layer lepton has keeps the input's rank). */
@@ -147,8 +254,39 @@ function translate(cls: string, c: Json, base: { name: string; trainable: boolea
     case 'PReLU':
       none(['alpha_regularizer', 'alpha_constraint', 'shared_axes']);
       return { className: 'PReLU', config: { ...base, alphaInitializer: initializer(c.alpha_initializer) } };
+    case 'BatchNormalization':
+      none(['beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint']);
+      if (c.renorm === true || (c.virtual_batch_size !== undefined && c.virtual_batch_size !== null)) {
+        throw new ModelFormatError(`${base.name} (BatchNormalization): renorm and virtual_batch_size are not supported by lepton`);
+      }
+      return { className: 'BatchNormalization', config: {
+        ...base, axis: axisOf(c.axis, `${path}.config.axis`, -1),
+        momentum: num(c.momentum ?? 0.99, `${path}.config.momentum`), epsilon: num(c.epsilon ?? 1e-3, `${path}.config.epsilon`),
+        center: c.center === false ? false : true, scale: c.scale === false ? false : true,
+        gammaInitializer: initializer(c.gamma_initializer) ?? null, betaInitializer: initializer(c.beta_initializer) ?? null,
+        movingMeanInitializer: initializer(c.moving_mean_initializer) ?? null, movingVarianceInitializer: initializer(c.moving_variance_initializer) ?? null,
+      } };
+    case 'Dropout':
+      none(['noise_shape']);
+      return { className: 'Dropout', config: { ...base, rate: num(c.rate, `${path}.config.rate`) } };
+    case 'Flatten':
+      if (c.data_format === 'channels_first') throw new ModelFormatError(`${base.name} (Flatten): data_format channels_first is not supported by lepton`);
+      return { className: 'Flatten', config: base };
+    case 'Reshape':
+      return { className: 'Reshape', config: { ...base, targetShape: arr(c.target_shape, `${path}.config.target_shape`, 8) } };
+    case 'Add': case 'Subtract': case 'Multiply': case 'Average':
+      return { className: cls, config: base };
+    case 'Concatenate':
+      return { className: 'Concatenate', config: { ...base, axis: axisOf(c.axis, `${path}.config.axis`, -1) } };
   }
   throw new ModelFormatError(`${base.name}: unsupported layer ${cls}`);
+}
+
+/** A Keras axis (a number, or a list of one as Keras 2 writes BatchNormalization's); lepton checks it at build. */
+function axisOf(v: unknown, path: string, fallback: number): number {
+  if (v === undefined || v === null) return fallback;
+  const a = Array.isArray(v) ? (v.length === 1 ? v[0] : NaN) : v;
+  return int(a, path, -1, 8);
 }
 
 function initializer(v: unknown): string | undefined {
