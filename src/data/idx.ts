@@ -5,6 +5,7 @@
 // allocated, and gzip output is never kept past what the header declares.
 
 import { nodeFs, nodeZlib } from '../node-builtins.js';
+import { concatBytes } from './source.js';
 
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
@@ -204,7 +205,7 @@ async function gunzipIdx(gz: Uint8Array, maxBytes: number, where: string): Promi
       chunks.push(value);
       length += value.length;
       if (!header) {
-        header = readHeader(concat(chunks, length), true);
+        header = readHeader(concat(chunks), true);
         if (header) limit = Math.min(limit, header.total);
       }
       if (length > limit) {
@@ -221,17 +222,12 @@ async function gunzipIdx(gz: Uint8Array, maxBytes: number, where: string): Promi
     if (message.startsWith('IDX:') || message.startsWith('loadIdx:')) throw e;
     throw new Error(`loadIdx: cannot gunzip ${where}: ${message}`);
   }
-  return concat(chunks, length);
+  return concat(chunks);
 }
 
-function concat(chunks: Uint8Array[], length: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
+/** The chunks joined, and the list compacted to that one array (the gunzip loop keeps appending). */
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = concatBytes(chunks);
   chunks.splice(0, chunks.length, out);
   return out;
 }

@@ -3,7 +3,7 @@
 // {'descr': '<f4', 'fortran_order': False, 'shape': (n, m), } and the C-order values.
 // Values become float32 (what lepton trains on): integers beyond 2^24 lose precision there.
 
-import { byteChunks, sourceName, type ByteSource } from './source.js';
+import { byteChunks, concatBytes, sourceName, type ByteSource } from './source.js';
 
 export interface NpyTensor {
   data: Float32Array;
@@ -74,16 +74,6 @@ export function parseNpy(bytes: Uint8Array, file = '<bytes>'): NpyTensor {
 /** Loads a .npy file from a path, URL, File/Blob/Response or bytes, as float32. */
 export async function npy(source: ByteSource): Promise<NpyTensor> {
   const chunks: Uint8Array[] = [];
-  let length = 0;
-  for await (const c of byteChunks(source)) {
-    chunks.push(c.slice()); // the reader may reuse its buffer
-    length += c.length;
-  }
-  const bytes = new Uint8Array(length);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.length;
-  }
-  return parseNpy(bytes, sourceName(source));
+  for await (const c of byteChunks(source)) chunks.push(c.slice()); // the reader may reuse its buffer
+  return parseNpy(concatBytes(chunks), sourceName(source));
 }

@@ -81,3 +81,15 @@ export function asUrl(s: string): URL | undefined {
     return undefined;
   }
 }
+
+/** The parts laid end to end in one fresh array (the only part itself when there is one). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}

@@ -3,6 +3,7 @@
 
 import { nodeFs, nodePath } from '../node-builtins.js';
 import type { Model, Sequential } from '../model.js';
+import { concatBytes } from '../data/source.js';
 import { runtime } from '../wasm/runtime.js';
 import { LIMITS, obj, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
@@ -84,13 +85,7 @@ async function fromDoc(doc: Json, readSibling: ReadSibling): Promise<Model> {
       parts.push(part);
       total += part.byteLength;
     }
-    const all = new Uint8Array(total);
-    let o = 0;
-    for (const p of parts) {
-      all.set(p, o);
-      o += p.byteLength;
-    }
-    return fromTfjs({ modelJson: doc, weightData: all });
+    return fromTfjs({ modelJson: doc, weightData: concatBytes(parts) });
   }
   throw new ModelFormatError(`model.json: neither a lepton model (format: 'lepton') nor a TF.js layers model (modelTopology)`);
 }
