@@ -153,6 +153,8 @@ export class Model extends Layer {
   private groupList: Group[] = [];
   private readonly seen = new Set<Layer>();
   private wsBytes = new Map<number, number>();
+  private stepCtx?: Ctx;
+  private readonly topSaved: Record<string, unknown> = {}; // the step's own saved slot; nodes get theirs
   private readonly io = { x: [] as number[], t: [] as number[], w: 0, rows: 0 }; // the batch input region
   private readonly outLoss: number[] = [];
 
@@ -631,7 +633,13 @@ export class Model extends Layer {
       this.wsBytes.set(rows, ws);
     }
     this.seen.clear();
-    return { k, arena: this.rt.arena, scratch: this.scratch, ws: this.scratch.take(ws) /* packing workspace: written before it is read */, training, rng: this.stepRng, saved: {}, commit: [], seen: this.seen };
+    // One context object for every step: its fields are reset, not rebuilt.
+    const ctx = (this.stepCtx ??= { k, arena: this.rt.arena, scratch: this.scratch, ws: 0, training, rng: this.stepRng, saved: {}, commit: [], seen: this.seen });
+    ctx.ws = this.scratch.take(ws); // packing workspace: written before it is read
+    ctx.training = training;
+    ctx.saved = this.topSaved;
+    ctx.commit.length = 0;
+    return ctx;
   }
 
   private inputBufs(rows: number): Buf[] {
