@@ -12,19 +12,36 @@ const file = (p: string) => readFileSync(p);
 
 export async function run(): Promise<Row[]> {
   const require = createRequire(import.meta.url);
-  const dist = new URL('../dist/', import.meta.url);
-  const js = file(new URL('lepton.js', dist).pathname);
-  const wasm = file(new URL('lepton.wasm', dist).pathname);
+  const dist = new URL('../dist/', import.meta.url).pathname;
+  const wasm = gz(file(join(dist, 'lepton.wasm')));
+  // As an app's bundler ships it: esbuild, minified, with code splitting, so the io chunk that
+  // save() and loadModel() import stays a separate file, fetched when first used.
   const esbuild = await import('esbuild');
-  const min = esbuild.buildSync({ entryPoints: [new URL('lepton.js', dist).pathname], bundle: true, minify: true, format: 'esm', platform: 'neutral', write: false, external: ['node:*'] }).outputFiles[0].contents;
+  const built = esbuild.buildSync({ entryPoints: [join(dist, 'lepton.js')], bundle: true, splitting: true, outdir: '/lepton-size', minify: true, format: 'esm', platform: 'neutral', write: false, external: ['node:*'], metafile: true });
+  const min = built.outputFiles.filter((f) => f.path.endsWith('.js'));
+  const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+  const size = new Map(min.map((f) => [base(f.path), gz(f.contents)]));
+  const imports = new Map(Object.entries(built.metafile!.outputs).map(([p, o]) => [base(p), o.imports]));
+  // what `import` loads: the entry file and the chunks it imports statically (not the dynamic ones)
+  const loaded = new Set<string>();
+  const visit = (name: string) => {
+    if (loaded.has(name)) return;
+    loaded.add(name);
+    for (const i of imports.get(name) ?? []) if (i.kind === 'import-statement' && !i.external) visit(base(i.path));
+  };
+  visit('lepton.js');
+  const entry = [...loaded].reduce((s, f) => s + size.get(f)!, 0);
+  const all = [...size.values()].reduce((s, n) => s + n, 0);
+  const published = (name: string) => gz(file(join(dist, name)));
   const tfCore = dirname(require.resolve('@tensorflow/tfjs-core/dist/tf-core.min.js'));
   const tfWasm = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js'));
   const ortWeb = dirname(require.resolve('onnxruntime-web')); // dist/ort.node.min.js
   const kb = (n: number) => n / 1024;
   const row = (impl: string, bytes: number, note: string): Row => ({ section: 'size', case: 'JS + wasm, gzipped', impl, threads: 1, value: kb(bytes), unit: 'KB', higherIsBetter: false, note });
   return [
-    row('lepton plain', gz(min) + gz(wasm), `minified by esbuild ${kb(gz(min)).toFixed(1)} + lepton.wasm ${kb(gz(wasm)).toFixed(1)}`),
-    row('lepton (dist as published)', gz(js) + gz(wasm), `dist/lepton.js ${kb(gz(js)).toFixed(1)} (not minified) + lepton.wasm ${kb(gz(wasm)).toFixed(1)}`),
+    row('lepton plain', entry + wasm, `loaded by import: ${loaded.size} files minified by esbuild ${kb(entry).toFixed(1)} + lepton.wasm ${kb(wasm).toFixed(1)}`),
+    row('lepton plain + io chunk', all + wasm, `with the chunk save()/loadModel() fetch: ${min.length} minified files ${kb(all).toFixed(1)} + lepton.wasm ${kb(wasm).toFixed(1)}`),
+    row('lepton (dist as published)', published('lepton.js') + published('lepton-io.js') + wasm, `dist/lepton.js ${kb(published('lepton.js')).toFixed(1)} + dist/lepton-io.js ${kb(published('lepton-io.js')).toFixed(1)} (not minified) + lepton.wasm ${kb(wasm).toFixed(1)}`),
     row('tfjs wasm', gz(file(join(tfCore, 'tf-core.min.js'))) + gz(file(join(tfWasm, 'tf-backend-wasm.min.js'))) + gz(file(join(tfWasm, 'tfjs-backend-wasm-simd.wasm'))), 'tf-core.min.js + tf-backend-wasm.min.js + tfjs-backend-wasm-simd.wasm'),
     row('ort web', gz(file(join(ortWeb, 'ort.wasm.min.mjs'))) + gz(file(join(ortWeb, 'ort-wasm-simd-threaded.wasm'))), 'ort.wasm.min.mjs + ort-wasm-simd-threaded.wasm'),
   ];

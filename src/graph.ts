@@ -4,6 +4,7 @@
 // are checked and layers built when a node is recorded, so errors name the layers at build time.
 
 import type { Layer } from './layers/layer.js';
+import type { Model } from './model.js';
 import { ShapeError } from './tensor.js';
 
 /** One call of a layer: its input tensors and the tensor it produced. */
@@ -80,4 +81,21 @@ export function topoSort(modelName: string, inputs: SymbolicTensor[], outputs: S
     if (!used.has(i)) throw new Error(`${modelName}: input ${i.name} is not connected to any output (${outputs.map((o) => o.name).join(', ')})`);
   }
   return order;
+}
+
+/** A layer that is a model (duck-typed: the graph must not import the model's module). */
+export function isModel(l: Layer): l is Model {
+  return Array.isArray((l as Model).layers) && Array.isArray((l as Model).inputs) && Array.isArray((l as Model).outputs);
+}
+
+/** The nodes of a model in the order it runs them, and each node's call index on its layer. */
+export function graphOf(m: Model): { nodes: Node[]; callIndex: Map<Node, number> } {
+  const nodes = topoSort(m.name, m.inputs, m.outputs);
+  const callIndex = new Map<Node, number>();
+  const count = new Map<Layer, number>();
+  for (const n of nodes) {
+    callIndex.set(n, count.get(n.layer) ?? 0);
+    count.set(n.layer, callIndex.get(n)! + 1);
+  }
+  return { nodes, callIndex };
 }

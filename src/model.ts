@@ -11,7 +11,8 @@ import { evaluateDataset, fitDataset, predictDataset, type DatasetFitArgs } from
 import { gatherRows } from './data/gather.js';
 import { SymbolicTensor, topoSort, type Node } from './graph.js';
 import { exportOnnx } from './io/onnx.js';
-import { saveModel, type ModelArtifacts, type SaveOptions, type SaveTarget } from './io/save.js';
+import { ioChunk } from './io/lazy.js';
+import type { ModelArtifacts, SaveOptions, SaveTarget } from './io/save.js';
 import { BatchNormalization } from './layers/batch-normalization.js';
 import { Layer, sameShape, type Buf, type Ctx, type Slab, type Weight } from './layers/layer.js';
 import { getLoss, type Loss } from './losses.js';
@@ -1119,7 +1120,8 @@ export class Model extends Layer {
    * in-memory `{ json, weights }` (also what `save()` without a target returns).
    */
   save(target?: SaveTarget, options?: SaveOptions): Promise<ModelArtifacts> {
-    return saveModel(this.requireBuiltForIo('save'), target, options);
+    const model = this.requireBuiltForIo('save');
+    return ioChunk().then((io) => io.saveModel(model, target, options));
   }
 
   /** The model for inference as an ONNX file (opset 17). */

@@ -97,7 +97,10 @@ for (const threads of THREADS) {
       } else {
         assert.is(r.parallelJobs, 0, 'one thread splits nothing');
       }
-      for (const c of Object.values(r.cases)) assert.ok(Number.isFinite(c.loss), `finite loss, got ${c.loss}`);
+      for (const [name, c] of Object.entries(r.cases)) {
+        assert.ok(Number.isFinite(c.loss), `finite loss, got ${c.loss}`);
+        assert.is(c.reloadedHash, c.hash, `${name}: save() then loadModel() gives back the same weights`);
+      }
       results[`${name} × ${threads}`] = r;
       console.log(`  ${name} × ${threads}: ${Date.now() - t0} ms, ${r.parallelJobs} split kernel calls`);
     });

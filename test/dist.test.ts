@@ -1,7 +1,7 @@
 // The package as a user gets it: `npm pack`, installed from the tarball into a fresh folder,
 // imported by its name from Node (init() finding its own .wasm), type-checked against its .d.ts,
 // and bundled by esbuild for the browser.
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -27,16 +27,29 @@ test.after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
 test('the tarball holds the bundle, both .wasm builds and the types, and no sources', () => {
   const files = run('tar', ['-tzf', join(dir, tarball)]).split('\n').filter(Boolean);
-  for (const f of ['package/dist/lepton.js', 'package/dist/lepton.wasm', 'package/dist/lepton-relaxed.wasm', 'package/dist/types/index.d.ts', 'package/package.json']) {
+  for (const f of ['package/dist/lepton.js', 'package/dist/lepton-io.js', 'package/dist/lepton.wasm', 'package/dist/lepton-relaxed.wasm', 'package/dist/types/index.d.ts', 'package/package.json']) {
     assert.ok(files.includes(f), `${f} missing from the tarball: ${files.join(', ')}`);
   }
   assert.not.ok(files.some((f) => /^package\/(src|assembly|test|build)\//.test(f)), 'no sources or tests in the tarball');
+});
+
+test('the core bundle leaves saving and loading to the io chunk, which it imports on demand', () => {
+  const core = readFileSync(join(app, 'node_modules/lepton/dist/lepton.js'), 'utf8');
+  const io = readFileSync(join(app, 'node_modules/lepton/dist/lepton-io.js'), 'utf8');
+  assert.ok(core.includes("import('./lepton-io.js')"), 'lepton.js imports the io chunk dynamically');
+  assert.not.ok(/^import .* from '\.\/lepton-io\.js'/m.test(core), 'and never statically');
+  // the TF.js importer and the lepton-format reader are io-only code
+  for (const marker of ['modelTopology', 'formatVersion']) {
+    assert.not.ok(core.includes(marker), `${marker} is in the core bundle`);
+    assert.ok(io.includes(marker), `${marker} is in the io chunk`);
+  }
 });
 
 test('Node: import "lepton", await init() finds its own .wasm, a model trains to a stated loss', () => {
   const out = JSON.parse(run(process.execPath, ['train.mjs'], app));
   assert.is(out.build, 'simd');
   assert.ok(out.loss < 0.01, `loss ${out.loss} after training y = x² should be < 0.01`);
+  assert.ok(out.reloaded, 'save() and loadModel() (the io chunk) give back a model that predicts the same');
   assert.ok(out.wasmExport.endsWith('/node_modules/lepton/dist/lepton.wasm'), `lepton/lepton.wasm resolves to ${out.wasmExport}`);
 });
 
@@ -54,6 +67,7 @@ test('esbuild: a browser bundle resolves, and runs with lepton.wasm copied besid
   const out = JSON.parse(run(process.execPath, ['out/app.js'], app));
   assert.is(out.build, 'simd');
   assert.ok(out.loss < 0.01, `loss ${out.loss}`);
+  assert.ok(out.reloaded, 'save() and loadModel() work from the app bundle');
 });
 
 test.run();

@@ -9,16 +9,17 @@ import type { Layer, Weight } from '../layers/layer.js';
 import { Model, Sequential } from '../model.js';
 import { arr, bool, guard, int, LIMITS, obj, opt, shape, str, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
-import { registerModelType } from './lepton.js';
 import { baseArgs, layerSerializer } from './registry.js';
 import { checkEntries, readRng, readTraining, readValues, restore } from './sequential.js';
+import type { ModelBuilder } from './tables.js';
 
 /** How deep models may nest in a file. */
 const MAX_NESTING = 8;
 /** Inputs or outputs of one model; inputs of one call. */
 const MAX_PORTS = 1024;
 
-registerModelType('functional', (doc, spec, bytes) => {
+/** The 'functional' model type (io.ts registers it). */
+export const buildFunctional: ModelBuilder = (doc, spec, bytes) => {
   const seed = int(doc.seed, 'seed', 0, 2 ** 32 - 1);
   const budget = { floats: spec.entries.reduce((s, e) => s + e.size, 0) };
   const g = graphFromJson(doc, '', budget, 0);
@@ -32,7 +33,7 @@ registerModelType('functional', (doc, spec, bytes) => {
     restore(model, doc, spec, params, slots, training, rng);
     return model;
   });
-});
+};
 
 interface Graph {
   name: string;

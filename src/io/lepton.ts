@@ -25,7 +25,9 @@ import type { Model } from '../model.js';
 import { arr, checkTree, crc32, guard, int, LIMITS, obj, opt, parseJson, shape, str, writeF32, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
 import { layerSerializer, layerToJson, lossToJson, optimizerToJson } from './registry.js';
-import { isModel, topologyToJson } from './topology.js';
+import { isModel } from '../graph.js';
+import { topologyToJson } from './topology.js';
+import { userModelTypes, type ModelBuilder } from './tables.js';
 import { FORMAT_VERSION, LEPTON_VERSION } from './version.js';
 
 /** A saved model in memory: the JSON text and the weights binary. */
@@ -133,8 +135,9 @@ export function fromArtifacts(json: string | object, weights: Uint8Array): Model
   }
   const spec = readWeightsSpec(doc);
   checkWeightBytes(spec, weights);
-  const build = modelTypes.get(typeof doc.modelType === 'string' ? doc.modelType : '');
-  if (!build) throw new ModelFormatError(`modelType: ${JSON.stringify(doc.modelType)?.slice(0, 40)} is not a model type this lepton loads (${[...modelTypes.keys()].join(', ')})`);
+  const type = typeof doc.modelType === 'string' ? doc.modelType : '';
+  const build = userModelTypes.get(type) ?? builtinModelTypes.get(type);
+  if (!build) throw new ModelFormatError(`modelType: ${JSON.stringify(doc.modelType)?.slice(0, 40)} is not a model type this lepton loads (${[...new Set([...builtinModelTypes.keys(), ...userModelTypes.keys()])].join(', ')})`);
   return build(doc, spec, weights);
 }
 
@@ -153,13 +156,8 @@ function checkWeightBytes(spec: WeightsSpec, weights: Uint8Array): void {
   }
 }
 
-export type ModelBuilder = (doc: Json, spec: WeightsSpec, weights: Uint8Array) => Model;
-const modelTypes = new Map<string, ModelBuilder>();
-
-/** The functional graph registers its own builder here (layers with `inbound`). */
-export function registerModelType(type: string, build: ModelBuilder): void {
-  modelTypes.set(type, build);
-}
+/** The built-in model types, 'sequential' and 'functional', which io.ts sets; a user's registerModelType wins (tables.ts). */
+export const builtinModelTypes = new Map<string, ModelBuilder>();
 
 /** Layers from `doc.layers`; each config is read by its class's registered fromConfig. */
 export function layersFromJson(doc: Json): Layer[] {

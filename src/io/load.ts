@@ -9,8 +9,6 @@ import { LIMITS, obj, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
 import { fromArtifacts, parseModelJson, readWeightsSpec } from './lepton.js';
 import { idbGet, jsonPathOf } from './save.js';
-import './sequential.js'; // registers the 'sequential' model type
-import './functional.js'; // registers the 'functional' model type
 import { fromTfjs, isTfjsArtifacts, type TfjsArtifacts } from './tfjs.js';
 
 /** JSON (text or parsed) and the weights: lepton's binary, or a TF.js model's shards concatenated in manifest order. */
@@ -28,11 +26,7 @@ export type LoadSource = string | URL | Response | PromiseLike<Response> | InMem
 /** Reads a file that sits beside the model's JSON, refusing more than `maxBytes`. */
 type ReadSibling = (file: string, maxBytes: number) => Promise<Uint8Array>;
 
-/**
- * The model a source holds: a Sequential for a sequential file (and a TF.js Sequential import), a
- * Model for a functional one (and a TF.js functional import). The type parameter says which the
- * caller expects (`loadModel<Model>(dir)` for a functional model); it is not checked at run time.
- */
+/** See lazy.ts, which loads this chunk and calls this. */
 export async function loadModel<M extends Model = Sequential>(source: LoadSource): Promise<M> {
   return (await load(source)) as M;
 }
@@ -56,9 +50,6 @@ async function load(source: LoadSource): Promise<Model> {
   if (typeof source === 'object' && 'json' in source && 'weights' in source) return fromMemory(source as InMemoryModel);
   throw new TypeError('loadModel: expected a path, URL, Response, { json, weights } or a handler with load()');
 }
-
-/** A TF.js/Keras layers model (model.json + weight shards); loadModel also recognizes them. */
-export const loadTfjsModel = loadModel;
 
 function fromMemory({ json, weights }: InMemoryModel): Model {
   const bytes = weights instanceof ArrayBuffer ? new Uint8Array(weights) : weights;

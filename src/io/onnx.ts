@@ -16,7 +16,7 @@ import type { Dense } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
 import type { Concatenate } from '../layers/merge.js';
 import type { Model } from '../model.js';
-import { graphOf, isModel } from './topology.js';
+import { graphOf, isModel } from '../graph.js';
 import { ProtoWriter } from './protobuf.js';
 import { LEPTON_VERSION } from './version.js';
 

@@ -16,23 +16,16 @@ import { Adam, AdamW, Optimizer, RMSprop, SGD } from '../optimizers/index.js';
 import { schedules, type Schedule } from '../optimizers/schedules.js';
 import { l2 } from '../regularizers.js';
 import { ModelFormatError } from './errors.js';
+import { userLayers, type LayerSerializer } from './tables.js';
 import { arr, bool, guard, int, LIMITS, num, obj, oneOf, opt, str, type Json } from './check.js';
 
-export interface LayerSerializer {
-  /** A layer from its saved config; must validate every field it reads (the file is untrusted). */
-  fromConfig(config: Json, path: string): Layer;
-  /** The config to save; defaults to layer.getConfig(). */
-  toConfig?(layer: Layer): Json;
-}
-
-const layerTable = new Map<string, LayerSerializer>();
-
-export function registerLayer(className: string, s: LayerSerializer): void {
-  layerTable.set(className, s);
-}
+/** The built-in layer classes; a user's registerLayer of the same name wins (tables.ts). */
+const builtins = new Map<string, LayerSerializer>();
+const registerLayer = (className: string, s: LayerSerializer): void => void builtins.set(className, s);
 
 export function layerSerializer(className: unknown, path: string): LayerSerializer {
-  return oneOf(layerTable, className, path, 'layer class');
+  const user = typeof className === 'string' ? userLayers.get(className) : undefined;
+  return user ?? oneOf(new Map([...builtins, ...userLayers]), className, path, 'layer class');
 }
 
 export function layerToJson(layer: Layer): Json {

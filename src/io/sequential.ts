@@ -8,10 +8,12 @@ import { Model, Sequential, type TrainingState } from '../model.js';
 import type { Optimizer } from '../optimizers/index.js';
 import { arr, checkFinite, guard, int, num, obj, readF32, shape, str, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
-import { impliedWeights, layersFromJson, registerModelType, type WeightsSpec } from './lepton.js';
+import { impliedWeights, layersFromJson, type WeightsSpec } from './lepton.js';
+import type { ModelBuilder } from './tables.js';
 import { lossFromJson, optimizerFromJson } from './registry.js';
 
-registerModelType('sequential', (doc, spec, bytes) => {
+/** The 'sequential' model type (io.ts registers it). */
+export const buildSequential: ModelBuilder = (doc, spec, bytes) => {
   const inputShape = shape(doc.inputShape, 'inputShape');
   const seed = int(doc.seed, 'seed', 0, 2 ** 32 - 1);
   const name = str(doc.name ?? 'sequential', 'name');
@@ -25,7 +27,7 @@ registerModelType('sequential', (doc, spec, bytes) => {
     restore(model, doc, spec, params, slots, training, rng);
     return model;
   });
-});
+};
 
 /** The weights the layers declare are exactly the entries of the file, in order. */
 export function checkEntries(implied: { name: string; shape: number[] }[], spec: WeightsSpec): void {

@@ -10,30 +10,13 @@
 // model's topological order), or the model input `name` (k = 0). A nested model is a layer whose
 // config is its own topology (className 'Model') or its layer list and input shape ('Sequential').
 
-import { topoSort, type Node, type SymbolicTensor } from '../graph.js';
+import { graphOf, isModel, type SymbolicTensor } from '../graph.js';
 import type { Layer } from '../layers/layer.js';
 import type { Model } from '../model.js';
 import { type Json } from './check.js';
 import { layerToJson } from './registry.js';
 
 export type Ref = [string, number];
-
-/** A layer that is a model (duck-typed: this side must not import the model's module). */
-export function isModel(l: Layer): l is Model {
-  return Array.isArray((l as Model).layers) && Array.isArray((l as Model).inputs) && Array.isArray((l as Model).outputs);
-}
-
-/** The nodes of a model in the order it runs them, and each node's call index on its layer. */
-export function graphOf(m: Model): { nodes: Node[]; callIndex: Map<Node, number> } {
-  const nodes = topoSort(m.name, m.inputs, m.outputs);
-  const callIndex = new Map<Node, number>();
-  const count = new Map<Layer, number>();
-  for (const n of nodes) {
-    callIndex.set(n, count.get(n.layer) ?? 0);
-    count.set(n.layer, callIndex.get(n)! + 1);
-  }
-  return { nodes, callIndex };
-}
 
 /** Any layer as `{ className, config }`, nested models opened. `owner` tracks which model holds each layer. */
 export function anyLayerToJson(l: Layer, owner: Map<Layer, Model>, parent: Model): Json {

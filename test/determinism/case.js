@@ -73,6 +73,18 @@ const CASES = {
 
 export const caseNames = Object.keys(CASES);
 
+/** Every weight's float32 bytes in getWeights() order, little-endian as in wasm memory. */
+function flatWeights(net) {
+  const weights = net.getWeights();
+  const all = new Float32Array(weights.reduce((s, w) => s + w.data.length, 0));
+  let at = 0;
+  for (const w of weights) {
+    all.set(w.data, at);
+    at += w.data.length;
+  }
+  return all;
+}
+
 async function sha256(bytes) {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -80,24 +92,19 @@ async function sha256(bytes) {
 
 /**
  * Trains every case for a few shuffled epochs and returns, per case, the SHA-256 of the final
- * weights (every weight's float32 bytes in getWeights() order, little-endian as in wasm memory),
- * the final loss and the first weights for a readable diff.
+ * weights, the final loss, the first weights for a readable diff, and the SHA-256 of the weights
+ * of the model after an in-memory save() and loadModel() (which load the bundle's io chunk).
  */
 export async function runCases(lepton) {
   const out = {};
   for (const [name, make] of Object.entries(CASES)) {
     const { net, x, y, batchSize = 32 } = make(lepton);
     const history = await net.fit(x, y, { epochs: 5, batchSize, shuffle: true, verbose: 0 });
-    const weights = net.getWeights();
-    const total = weights.reduce((s, w) => s + w.data.length, 0);
-    const all = new Float32Array(total);
-    let at = 0;
-    for (const w of weights) {
-      all.set(w.data, at);
-      at += w.data.length;
-    }
+    const all = flatWeights(net);
+    const again = await lepton.loadModel(await net.save());
     out[name] = {
       hash: await sha256(new Uint8Array(all.buffer)),
+      reloadedHash: await sha256(new Uint8Array(flatWeights(again).buffer)),
       loss: history.history.loss.at(-1),
       head: Array.from(all.subarray(0, 4)),
     };
