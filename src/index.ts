@@ -1,7 +1,8 @@
 // lepton's public API (DESIGN.md "Public API").
 export { init, build, threadsReady, type InitOptions, type WasmSource, type Runtime, type BuildName } from './wasm/runtime.js';
 export { MemoryError } from './wasm/arena.js';
-export { layers } from './layers/index.js';
+export { layers, Layer, type Buf, type Ctx, type Weight } from './layers/index.js';
+export type { LayerArgs } from './layers/layer.js';
 export { sequential, Sequential, model, Model, History, TrainingError, type FitArgs, type CompileArgs, type EvaluateArgs, type ModelArgs, type Data, type TrainingState } from './model.js';
 export { input, SymbolicTensor, type InputArgs } from './graph.js';
 export {

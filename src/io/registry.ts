@@ -29,7 +29,8 @@ export function layerSerializer(className: unknown, path: string): LayerSerializ
 }
 
 export function layerToJson(layer: Layer): Json {
-  const s = layerSerializer(layer.className, layer.name);
+  const s = userLayers.get(layer.className) ?? builtins.get(layer.className);
+  if (!s) throw new Error(`save: ${layer.name} is a ${layer.className}, a layer class lepton does not know how to save; register it first: registerLayer('${layer.className}', { fromConfig(config, path), toConfig?(layer) })`);
   const config = s.toConfig ? s.toConfig(layer) : layer.getConfig();
   return { className: layer.className, config: { ...config, trainable: layer.trainable } };
 }
