@@ -37,8 +37,8 @@ function elementwise(name: string, fn: (k: Kernels, y: number, t: number, w: num
 
 export const losses = {
   /** mean((y − t)²) over units and batch (seed 004; seed 000 eq. 1). */
-  meanSquaredError: (): Loss => elementwise('meanSquaredError', (k, ...a) => k.f32_mse(...a)),
-  meanAbsoluteError: (): Loss => elementwise('meanAbsoluteError', (k, ...a) => k.f32_mae(...a)),
+  meanSquaredError: (): Loss => elementwise('meanSquaredError', (k, y, t, w, dy, r, c, sc) => k.f32_mse(y, t, w, dy, r, c, sc)),
+  meanAbsoluteError: (): Loss => elementwise('meanAbsoluteError', (k, y, t, w, dy, r, c, sc) => k.f32_mae(y, t, w, dy, r, c, sc)),
   /** ½e² for |e| ≤ δ, else δ(|e| − ½δ); δ = 1 by default. */
   huber: ({ delta = 1 } = {}): Loss => {
     if (!(delta > 0)) throw new RangeError(`huber: delta must be > 0, got ${delta}`);

@@ -14,9 +14,9 @@ import { exportOnnx } from './io/onnx.js';
 import { ioChunk } from './io/lazy.js';
 import type { ModelArtifacts, SaveOptions, SaveTarget } from './io/save.js';
 import { BatchNormalization } from './layers/batch-normalization.js';
-import { Layer, sameShape, type Buf, type Ctx, type Slab, type Weight } from './layers/layer.js';
+import { Layer, nextPass, sameShape, stepBuf, type Buf, type Ctx, type Slab, type Weight } from './layers/layer.js';
 import { getLoss, type Loss } from './losses.js';
-import { getMetric, type Metric } from './metrics.js';
+import { getMetric, type Metric, type MetricUpdate } from './metrics.js';
 import { getOptimizer, type Group, type Optimizer, type Segment } from './optimizers/index.js';
 import { Random } from './random.js';
 import { assertFinite, ShapeError, sizeOf, toTensor, type Tensor, type TensorLike } from './tensor.js';
@@ -93,6 +93,8 @@ interface GraphState {
   vals: (Buf | null)[];
   grads: (Buf | null)[];
   saved: Record<string, unknown>[];
+  /** What runBackward returns: the gradient of each model input (null where none was asked for). */
+  dxs: (Buf | null)[];
 }
 
 /** A slab pair this model trains, with its optimizer state in the same layout. */
@@ -152,9 +154,14 @@ export class Model extends Layer {
   // What a step updates, fixed by ensureState() before each fit or trainOnBatch.
   private trained: Weight[] = [];
   private groupList: Group[] = [];
-  private readonly seen = new Set<Layer>();
   private wsBytes = new Map<number, number>();
   private stepCtx?: Ctx;
+  /** Reused by every step (no allocation per step): the input handles, the outputs, dL/dy, metric updates. */
+  private readonly inBufs: Buf[] = [];
+  private readonly outBufs: Buf[] = [];
+  private readonly dOut: Buf[] = [];
+  private readonly metricUpdates: MetricUpdate[] = [];
+  private noInputNeed?: boolean[][];
   private readonly topSaved: Record<string, unknown> = {}; // the step's own saved slot; nodes get theirs
   private readonly io = { x: [] as number[], t: [] as number[], w: 0, rows: 0 }; // the batch input region
   private readonly outLoss: number[] = [];
@@ -212,7 +219,7 @@ export class Model extends Layer {
 
   private newState(): GraphState {
     const n = this.tensorIndex.size;
-    return { vals: new Array(n).fill(null), grads: new Array(n).fill(null), saved: this.nodes.map(() => ({})) };
+    return { vals: new Array(n).fill(null), grads: new Array(n).fill(null), saved: this.nodes.map(() => ({})), dxs: this.inputs.map(() => null) };
   }
 
   /** Weights not yet placed by another model go into this model's slab, 16-byte aligned each. */
@@ -331,7 +338,7 @@ export class Model extends Layer {
   // ---- running the graph ---------------------------------------------------------------------
 
   private runForward(st: GraphState, xs: Buf[], ctx: Ctx, logits: boolean[] | null): void {
-    this.inputs.forEach((_, i) => { st.vals[i] = xs[i]; });
+    for (let i = 0; i < this.inputs.length; i++) st.vals[i] = xs[i];
     for (let n = 0; n < this.nodes.length; n++) {
       const ins = this.nodeIn[n], args = this.nodeArgs[n];
       for (let j = 0; j < ins.length; j++) args[j] = st.vals[ins[j]]!;
@@ -342,6 +349,7 @@ export class Model extends Layer {
 
   /** Which node inputs need a gradient, given which model inputs do. */
   private needDx(needInput: boolean[]): boolean[][] {
+    if (needInput === this.noInputGrads) return (this.noInputNeed ??= this.needDx(needInput.slice())); // a training step's case, without building the key
     const key = needInput.map(Number).join('');
     let need = this.needCache.get(key);
     if (!need) {
@@ -354,12 +362,12 @@ export class Model extends Layer {
   /**
    * Reverse topological order. Each tensor's gradient is the sum over its consumers: the first
    * contribution is kept as is, later ones are added. A layer's first backward this pass writes its
-   * weight gradients, later calls of the same (shared) layer accumulate (ctx.seen).
+   * weight gradients, later calls of the same (shared) layer accumulate (ctx.pass).
    */
   private runBackward(st: GraphState, ctx: Ctx, dOut: Buf[], needInput: boolean[], logits: boolean[] | null): (Buf | null)[] {
     const d = st.grads;
     d.fill(null);
-    dOut.forEach((dy, o) => this.addGrad(d, this.outIndex[o], dy, ctx));
+    for (let o = 0; o < dOut.length; o++) this.addGrad(d, this.outIndex[o], dOut[o], ctx);
     const need = this.needDx(needInput);
     for (let n = this.nodes.length - 1; n >= 0; n--) {
       const dy = d[this.nodeOut[n]];
@@ -367,12 +375,13 @@ export class Model extends Layer {
       d[this.nodeOut[n]] = null;
       const layer = this.nodes[n].layer;
       ctx.saved = st.saved[n];
-      const dxs = layer.callBackward(dy, ctx, need[n], ctx.seen.has(layer), logits ? logits[n] : false);
-      ctx.seen.add(layer);
+      const dxs = layer.callBackward(dy, ctx, need[n], layer.backwardPass === ctx.pass, logits ? logits[n] : false);
+      layer.backwardPass = ctx.pass;
       const ins = this.nodeIn[n];
       for (let j = 0; j < ins.length; j++) if (dxs[j]) this.addGrad(d, ins[j], dxs[j]!, ctx);
     }
-    return this.inputs.map((_, i) => d[i]);
+    for (let i = 0; i < this.inputs.length; i++) st.dxs[i] = d[i];
+    return st.dxs;
   }
 
   private addGrad(d: (Buf | null)[], t: number, dx: Buf, ctx: Ctx): void {
@@ -382,8 +391,10 @@ export class Model extends Layer {
       return;
     }
     // A buffer already holding another tensor's gradient would be overwritten in place later.
-    if (d.some((b) => b !== null && b.ptr === dx.ptr)) {
-      const c = { ptr: ctx.scratch.alloc(dx.rows * dx.cols * 4), rows: dx.rows, cols: dx.cols };
+    let held = false;
+    for (let i = 0; i < d.length && !held; i++) held = d[i] !== null && d[i]!.ptr === dx.ptr;
+    if (held) {
+      const c = stepBuf(ctx, ctx.scratch.alloc(dx.rows * dx.cols * 4), dx.rows, dx.cols);
       ctx.k.f32_copy(dx.ptr, c.ptr, dx.rows * dx.cols);
       d[t] = c;
     } else d[t] = dx;
@@ -597,30 +608,31 @@ export class Model extends Layer {
   /** Copies the rows `idx[start..start+rows)` of x, y and w into the batch region (no allocation). */
   private gather(xs: Tensor[], ts: Targets[] | null, w: Float32Array | null, idx: Int32Array, start: number, rows: number): void {
     const a = this.rt.arena;
-    xs.forEach((x, i) => {
+    for (let i = 0; i < xs.length; i++) {
       const inDim = sizeOf(this.inputs[i].shape);
-      gatherRows(x.data, idx, start, rows, inDim, a.f32(this.io.x[i], rows * inDim));
-    });
-    ts?.forEach((t, o) => {
+      gatherRows(xs[i].data, idx, start, rows, inDim, a.f32All(), this.io.x[i] >> 2);
+    }
+    for (let o = 0; ts && o < ts.length; o++) {
+      const t = ts[o];
       const cols = this.targetCols(o);
       if (cols === 0) {
-        const td = a.i32(this.io.t[o], rows);
-        for (let r = 0; r < rows; r++) td[r] = t.data[idx[start + r]];
+        const td = a.i32All(), at = this.io.t[o] >> 2;
+        for (let r = 0; r < rows; r++) td[at + r] = t.data[idx[start + r]];
       } else if (t.labels) {
-        const td = a.f32(this.io.t[o], rows * cols); // one-hot rows for a sparse loss on probabilities
-        td.fill(0);
-        for (let r = 0; r < rows; r++) td[r * cols + t.data[idx[start + r]]] = 1;
+        const td = a.f32All(), at = this.io.t[o] >> 2; // one-hot rows for a sparse loss on probabilities
+        td.fill(0, at, at + rows * cols);
+        for (let r = 0; r < rows; r++) td[at + r * cols + t.data[idx[start + r]]] = 1;
       } else {
-        const td = a.f32(this.io.t[o], rows * cols);
+        const td = a.f32All(), at = this.io.t[o] >> 2;
         for (let r = 0; r < rows; r++) {
-          const s = idx[start + r] * cols, q = r * cols;
+          const s = idx[start + r] * cols, q = at + r * cols;
           for (let j = 0; j < cols; j++) td[q + j] = t.data[s + j];
         }
       }
-    });
+    }
     if (w) {
-      const wd = a.f32(this.io.w, rows);
-      for (let r = 0; r < rows; r++) wd[r] = w[idx[start + r]];
+      const wd = a.f32All(), at = this.io.w >> 2;
+      for (let r = 0; r < rows; r++) wd[at + r] = w[idx[start + r]];
     }
   }
 
@@ -633,25 +645,37 @@ export class Model extends Layer {
       ws = this.workspace(k, rows);
       this.wsBytes.set(rows, ws);
     }
-    this.seen.clear();
     // One context object for every step: its fields are reset, not rebuilt.
-    const ctx = (this.stepCtx ??= { k, arena: this.rt.arena, scratch: this.scratch, ws: 0, training, rng: this.stepRng, saved: {}, commit: [], seen: this.seen });
+    const ctx = (this.stepCtx ??= { k, arena: this.rt.arena, scratch: this.scratch, ws: 0, training, rng: this.stepRng, saved: {}, commit: [], commitSaved: [], ncommit: 0, pass: 0, bufs: [], nbufs: 0 });
     ctx.ws = this.scratch.take(ws); // packing workspace: written before it is read
     ctx.training = training;
     ctx.saved = this.topSaved;
-    ctx.commit.length = 0;
+    ctx.ncommit = 0;
+    ctx.pass = nextPass();
+    ctx.nbufs = 0; // the scratch was reset: so are the handles on it
     return ctx;
   }
 
+  /** Runs the state updates the step's forward deferred (batch-norm moving averages). */
+  private commitStep(ctx: Ctx): void {
+    for (let i = 0; i < ctx.ncommit; i++) ctx.commit[i].commitStep(ctx.k, ctx.commitSaved[i]);
+  }
+
   private inputBufs(rows: number): Buf[] {
-    return this.inputs.map((t, i) => ({ ptr: this.io.x[i], rows, cols: sizeOf(t.shape) }));
+    const bufs = this.inBufs;
+    for (let i = 0; i < this.inputs.length; i++) {
+      const b = (bufs[i] ??= { ptr: 0, rows: 0, cols: sizeOf(this.inputs[i].shape) });
+      b.ptr = this.io.x[i];
+      b.rows = rows;
+    }
+    return bufs;
   }
 
   /** Probabilities from the logits a fused loss consumed, for the metrics. */
   private probabilities(o: number, z: Buf, ctx: Ctx): Buf {
     this.logitsFlags();
     if (!this.outputFused[o]) return z;
-    const p = { ptr: ctx.scratch.alloc(z.rows * z.cols * 4), rows: z.rows, cols: z.cols };
+    const p = stepBuf(ctx, ctx.scratch.alloc(z.rows * z.cols * 4), z.rows, z.cols);
     if (this.losses[o].fusesWith === 'softmax') ctx.k.f32_softmax(z.ptr, p.ptr, z.rows, z.cols);
     else ctx.k.f32_activation(z.ptr, p.ptr, z.rows * z.cols, 2 /* sigmoid */, 0);
     return p;
@@ -661,49 +685,62 @@ export class Model extends Layer {
   private lossOf(outs: Buf[], hasWeights: boolean, ctx: Ctx, dOut: Buf[] | null): number {
     const k = ctx.k;
     let total = 0;
-    outs.forEach((y, o) => {
-      const dy = dOut ? (dOut[o] = { ptr: ctx.scratch.take(y.rows * y.cols * 4), rows: y.rows, cols: y.cols }) : null; // the loss writes it whole
+    for (let o = 0; o < outs.length; o++) {
+      const y = outs[o];
+      const dy = dOut ? (dOut[o] = stepBuf(ctx, ctx.scratch.take(y.rows * y.cols * 4), y.rows, y.cols)) : null; // the loss writes it whole
       const lw = this.lossWeights[o];
       const l = this.losses[o].compute(k, y.ptr, this.io.t[o], hasWeights ? this.io.w : 0, dy ? dy.ptr : 0, y.rows, y.cols, this.outputFused[o]);
       if (dy && lw !== 1) k.f32_scale(y.rows * y.cols, lw, dy.ptr, dy.ptr);
       this.outLoss[o] = l;
       total += lw * l;
-    });
+    }
     return total;
   }
 
   private outputBufs(st: GraphState): Buf[] {
-    return this.outIndex.map((i) => st.vals[i]!);
+    const outs = this.outBufs;
+    outs.length = this.outIndex.length;
+    for (let o = 0; o < outs.length; o++) outs[o] = st.vals[this.outIndex[o]]!;
+    return outs;
   }
 
   /**
    * Forward, loss and backward on the batch region's first `rows` rows: gradients land in the
-   * gradient slabs. Returns the loss (penalties included), the outputs and the step's context.
+   * gradient slabs. Returns the loss (penalties included); the outputs are in this.outBufs and
+   * the step's context is this.stepCtx.
    */
-  private backprop(rows: number, hasWeights: boolean): { loss: number; outs: Buf[]; ctx: Ctx } {
+  private backprop(rows: number, hasWeights: boolean): number {
     const k = this.rt.kernels;
     const ctx = this.ctx(rows, true);
     const logits = this.logitsFlags();
     this.runForward(this.top, this.inputBufs(rows), ctx, logits);
     const outs = this.outputBufs(this.top);
-    const dOut: Buf[] = [];
+    const dOut = this.dOut;
+    dOut.length = outs.length;
     let loss = this.lossOf(outs, hasWeights, ctx, dOut);
     this.runBackward(this.top, ctx, dOut, this.noInputGrads, logits);
-    for (const w of this.trained) if (w.regularizer) loss += w.regularizer.apply(k, w.ptr, w.gradPtr, w.size);
-    return { loss, outs, ctx };
+    for (let i = 0; i < this.trained.length; i++) {
+      const w = this.trained[i];
+      if (w.regularizer) loss += w.regularizer.apply(k, w.ptr, w.gradPtr, w.size);
+    }
+    return loss;
   }
 
   /** One step: backprop, the finite checks that keep the last good weights, one optimizer call. */
   private step(rows: number, hasWeights: boolean, metrics: Metric[][]): number {
     const k = this.rt.kernels;
-    const { loss, outs, ctx } = this.backprop(rows, hasWeights);
+    const loss = this.backprop(rows, hasWeights);
+    const outs = this.outBufs, ctx = this.stepCtx!;
     if (!Number.isFinite(loss)) throw new TrainingError(`the loss became ${loss}`);
     let sq = 0;
-    for (const g of this.groups) for (const s of g.segments) sq += k.f32_sumsq(g.slab.grads + s.offset, s.size);
+    for (let i = 0; i < this.groups.length; i++) {
+      const g = this.groups[i];
+      for (let j = 0; j < g.segments.length; j++) sq += k.f32_sumsq(g.slab.grads + g.segments[j].offset, g.segments[j].size);
+    }
     if (!Number.isFinite(sq)) throw new TrainingError('a gradient became non-finite (the loss was finite)');
     this.optimizer!.apply(k, this.groupList, this.trained);
-    for (const f of ctx.commit) f();
-    metrics.forEach((ms, o) => { if (ms.length) this.updateMetrics(o, ms, this.probabilities(o, outs[o], ctx), hasWeights); });
+    this.commitStep(ctx);
+    for (let o = 0; o < metrics.length; o++) if (metrics[o].length) this.updateMetrics(o, metrics[o], this.probabilities(o, outs[o], ctx), hasWeights);
     return loss;
   }
 
@@ -728,7 +765,7 @@ export class Model extends Layer {
     this.updateSegments();
     this.zeroGrads();
     try {
-      const { loss } = this.backprop(n, w !== null);
+      const loss = this.backprop(n, w !== null);
       return { loss, grads: this.weights.map((wt) => ({ data: Float32Array.from(a.f32(wt.gradPtr, wt.size)), shape: [...wt.shape] })) };
     } finally {
       this.scratch.reset(0);
@@ -767,12 +804,12 @@ export class Model extends Layer {
       const ctx = this.ctx(n, training);
       this.runForward(this.top, this.inputBufs(n), ctx, null);
       const dOut = dys.map((t) => {
-        const b = { ptr: ctx.scratch.alloc(t.data.length * 4), rows: n, cols: t.data.length / Math.max(n, 1) };
+        const b = stepBuf(ctx, ctx.scratch.alloc(t.data.length * 4), n, t.data.length / Math.max(n, 1));
         a.f32(b.ptr, t.data.length).set(t.data);
         return b;
       });
       const dxs = this.runBackward(this.top, ctx, dOut, this.inputs.map(() => true), null);
-      if (training) for (const f of ctx.commit) f();
+      if (training) this.commitStep(ctx);
       const out = dxs.map((d, i) => ({
         data: d ? Float32Array.from(a.f32(d.ptr, d.rows * d.cols)) : new Float32Array(n * sizeOf(this.inputs[i].shape)),
         shape: [n, ...this.inputs[i].shape],
@@ -786,13 +823,17 @@ export class Model extends Layer {
   private updateMetrics(o: number, metrics: Metric[], p: Buf, hasWeights: boolean): void {
     const a = this.rt.arena;
     const cols = this.targetCols(o);
-    const u = {
-      pred: a.f32(p.ptr, p.rows * p.cols),
-      target: cols === 0 ? a.i32(this.io.t[o], p.rows) : a.f32(this.io.t[o], p.rows * cols),
-      labels: cols === 0, rows: p.rows, cols: p.cols,
-      weights: hasWeights ? a.f32(this.io.w, p.rows) : null,
-    };
-    for (const m of metrics) m.update(u);
+    // One update object per output; its views are remade only when a pointer, a length or the
+    // memory's buffer changed (the batch region and the step's scratch repeat from step to step).
+    const u = (this.metricUpdates[o] ??= { pred: new Float32Array(0), target: new Float32Array(0), labels: false, rows: 0, cols: 0, weights: null });
+    u.pred = a.sameView(u.pred, p.ptr, p.rows * p.cols) ? u.pred : a.f32(p.ptr, p.rows * p.cols);
+    if (cols === 0) u.target = u.target instanceof Int32Array && a.sameView(u.target, this.io.t[o], p.rows) ? u.target : a.i32(this.io.t[o], p.rows);
+    else u.target = u.target instanceof Float32Array && a.sameView(u.target, this.io.t[o], p.rows * cols) ? u.target : a.f32(this.io.t[o], p.rows * cols);
+    u.weights = !hasWeights ? null : u.weights && a.sameView(u.weights, this.io.w, p.rows) ? u.weights : a.f32(this.io.w, p.rows);
+    u.labels = cols === 0;
+    u.rows = p.rows;
+    u.cols = p.cols;
+    for (let i = 0; i < metrics.length; i++) metrics[i].update(u);
   }
 
   /** Metrics per output; with several outputs their keys carry the output's name (Keras). */
@@ -901,7 +942,7 @@ export class Model extends Layer {
             throw e;
           }
           lossSum += loss * rows;
-          lossKeys.forEach((_, o) => { outSums[o] += this.outLoss[o] * rows; });
+          for (let o = 0; o < outSums.length; o++) outSums[o] += this.outLoss[o] * rows;
           seen += rows;
           if (cbs.length) {
             batchLogs.batch = b;
@@ -1026,7 +1067,7 @@ export class Model extends Layer {
           const d = sizeOf(t.shape);
           const ptr = ctx.scratch.take(rows * d * 4);
           a.f32(ptr, rows * d).set(xt[i].data.subarray(start * d, (start + rows) * d));
-          return { ptr, rows, cols: d };
+          return stepBuf(ctx, ptr, rows, d);
         });
         this.runForward(this.top, bufs, ctx, null);
         this.outputBufs(this.top).forEach((y, o) => out[o].set(a.f32(y.ptr, rows * units[o]), start * units[o]));

@@ -20,7 +20,11 @@ export class ShapeError extends Error {
   }
 }
 
-export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
+  return n;
+}
 
 /**
  * Converts to a float32 Tensor without copying when the data already is a Float32Array.
@@ -85,6 +89,15 @@ function fromNested(x: unknown[], what: string): Tensor {
 /** Throws when a value is NaN or ±Inf, naming the argument and the first bad index. */
 export function assertFinite(t: { data: ArrayLike<number> }, what: string): void {
   const d = t.data;
+  if (d instanceof Float32Array) return assertFiniteF32(d, what);
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    if (v - v !== 0) throw new RangeError(`${what} holds ${v} at flat index ${i}; expected finite numbers (clean or impute the data first)`);
+  }
+}
+
+/** The common case, monomorphic (a generic loop over ArrayLike boxes every float it reads). */
+function assertFiniteF32(d: Float32Array, what: string): void {
   for (let i = 0; i < d.length; i++) {
     const v = d[i];
     if (v - v !== 0) throw new RangeError(`${what} holds ${v} at flat index ${i}; expected finite numbers (clean or impute the data first)`);

@@ -26,15 +26,15 @@ function viewsOf(src: Float32Array, cols: number): Float32Array[] {
   return v.views;
 }
 
-/** dst[r, :] = src[idx[start + r], :] for r < rows; rows of `cols` floats. */
-export function gatherRows(src: Float32Array, idx: Int32Array, start: number, rows: number, cols: number, dst: Float32Array): void {
+/** dst[dstOffset + r·cols ..] = src[idx[start + r], :] for r < rows; rows of `cols` floats. */
+export function gatherRows(src: Float32Array, idx: Int32Array, start: number, rows: number, cols: number, dst: Float32Array, dstOffset = 0): void {
   if (cols >= ROW_VIEW_MIN_COLS) {
     const views = viewsOf(src, cols);
-    for (let r = 0; r < rows; r++) dst.set(views[idx[start + r]], r * cols);
+    for (let r = 0; r < rows; r++) dst.set(views[idx[start + r]], dstOffset + r * cols);
     return;
   }
   for (let r = 0; r < rows; r++) {
-    const s = idx[start + r] * cols, o = r * cols;
+    const s = idx[start + r] * cols, o = dstOffset + r * cols;
     for (let j = 0; j < cols; j++) dst[o + j] = src[s + j];
   }
 }

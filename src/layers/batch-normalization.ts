@@ -6,7 +6,8 @@
 
 import { getInitializer, type InitializerLike } from '../initializers.js';
 import { ShapeError } from '../tensor.js';
-import { Layer, scratchBuf, type Buf, type Ctx, type LayerArgs, type Weight } from './layer.js';
+import type { Kernels } from '../wasm/kernels.js';
+import { deferCommit, Layer, scratchBuf, type Buf, type Committer, type Ctx, type LayerArgs, type Weight } from './layer.js';
 
 export interface BatchNormalizationArgs extends LayerArgs {
   /** The channel axis; only the last (−1, Keras's default) is supported. */
@@ -30,7 +31,7 @@ interface Saved {
   variance: number;
 }
 
-export class BatchNormalization extends Layer {
+export class BatchNormalization extends Layer implements Committer {
   readonly className = 'BatchNormalization';
   readonly axis: number;
   readonly momentum: number;
@@ -96,15 +97,18 @@ export class BatchNormalization extends Layer {
     k.f32_batchnorm_apply(x.ptr, y.ptr, mean, variance, gamma, beta, rows, c, this.epsilon);
     s.mean = mean;
     s.variance = variance;
-    const { movingMean, movingVariance, momentum } = this;
-    ctx.commit.push(() => {
-      // moving = moving·momentum + batch·(1 − momentum)
-      for (const [mov, batch] of [[movingMean.ptr, mean], [movingVariance.ptr, variance]]) {
-        k.f32_scale(c, momentum, mov, mov);
-        k.f32_axpy(c, 1 - momentum, batch, mov);
-      }
-    });
+    deferCommit(ctx, this, ctx.saved);
     return y;
+  }
+
+  /** After a good step: moving = moving·momentum + batch·(1 − momentum), for the mean and the variance. */
+  commitStep(k: Kernels, saved: Record<string, unknown>): void {
+    const { mean, variance } = saved as unknown as Saved;
+    const c = this.channels, m = this.momentum;
+    k.f32_scale(c, m, this.movingMean.ptr, this.movingMean.ptr);
+    k.f32_axpy(c, 1 - m, mean, this.movingMean.ptr);
+    k.f32_scale(c, m, this.movingVariance.ptr, this.movingVariance.ptr);
+    k.f32_axpy(c, 1 - m, variance, this.movingVariance.ptr);
   }
 
   backward(dy: Buf, ctx: Ctx, needDx: boolean, acc: boolean): Buf | null {

@@ -8,7 +8,7 @@
 import { SymbolicTensor, type Node } from '../graph.js';
 import type { Initializer } from '../initializers.js';
 import type { Random } from '../random.js';
-import { ShapeError } from '../tensor.js';
+import { ShapeError, sizeOf } from '../tensor.js';
 import type { Arena, Scratch } from '../wasm/arena.js';
 import type { Kernels } from '../wasm/kernels.js';
 
@@ -66,11 +66,40 @@ export interface Ctx {
   saved: Record<string, unknown>;
   /**
    * State updates a training forward defers until the step is known to be good (batch-norm
-   * moving averages): run after the optimizer, skipped when the loss or a gradient is not finite.
+   * moving averages): `commit[i].commitStep(k, commitSaved[i])` for i < ncommit runs after the
+   * optimizer, skipped when the loss or a gradient is not finite. (A count, not the arrays' length:
+   * emptying an array frees its storage, and the next push would allocate it again.)
    */
-  commit: (() => void)[];
-  /** Layers whose weight gradients this backward pass has written: later calls accumulate. */
-  seen: Set<Layer>;
+  commit: Committer[];
+  commitSaved: Record<string, unknown>[];
+  ncommit: number;
+  /**
+   * The step's buffer handles (stepBuf): a Buf lives as long as the scratch memory it points to,
+   * one step, so the handles are reused from step to step instead of allocated.
+   */
+  bufs: Buf[];
+  nbufs: number;
+  /**
+   * This backward pass's number, unique across models: a layer whose `backwardPass` equals it has
+   * written its weight gradients in this pass, and its later calls (a shared layer) accumulate.
+   */
+  pass: number;
+}
+
+/** A layer with state to update once the step is known to be good (see Ctx.commit). */
+export interface Committer {
+  commitStep(k: Kernels, saved: Record<string, unknown>): void;
+}
+
+let passes = 0;
+/** A new backward-pass number (Ctx.pass). */
+export const nextPass = (): number => ++passes;
+
+/** Defers `layer.commitStep(k, saved)` until the step is known to be good. */
+export function deferCommit(ctx: Ctx, layer: Committer, saved: Record<string, unknown>): void {
+  ctx.commit[ctx.ncommit] = layer;
+  ctx.commitSaved[ctx.ncommit] = saved;
+  ctx.ncommit++;
 }
 
 let nameCounts = new Map<string, number>();
@@ -154,10 +183,20 @@ export abstract class Layer {
     return this.forward(xs[0], ctx, logits);
   }
 
-  /** Backward over one or more inputs; entry i is null when needDx[i] is false. */
+  /**
+   * Backward over one or more inputs; entry i is null when needDx[i] is false. The array is the
+   * layer's own, refilled by every call: the caller reads it before the layer's next backward.
+   */
   callBackward(dy: Buf, ctx: Ctx, needDx: boolean[], acc: boolean, logits = false): (Buf | null)[] {
-    return [this.backward(dy, ctx, needDx[0], acc, logits)];
+    this.dxs[0] = this.backward(dy, ctx, needDx[0], acc, logits);
+    return this.dxs;
   }
+
+  /** @internal The last backward pass that wrote this layer's weight gradients (see Ctx.pass). */
+  backwardPass = 0;
+
+  /** What callBackward returns (one entry per input). */
+  protected readonly dxs: (Buf | null)[] = [null];
 
   /** Bytes of gemm packing workspace a call on `rows` rows needs. */
   workspace(_k: Kernels, _rows: number): number {
@@ -196,7 +235,7 @@ export abstract class Layer {
 
   /** Checks the incoming feature width before any kernel runs. */
   protected checkInput(x: Buf): void {
-    const want = this.inputShape!.reduce((a, b) => a * b, 1);
+    const want = sizeOf(this.inputShape!);
     if (x.cols !== want) {
       throw new ShapeError(`${this.name} expects input [*, ${this.inputShape!.join(', ')}], got [${x.rows}, ${x.cols}]`);
     }
@@ -205,12 +244,25 @@ export abstract class Layer {
 
 export const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
+/** A handle on (rows × cols) floats at `ptr`, valid for this step (one of ctx.bufs, reused every step). */
+export function stepBuf(ctx: Ctx, ptr: number, rows: number, cols: number): Buf {
+  let b = ctx.bufs[ctx.nbufs];
+  if (b === undefined) ctx.bufs.push((b = { ptr, rows, cols }));
+  else {
+    b.ptr = ptr;
+    b.rows = rows;
+    b.cols = cols;
+  }
+  ctx.nbufs++;
+  return b;
+}
+
 /** A fresh, zeroed (rows × cols) buffer in the step's scratch. */
 export function scratchBuf(ctx: Ctx, rows: number, cols: number): Buf {
-  return { ptr: ctx.scratch.alloc(rows * cols * 4), rows, cols };
+  return stepBuf(ctx, ctx.scratch.alloc(rows * cols * 4), rows, cols);
 }
 
 /** A (rows × cols) buffer in the step's scratch, not zeroed: for a kernel output written whole. */
 export function outputBuf(ctx: Ctx, rows: number, cols: number): Buf {
-  return { ptr: ctx.scratch.take(rows * cols * 4), rows, cols };
+  return stepBuf(ctx, ctx.scratch.take(rows * cols * 4), rows, cols);
 }

@@ -83,17 +83,24 @@ export class ElementwiseMerge extends Merge {
       }
       if (this.op === 'average') k.f32_scale(n, 1 / xs.length, y.ptr, y.ptr);
     }
-    if (this.op === 'multiply') ctx.saved.xs = xs.slice();
+    if (this.op === 'multiply') {
+      // the inputs, for the backward: copied into this call's own array (xs is the caller's)
+      const kept = (ctx.saved.xs ??= []) as Buf[];
+      kept.length = xs.length;
+      for (let i = 0; i < xs.length; i++) kept[i] = xs[i];
+    }
     return y;
   }
 
   override callBackward(dy: Buf, ctx: Ctx, needDx: boolean[]): (Buf | null)[] {
     const { k } = ctx;
     const n = dy.rows * dy.cols;
-    const fresh = () => scratchBuf(ctx, dy.rows, dy.cols);
-    return needDx.map((need, i) => {
-      if (!need) return null;
-      const dx = fresh();
+    const dxs = this.dxs;
+    dxs.length = needDx.length;
+    for (let i = 0; i < needDx.length; i++) {
+      dxs[i] = null;
+      if (!needDx[i]) continue;
+      const dx = scratchBuf(ctx, dy.rows, dy.cols);
       switch (this.op) {
         case 'add': k.f32_copy(dy.ptr, dx.ptr, n); break; // ∂(Σx)/∂x_i = 1
         case 'average': k.f32_scale(n, 1 / needDx.length, dy.ptr, dx.ptr); break;
@@ -102,11 +109,12 @@ export class ElementwiseMerge extends Merge {
           // dx_i = dy ⊙ Π_{j≠i} x_j
           const xs = ctx.saved.xs as Buf[];
           k.f32_copy(dy.ptr, dx.ptr, n);
-          xs.forEach((x, j) => { if (j !== i) k.f32_mul(dx.ptr, x.ptr, dx.ptr, n); });
+          for (let j = 0; j < xs.length; j++) if (j !== i) k.f32_mul(dx.ptr, xs[j].ptr, dx.ptr, n);
         }
       }
-      return dx;
-    });
+      dxs[i] = dx;
+    }
+    return dxs;
   }
 }
 
@@ -131,34 +139,44 @@ export class Concatenate extends Merge {
     return [...shapes[0].slice(0, -1), shapes.reduce((a, s) => a + s[s.length - 1], 0)];
   }
 
-  private widths(): number[] {
-    return this.inputShapes.map((s) => s[s.length - 1]);
-  }
+  /** The inputs' last-axis widths (set when built). */
+  private widths: number[] = [];
 
   override call(xs: Buf[], ctx: Ctx): Buf {
     const out = this.outputShape![this.outputShape!.length - 1];
-    const rows = (xs[0].rows * xs[0].cols) / this.widths()[0]; // (batch·positions, width)
+    const widths = this.inputWidths();
+    const rows = (xs[0].rows * xs[0].cols) / widths[0]; // (batch·positions, width)
     const y = scratchBuf(ctx, xs[0].rows, (rows / xs[0].rows) * out);
     let off = 0;
-    this.widths().forEach((w, i) => {
-      ctx.k.f32_copy_2d(xs[i].ptr, w, y.ptr + off * 4, out, rows, w);
-      off += w;
-    });
+    for (let i = 0; i < widths.length; i++) {
+      ctx.k.f32_copy_2d(xs[i].ptr, widths[i], y.ptr + off * 4, out, rows, widths[i]);
+      off += widths[i];
+    }
     return y;
   }
 
   override callBackward(dy: Buf, ctx: Ctx, needDx: boolean[]): (Buf | null)[] {
     const out = this.outputShape![this.outputShape!.length - 1];
     const rows = (dy.rows * dy.cols) / out;
+    const widths = this.inputWidths();
+    const dxs = this.dxs;
+    dxs.length = widths.length;
     let off = 0;
-    return this.widths().map((w, i) => {
-      const start = off;
+    for (let i = 0; i < widths.length; i++) {
+      const w = widths[i], start = off;
       off += w;
-      if (!needDx[i]) return null;
+      dxs[i] = null;
+      if (!needDx[i]) continue;
       const dx = scratchBuf(ctx, dy.rows, (rows / dy.rows) * w);
       ctx.k.f32_copy_2d(dy.ptr + start * 4, out, dx.ptr, w, rows, w);
-      return dx;
-    });
+      dxs[i] = dx;
+    }
+    return dxs;
+  }
+
+  private inputWidths(): number[] {
+    if (this.widths.length !== this.inputShapes.length) this.widths = this.inputShapes.map((s) => s[s.length - 1]);
+    return this.widths;
   }
 }
 

@@ -70,8 +70,12 @@ export abstract class Optimizer {
    * model trains its own slab and the slabs of weights it shares with other models).
    */
   apply(k: Kernels, groups: readonly Group[], weights: readonly Weight[]): void {
+    // Index loops, not for-of: the step's host work allocates nothing (no iterators).
     if (this.clipValue !== undefined) {
-      for (const { slabs, segments } of groups) for (const s of segments) k.f32_clip(slabs.grads + s.offset, s.size, -this.clipValue, this.clipValue);
+      for (let g = 0; g < groups.length; g++) {
+        const { slabs, segments } = groups[g];
+        for (let i = 0; i < segments.length; i++) k.f32_clip(slabs.grads + segments[i].offset, segments[i].size, -this.clipValue, this.clipValue);
+      }
     }
     if (this.clipNorm !== undefined) {
       for (const w of weights) {
@@ -90,8 +94,15 @@ export abstract class Optimizer {
     }
     const lr = this.currentLearningRate();
     this.iterations++;
-    for (const { slabs, segments } of groups) for (const s of segments) this.update(k, slabs, s, lr);
+    this.beginStep();
+    for (let g = 0; g < groups.length; g++) {
+      const { slabs, segments } = groups[g];
+      for (let i = 0; i < segments.length; i++) this.update(k, slabs, segments[i], lr);
+    }
   }
+
+  /** Per-step values shared by every segment's update (Adam's bias corrections). */
+  protected beginStep(): void {}
 
   protected abstract update(k: Kernels, slabs: Slabs, s: Segment, lr: number): void;
 
@@ -160,13 +171,17 @@ export class Adam extends Optimizer {
     this.amsgrad = args.amsgrad ?? false;
     this.slots = this.amsgrad ? 3 : 2;
   }
-  protected update(k: Kernels, { params, grads, state }: Slabs, s: Segment, lr: number): void {
+  private c1 = 1;
+  private c2 = 1;
+  protected override beginStep(): void {
     // Bias corrections in float64 on the host (seed 001 eq. 1.6); t counts from 1.
     const t = this.iterations;
-    const c1 = 1 / (1 - powInt(this.beta1, t));
-    const c2 = 1 / (1 - powInt(this.beta2, t));
+    this.c1 = 1 / (1 - powInt(this.beta1, t));
+    this.c2 = 1 / (1 - powInt(this.beta2, t));
+  }
+  protected update(k: Kernels, { params, grads, state }: Slabs, s: Segment, lr: number): void {
     k.f32_adam(params + s.offset, grads + s.offset, state[0] + s.offset, state[1] + s.offset,
-      this.amsgrad ? state[2] + s.offset : 0, s.size, lr, this.beta1, this.beta2, this.epsilon, c1, c2, this.weightDecay);
+      this.amsgrad ? state[2] + s.offset : 0, s.size, lr, this.beta1, this.beta2, this.epsilon, this.c1, this.c2, this.weightDecay);
   }
   getConfig(): Record<string, unknown> {
     return { name: this.name, ...this.baseConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };

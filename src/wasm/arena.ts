@@ -109,6 +109,20 @@ export class Arena {
     return this.i32View.subarray(ptr >> 2, (ptr >> 2) + n);
   }
 
+  /** The whole memory as floats (index = byte offset >> 2); valid until memory next grows. */
+  f32All(): Float32Array {
+    return this.f32View.buffer === this.memory.buffer ? this.f32View : this.rebuild().f32View;
+  }
+
+  i32All(): Int32Array {
+    return this.i32View.buffer === this.memory.buffer ? this.i32View : this.rebuild().i32View;
+  }
+
+  /** Whether `view` is still the view f32(ptr, n) or i32(ptr, n) would make (same memory, place and length). */
+  sameView(view: Float32Array | Int32Array, ptr: number, n: number): boolean {
+    return view.buffer === this.memory.buffer && view.byteOffset === ptr && view.length === n;
+  }
+
   u8(): Uint8Array {
     if (this.u8View.buffer !== this.memory.buffer) this.rebuild();
     return this.u8View;
@@ -193,8 +207,10 @@ export class Scratch {
   reset(mark = 0): void {
     this.offset = mark;
     if (mark !== 0) return;
-    for (const p of this.overflow) this.arena.release(p);
-    this.overflow = [];
+    if (this.overflow.length) {
+      for (const p of this.overflow) this.arena.release(p);
+      this.overflow.length = 0;
+    }
     if (this.high > this.cap) {
       if (this.block) this.arena.release(this.block);
       this.block = this.arena.alloc(this.high);

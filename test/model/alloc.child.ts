@@ -1,0 +1,57 @@
+// Bytes a training step allocates on the JS heap, for test/model/alloc.test.ts: one model in a
+// fresh process, as a program that trains sees it (in a process that has run many other models,
+// V8 optimizes the shared call sites for all of them and boxes more numbers). Prints JSON.
+//   node --import tsx test/model/alloc.child.ts <case>
+import { Session } from 'node:inspector/promises';
+import { init, layers, optimizers, sequential, type Sequential } from '../../src/index.js';
+import { rand } from '../helpers.js';
+
+/** Bytes V8's sampling heap profiler saw allocated (every ~64 bytes, garbage included) while `f` ran. */
+async function allocated(f: () => Promise<unknown>): Promise<number> {
+  const s = new Session();
+  s.connect();
+  try {
+    await s.post('HeapProfiler.enable');
+    await s.post('HeapProfiler.startSampling', { samplingInterval: 64, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    await f();
+    const { profile } = await s.post('HeapProfiler.stopSampling');
+    let total = 0;
+    const walk = (n: typeof profile.head): void => {
+      total += n.selfSize;
+      for (const c of n.children) walk(c);
+    };
+    walk(profile.head);
+    return total;
+  } finally {
+    s.disconnect();
+  }
+}
+
+const BATCH = 32;
+const data = (steps: number) => ({ x: { data: rand(steps * BATCH * 8, 1), shape: [steps * BATCH, 8] }, y: { data: rand(steps * BATCH * 2, 2), shape: [steps * BATCH, 2] } });
+
+export const CASES: Record<string, () => Sequential> = {
+  'dense MLP, Adam, MSE': () => {
+    const net = sequential([layers.dense(64, { activation: 'tanh', inputShape: [8] }), layers.dense(64, { activation: 'relu' }), layers.dense(2)], { seed: 1 });
+    net.compile({ optimizer: optimizers.adam(), loss: 'mse' });
+    return net;
+  },
+  'batch norm, SGD with momentum, a metric': () => {
+    const net = sequential([layers.dense(64, { activation: 'tanh', inputShape: [8] }), layers.batchNormalization(), layers.dense(64, { activation: 'relu' }), layers.dense(2)], { seed: 1 });
+    net.compile({ optimizer: optimizers.sgd({ learningRate: 0.01, momentum: 0.9 }), loss: 'mse', metrics: ['mae'] });
+    return net;
+  },
+};
+
+if (process.argv[1]?.endsWith('alloc.child.ts')) {
+  await init(new URL('../../build/lepton.wasm', import.meta.url), { threads: 1 });
+  const net = CASES[process.argv[2]]();
+  const short = data(200), long = data(2200);
+  const fit = (d: typeof short) => () => net.fit(d.x, d.y, { epochs: 1, batchSize: BATCH, verbose: 0 });
+  await fit(short)(); // warm: compiled, scratch and arena at their high-water marks
+  await fit(long)();
+  // The two fits differ by 2000 steps only, so their setup cancels out.
+  const a = await allocated(fit(short));
+  const b = await allocated(fit(long));
+  console.log(JSON.stringify({ bytesPerStep: (b - a) / 2000 }));
+}
