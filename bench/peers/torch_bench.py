@@ -25,6 +25,13 @@
 #           numpy array in, numpy probabilities out. Checked against the float64 reference at
 #           batch 1024 and batch 1 (|Δ| ≤ 1e-4); batch-1 latency: groups of calls lasting ≥ 20 ms,
 #           median of the groups' mean µs per call; batch-1024 throughput: median samples/s.
+#
+# Seen with Debian's torch 1.13 + OpenBLAS (OpenMP) on a 2-core machine: a 1-row Linear goes to
+# OpenBLAS sgemm (not gemv), which packs the whole 784×256 weight per call, so batch 1 costs
+# ~75 µs (torch.mv on that weight: ~11 µs; torch.utils.mkldnn and jit.optimize_for_inference are
+# slower still at batch 1). The default thread count here is 1, hence set_num_threads always. On 2
+# threads OpenBLAS splits even 32×64 gemms, and while another process keeps both cores busy the
+# OpenMP barriers stall for scheduler ticks (10-30× slower runs): 2-thread rows need an idle machine.
 import json
 import math
 import sys
