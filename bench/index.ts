@@ -1,9 +1,11 @@
 // The benchmark suite: `npm run bench` (or `npm run bench -- --quick` for a smoke run; add
 // `--only gemm,train,predict,cold,size` to pick sections). Every figure of lepton stands beside the
 // peers' measured in the same run: TensorFlow.js (wasm with SIMD on 1 and 2 threads; cpu) and ONNX
-// Runtime (native onnxruntime-node, and onnxruntime-web's wasm) for inference. Each side validates
-// its outputs against a reference before it is timed. One table with ratios goes to stdout, every
-// figure to bench/results.json. Tasks run one at a time, each in its own process.
+// Runtime (native onnxruntime-node, and onnxruntime-web's wasm) for inference; PyTorch (native,
+// CPU, in /usr/bin/python3: bench/peers/torch_bench.py) for training and inference where
+// python3-torch is installed, else its rows say "not installed". Each side validates its outputs
+// against a reference before it is timed. One table with ratios goes to stdout, every figure to
+// bench/results.json. Tasks run one at a time, each in its own process.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -27,11 +29,12 @@ if (only.includes('train')) {
     tasks.push(...lepton('train', { model }));
     if (model === 'fashion') tasks.push({ section: 'train', impl: 'lepton', threads: 1, model, batchNorm: true });
     tasks.push({ section: 'train', impl: 'tfjs wasm', threads: 1, model }, { section: 'train', impl: 'tfjs wasm', threads: 2, model }, { section: 'train', impl: 'tfjs cpu', threads: 1, model });
+    tasks.push({ section: 'train', impl: 'torch', threads: 1, model }, { section: 'train', impl: 'torch', threads: 2, model });
   }
 }
 if (only.includes('predict')) {
   tasks.push(...lepton('predict'));
-  for (const impl of ['tfjs wasm', 'ort node', 'ort web']) for (const threads of [1, 2]) tasks.push({ section: 'predict', impl, threads });
+  for (const impl of ['tfjs wasm', 'ort node', 'ort web', 'torch']) for (const threads of [1, 2]) tasks.push({ section: 'predict', impl, threads });
   tasks.push({ section: 'predict', impl: 'tfjs cpu', threads: 1 });
 }
 
@@ -45,7 +48,7 @@ for (const task of tasks) {
   if (line) rows.push(...(JSON.parse(line.slice(7)) as Row[]));
   else {
     const why = (r.stderr.split('\n').find((l) => /Error|error:/.test(l)) ?? `exit ${r.status}`).trim().slice(0, 160);
-    const impl = task.impl === 'lepton' ? (task.fast ? 'lepton fast' : 'lepton plain') : task.impl;
+    const impl = task.impl === 'lepton' ? (task.fast ? 'lepton fast' : 'lepton plain') : task.impl === 'torch' ? 'pytorch' : task.impl;
     rows.push({ section: task.section, case: task.model ?? '(all)', impl, threads: task.threads, unit: '', higherIsBetter: true, note: `failed: ${why}` });
   }
   process.stderr.write(' done\n');

@@ -1,22 +1,26 @@
 // Inference of the Fashion-MNIST MLP (784-256-128-10, ReLU, softmax): the latency of one
 // prediction at batch 1 (host array in, probabilities out, as an app calls it) and the
-// throughput at batch 1024, for lepton, TensorFlow.js (wasm, cpu) and ONNX Runtime (native
-// onnxruntime-node; onnxruntime-web's wasm build). Every side runs the same weights and is first
-// checked against a float64 forward pass on 1024 Fashion-MNIST images.
-//   npx tsx bench/infer.bench.ts [--impl lepton|tfjs wasm|tfjs cpu|ort node|ort web] [--threads n] [--fast] [--quick]
+// throughput at batch 1024, for lepton, TensorFlow.js (wasm, cpu), ONNX Runtime (native
+// onnxruntime-node; onnxruntime-web's wasm build) and PyTorch (native, in python: where
+// python3-torch is installed; bench/peers/torch_bench.py times the same way). Every side runs the
+// same weights and is first checked against a float64 forward pass on 1024 Fashion-MNIST images.
+//   npx tsx bench/infer.bench.ts [--impl lepton|tfjs wasm|tfjs cpu|ort node|ort web|torch] [--threads n] [--fast] [--quick]
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { init, layers, sequential } from '../src/index.js';
 import { threadsReady } from '../src/wasm/runtime.js';
 import { onnxMlp } from './peers/onnx-mlp.js';
 import { trainingData, uniform } from './peers/tfjs-train.js';
+import { runTorch, TORCH_MISSING, type TorchArray } from './peers/torch.js';
 import { median, type Row } from './rows.js';
 
-export type InferImpl = 'lepton' | 'tfjs wasm' | 'tfjs cpu' | 'ort node' | 'ort web';
+export type InferImpl = 'lepton' | 'tfjs wasm' | 'tfjs cpu' | 'ort node' | 'ort web' | 'torch';
 export interface InferOptions { impl: InferImpl; threads: number; fast?: boolean; quick?: boolean }
 
 const UNITS = [784, 256, 128, 10];
 const BATCH = 1024;
+const LATENCY = 'batch 1 latency 784-256-128-10';
+const THROUGHPUT = 'batch 1024 throughput 784-256-128-10';
 
 /** Glorot-uniform kernels and small biases, the same for every side. */
 export function mlpWeights(): Float32Array[] {
@@ -110,6 +114,7 @@ export async function run(o: InferOptions): Promise<Row[]> {
   const w = mlpWeights();
   const d = await trainingData('fashion');
   const x = d.x.slice(0, BATCH * 784);
+  if (o.impl === 'torch') return torchRows(o, w, x);
   const { impl, predict } = await setup(o, w);
   const ref = reference(w, x, BATCH);
   const got = await predict(x, BATCH);
@@ -145,9 +150,21 @@ export async function run(o: InferOptions): Promise<Row[]> {
   }
   const base = { section: 'predict', impl, threads: o.threads };
   return [
-    { ...base, case: 'batch 1 latency 784-256-128-10', value: median(lat), unit: 'µs', higherIsBetter: false, runs: lat },
-    { ...base, case: 'batch 1024 throughput 784-256-128-10', value: median(thr), unit: 'samples/s', higherIsBetter: true, runs: thr },
+    { ...base, case: LATENCY, value: median(lat), unit: 'µs', higherIsBetter: false, runs: lat },
+    { ...base, case: THROUGHPUT, value: median(thr), unit: 'samples/s', higherIsBetter: true, runs: thr },
   ];
+}
+
+/** PyTorch in python on the same weights, inputs and float64 reference; it validates and times there. */
+function torchRows(o: InferOptions, w: Float32Array[], x: Float32Array): Row[] {
+  const arrays: TorchArray[] = w.map((data, i) => ({ name: `${i % 2 ? 'b' : 'w'}${i >> 1}`, shape: i % 2 ? [UNITS[(i + 1) / 2]] : [UNITS[i / 2], UNITS[i / 2 + 1]], data }));
+  arrays.push({ name: 'x', shape: [BATCH, 784], data: x }, { name: 'ref', shape: [BATCH, 10], data: reference(w, x, BATCH) });
+  const r = runTorch({ section: 'predict', model: 'fashion', threads: o.threads, quick: o.quick }, arrays);
+  const base = { section: 'predict', impl: 'pytorch', threads: o.threads };
+  const lat = { ...base, case: LATENCY, unit: 'µs', higherIsBetter: false };
+  const thr = { ...base, case: THROUGHPUT, unit: 'samples/s', higherIsBetter: true };
+  if ('missing' in r) return [{ ...lat, note: TORCH_MISSING }, { ...thr, note: TORCH_MISSING }];
+  return [{ ...lat, value: r.latency.median, runs: r.latency.runs }, { ...thr, value: r.throughput.median, runs: r.throughput.runs }];
 }
 
 if (process.argv[1]?.endsWith('infer.bench.ts')) {

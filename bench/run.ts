@@ -20,7 +20,7 @@ export interface Task {
 const task = JSON.parse(process.argv[2]) as Task;
 let rows: Row[];
 if (task.section === 'gemm') rows = await gemm({ impl: task.impl as 'lepton' | 'tfjs wasm', threads: task.threads, fast: task.fast, quick: task.quick });
-else if (task.section === 'train') rows = [await train({ impl: task.impl as 'lepton' | 'tfjs wasm' | 'tfjs cpu', model: task.model!, threads: task.threads, fast: task.fast, quick: task.quick, batchNorm: task.batchNorm })];
+else if (task.section === 'train') rows = [await train({ impl: task.impl as 'lepton' | 'tfjs wasm' | 'tfjs cpu' | 'torch', model: task.model!, threads: task.threads, fast: task.fast, quick: task.quick, batchNorm: task.batchNorm })];
 else rows = await infer({ impl: task.impl as InferImpl, threads: task.threads, fast: task.fast, quick: task.quick });
 if (task.impl === 'tfjs wasm' && task.threads > 1) {
   // tfjs-backend-wasm falls back to its single-threaded build where it finds no multithread

@@ -1,20 +1,22 @@
-// Training throughput, samples/s, of lepton and TensorFlow.js on the two benchmark MLPs:
+// Training throughput, samples/s, of lepton, TensorFlow.js and PyTorch on the two benchmark MLPs:
 //   fashion    784-256-128-10 ReLU, softmax cross-entropy, Adam 1e-3, batch 128, Fashion-MNIST
 //   earthquake 8-64-64-64-2 tanh, MSE, Adam 1e-3, batch 32, random data
 // and, for fashion, lepton with a batch-norm layer after each hidden dense layer (`batchNorm`):
 // issue 4 asks for ≥ 80% of the rate without (PyTorch loses ~20% there, TF.js wasm ~35%).
 // Each side: warm-up, then three timed runs of at least `seconds`, median. Host data in, as fit takes
 // it. Before timing, each side's loss must fall over its warm-up (a model that does not learn is
-// not measured).
+// not measured). PyTorch (bench/peers/torch_bench.py, where python3-torch is installed) trains on
+// the same data, handed over in a temporary file.
 //   npx tsx bench/train-mlp.bench.ts [--threads 2] [--fast] [--quick]
 
 import { init, layers, optimizers, sequential } from '../src/index.js';
 import { threadsReady } from '../src/wasm/runtime.js';
 import { MODELS, tfjsTrainRate, trainingData, type BenchModel } from './peers/tfjs-train.js';
+import { runTorch, TORCH_MISSING } from './peers/torch.js';
 import { median, type Row } from './rows.js';
 
 export interface TrainOptions {
-  impl: 'lepton' | 'tfjs wasm' | 'tfjs cpu';
+  impl: 'lepton' | 'tfjs wasm' | 'tfjs cpu' | 'torch';
   model: BenchModel;
   threads: number;
   fast?: boolean;
@@ -68,6 +70,13 @@ export async function run(o: TrainOptions): Promise<Row> {
   if (o.impl === 'lepton') {
     const { impl, runs } = await leptonRuns(o.model, o, seconds);
     return { ...row, impl, value: median(runs), runs };
+  }
+  if (o.impl === 'torch') {
+    const d = await trainingData(o.model);
+    const y = o.model === 'fashion' ? { name: 'y', shape: [d.n], data: d.y } : { name: 'y', shape: [d.n, d.outputs], data: d.y };
+    const r = runTorch({ section: 'train', model: o.model, threads: o.threads, quick: o.quick }, [{ name: 'x', shape: [d.n, d.inputs], data: d.x }, y]);
+    if ('missing' in r) return { ...row, impl: 'pytorch', note: TORCH_MISSING };
+    return { ...row, impl: 'pytorch', value: r.median, runs: r.runs };
   }
   const r = await tfjsTrainRate({ backend: o.impl === 'tfjs wasm' ? 'wasm' : 'cpu', threads: o.threads, model: o.model, seconds });
   return { ...row, impl: o.impl, value: r.samplesPerSec, runs: r.runs };
