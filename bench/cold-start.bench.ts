@@ -2,7 +2,7 @@
 // default init) and the peers, beside an empty `node -e 0`. Median of several spawns, taken in
 // turn so that every side sees the same machine load. Needs `npm run build` (dist/).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +60,7 @@ export async function run({ quick = false } = {}): Promise<Row[]> {
       }
     }
   }
+  rmSync(dir, { recursive: true, force: true });
   return sides.map(([impl]) => {
     const runs = times.get(impl)!;
     return {

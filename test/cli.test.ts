@@ -1,10 +1,10 @@
 // The CLI as a user runs it: a spawned process, its exit codes, output and files.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { tempDir } from './helpers.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const lepton = (...args: string[]) => {
@@ -45,7 +45,7 @@ test('bad commands and options are one-line errors with exit code 2', () => {
 });
 
 test('lepton train writes a report: well-formed SVG and HTML, history.json', () => {
-  const out = mkdtempSync(join(tmpdir(), 'lepton-cli-'));
+  const out = tempDir('lepton-cli-');
   const r = lepton('train', 'x-squared', '--epochs', '3', '--out', out, '--quiet');
   assert.is(r.code, 0, r.err);
   assert.match(r.out, /1:50:50:1 RMS error vs x² \(test\): [\d.]+/);
@@ -89,7 +89,7 @@ function writeCsv(dir: string, rows = 600): string {
 }
 
 test('train on a CSV, then evaluate, predict and export the saved model', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lepton-csv-'));
+  const dir = tempDir('lepton-csv-');
   const csv = writeCsv(dir);
   const out = join(dir, 'run');
   const t = lepton('train', csv, '--target', 'y', '--layers', '32,32', '--epochs', '30', '--out', out, '--quiet');
@@ -119,7 +119,7 @@ test('train on a CSV, then evaluate, predict and export the saved model', () => 
 });
 
 test('CSV mistakes are one-line errors with exit code 2', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lepton-csv-'));
+  const dir = tempDir('lepton-csv-');
   const csv = writeCsv(dir, 20);
   for (const [args, re] of [
     [['train', join(dir, 'missing.csv'), '--target', 'y'], /^lepton: no such file: .*missing\.csv$/],
@@ -136,7 +136,7 @@ test('CSV mistakes are one-line errors with exit code 2', () => {
 });
 
 test('Ctrl-C during training stops after the current batch and saves the model', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lepton-int-'));
+  const dir = tempDir('lepton-int-');
   const csv = writeCsv(dir, 2000);
   const out = join(dir, 'run');
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'train', csv, '--target', 'y', '--epochs', '100000', '--batch-size', '8', '--out', out], { cwd: root });

@@ -1,6 +1,8 @@
 // Shared by the kernel and layer tests: a fresh kernel instance over its own memory, arrays in
 // and out of the arena, and a comparison that prints where it failed.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { Arena } from '../src/wasm/arena.js';
 import type { Kernels } from '../src/wasm/kernels.js';
@@ -80,4 +82,12 @@ export function close(got: ArrayLike<number>, ref: ArrayLike<number>, atol: numb
     }
   }
   if (count) assert.unreachable(`${count} of ${ref.length} elements off (${context}; atol ${atol}, rtol ${rtol}):\n  ${bad.join('\n  ')}`);
+}
+
+const tempDirs: string[] = [];
+/** A fresh directory under the system's temp dir, removed when the test process exits. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (tempDirs.push(dir) === 1) process.on('exit', () => { for (const d of tempDirs) rmSync(d, { recursive: true, force: true }); });
+  return dir;
 }

@@ -1,13 +1,13 @@
 // The report as a person sees it: a report written by an example, opened from disk in headless
 // Chromium (no server, no network), its figures rendered, and a screenshot kept in out/.
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { examples } from '../examples/index.js';
 import { writeReport } from '../src/report/html.js';
+import { tempDir } from './helpers.js';
 import { browserFor, launchChromium, repo } from './runtimes.js';
 
 const browser = browserFor('report');
@@ -17,7 +17,7 @@ if (browser.path) {
   test('an example report opens offline in Chromium with every figure drawn', async () => {
     const run = (await examples.find((e) => e.name === 'signal-vs-background')!.load()).run;
     const r = await run({ epochs: 3 });
-    const dir = mkdtempSync(join(tmpdir(), 'lepton-report-'));
+    const dir = tempDir('lepton-report-');
     await writeReport(dir, r.report);
     const chromium = await launchChromium(browser.path!);
     try {
