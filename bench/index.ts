@@ -5,7 +5,8 @@
 // CPU, in /usr/bin/python3: bench/peers/torch_bench.py) for training and inference where
 // python3-torch is installed, else its rows say "not installed". Each side validates its outputs
 // against a reference before it is timed. One table with ratios goes to stdout, every figure to
-// bench/results.json. Tasks run one at a time, each in its own process.
+// bench/results.json (bench/results-partial.json for a --quick or --only run). Tasks run one at a
+// time, each in its own process.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -64,5 +65,7 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average 
 console.log(`\nlepton bench — medians${quick ? ' (--quick: short runs, a smoke test)' : ''}; node ${process.version}; ${machine}`);
 console.log('"lepton ×": lepton plain on the same thread count (1 for the cpu backend and ONNX Runtime 1 thread) against that row; above 1 lepton is better.\n');
 console.log(table(rows));
-writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), node: process.version, machine, quick, rows }, null, 2) + '\n');
-console.log('\nwrote bench/results.json');
+// Only a full run replaces the committed bench/results.json; a --quick or --only run goes beside it.
+const file = quick || onlyAt > 0 ? 'results-partial.json' : 'results.json';
+writeFileSync(new URL(`./${file}`, import.meta.url), JSON.stringify({ date: new Date().toISOString(), node: process.version, machine, quick, only, rows }, null, 2) + '\n');
+console.log(`\nwrote bench/${file}`);
