@@ -1,7 +1,7 @@
 // The package as a user gets it: `npm pack`, installed from the tarball into a fresh folder,
 // imported by its name from Node (init() finding its own .wasm), type-checked against its .d.ts,
 // and bundled by esbuild for the browser.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -43,6 +43,23 @@ test('the core bundle leaves saving and loading to the io chunk, which it import
     assert.not.ok(core.includes(marker), `${marker} is in the core bundle`);
     assert.ok(io.includes(marker), `${marker} is in the io chunk`);
   }
+});
+
+test('a deployment without lepton-io.js trains, and save() says which file is missing', () => {
+  const lone = join(dir, 'lone');
+  mkdirSync(lone);
+  for (const f of ['lepton.js', 'lepton.wasm']) cpSync(join(app, 'node_modules/lepton/dist', f), join(lone, f));
+  writeFileSync(join(lone, 'run.mjs'), `import { init, layers, sequential } from './lepton.js';
+await init();
+const net = sequential([layers.dense(2, { inputShape: [3] })]);
+const y = net.predict({ data: new Float32Array(3), shape: [1, 3] });
+let error = '';
+try { await net.save(); } catch (e) { error = e.message; }
+console.log(JSON.stringify({ predicted: y.shape, error }));
+`);
+  const out = JSON.parse(run(process.execPath, ['run.mjs'], lone));
+  assert.equal(out.predicted, [1, 2]);
+  assert.match(out.error, /saving and loading need the bundle's io chunk, lepton-io.js, served beside lepton.js; importing it failed: .*lepton-io\.js/);
 });
 
 test('Node: import "lepton", await init() finds its own .wasm, a model trains to a stated loss', () => {

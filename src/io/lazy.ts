@@ -4,7 +4,16 @@
 import type { LoadSource } from './load.js';
 import type { Model, Sequential } from '../model.js';
 
-export const ioChunk = (): Promise<typeof import('./io.js')> => import('./io.js');
+let chunk: Promise<typeof import('./io.js')> | undefined;
+
+/** The io chunk, imported once; a failed import says which file was missing and is retried next time. */
+export function ioChunk(): Promise<typeof import('./io.js')> {
+  chunk ??= import('./io.js').catch((e: unknown) => {
+    chunk = undefined;
+    throw new Error(`lepton: saving and loading need the bundle's io chunk, lepton-io.js, served beside lepton.js; importing it failed: ${(e as Error)?.message ?? e}`, { cause: e });
+  });
+  return chunk;
+}
 
 /**
  * The model a source holds: a Sequential for a sequential file (and a TF.js Sequential import), a
