@@ -6,14 +6,14 @@
 // python3-torch is installed, else its rows say "not installed". Each side validates its outputs
 // against a reference before it is timed. One table with ratios goes to stdout, every figure to
 // bench/results.json (bench/results-partial.json for a --quick or --only run). Tasks run one at a
-// time, each in its own process.
+// time, each in its own process, in 3 passes (`--reps N`; 1 with --quick).
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { run as coldStart } from './cold-start.bench.js';
 import type { Task } from './run.js';
-import { table, type Row } from './rows.js';
+import { median, table, type Row } from './rows.js';
 import { run as size } from './size.bench.js';
 
 const quick = process.argv.includes('--quick');
@@ -39,20 +39,41 @@ if (only.includes('predict')) {
   tasks.push({ section: 'predict', impl: 'tfjs cpu', threads: 1 });
 }
 
+// Every task runs in `reps` processes, one pass over all tasks after another, and a figure is the
+// median of the runs of all its processes: on this VM a whole process sometimes runs 30–40 %
+// slower than the next one (both threads busy, more CPU ticks for the same work), and one slow
+// process must not decide a figure.
+const repsAt = process.argv.indexOf('--reps');
+const reps = repsAt > 0 ? Math.max(1, Number(process.argv[repsAt + 1])) : quick ? 1 : 3;
 const rows: Row[] = [];
 const runner = fileURLToPath(new URL('./run.ts', import.meta.url));
-for (const task of tasks) {
-  const label = `${task.section} ${task.impl}${task.fast ? ' fast' : ''}${task.batchNorm ? ' + batch norm' : ''} ${task.threads}t${task.model ? ' ' + task.model : ''}`;
-  process.stderr.write(`${label} ...`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', runner, JSON.stringify({ ...task, quick })], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-  if (line) rows.push(...(JSON.parse(line.slice(7)) as Row[]));
-  else {
-    const why = (r.stderr.split('\n').find((l) => /Error|error:/.test(l)) ?? `exit ${r.status}`).trim().slice(0, 160);
-    const impl = task.impl === 'lepton' ? (task.fast ? 'lepton fast' : 'lepton plain') : task.impl === 'torch' ? 'pytorch' : task.impl;
-    rows.push({ section: task.section, case: task.model ?? '(all)', impl, threads: task.threads, unit: '', higherIsBetter: true, note: `failed: ${why}` });
+for (let pass = 1; pass <= reps; pass++) {
+  for (const task of tasks) {
+    const label = `${task.section} ${task.impl}${task.fast ? ' fast' : ''}${task.batchNorm ? ' + batch norm' : ''} ${task.threads}t${task.model ? ' ' + task.model : ''}`;
+    process.stderr.write(`${reps > 1 ? `[${pass}/${reps}] ` : ''}${label} ...`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', runner, JSON.stringify({ ...task, quick })], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+    if (line) merge(JSON.parse(line.slice(7)) as Row[]);
+    else {
+      const why = (r.stderr.split('\n').find((l) => /Error|error:/.test(l)) ?? `exit ${r.status}`).trim().slice(0, 160);
+      const impl = task.impl === 'lepton' ? (task.fast ? 'lepton fast' : 'lepton plain') : task.impl === 'torch' ? 'pytorch' : task.impl;
+      merge([{ section: task.section, case: task.model ?? '(all)', impl, threads: task.threads, unit: '', higherIsBetter: true, note: `failed: ${why}` }]);
+    }
+    process.stderr.write(' done\n');
   }
-  process.stderr.write(' done\n');
+}
+
+/** Adds a process's rows: the runs of the same figure pool, and its median is taken over all of them. */
+function merge(got: Row[]): void {
+  for (const g of got) {
+    const same = rows.find((r) => r.section === g.section && r.case === g.case && r.impl === g.impl && r.threads === g.threads);
+    if (!same) rows.push(g);
+    else if (same.value === undefined) Object.assign(same, g); // an earlier process failed; this one ran
+    else if (g.runs && same.runs) {
+      same.runs.push(...g.runs);
+      same.value = median(same.runs);
+    }
+  }
 }
 if (only.includes('cold')) rows.push(...(await coldStart({ quick })));
 if (only.includes('size')) rows.push(...(await size()));
