@@ -140,8 +140,8 @@ export async function run(o: GemmOptions): Promise<Row[]> {
 async function threshold(): Promise<void> {
   await init({ threads: 2 });
   await threadsReady();
-  const saved = { ...tuning };
-  tuning.minShare = tuning.minShareFewRows = 1; // split everything, to see where splitting starts to pay
+  const saved = tuning.minShare;
+  tuning.minShare = 1; // split everything, to see where splitting starts to pay
   console.log('m×n×k          MACs      1 thread µs  2 threads µs  speedup');
   for (const [m, n, k] of [[32, 64, 64], [64, 64, 64], [32, 128, 128], [128, 128, 64], [128, 128, 128], [128, 256, 128], [128, 128, 256], [128, 256, 256], [128, 256, 784]]) {
     const p = prepareLepton({ shape: '', form: 'nn', m, n, k });
@@ -158,7 +158,7 @@ async function threshold(): Promise<void> {
     const [a, b] = [median(us[0]), median(us[1])];
     console.log(`${`${m}×${n}×${k}`.padEnd(14)} ${String(m * n * k).padStart(9)}  ${a.toFixed(1).padStart(11)}  ${b.toFixed(1).padStart(12)}  ${(a / b).toFixed(2).padStart(7)}`);
   }
-  Object.assign(tuning, saved);
+  tuning.minShare = saved;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]).endsWith('gemm.bench.ts')) {

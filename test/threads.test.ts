@@ -96,7 +96,7 @@ for (const fast of [false, true]) {
 
   test(`${name}: every gemm form gives the same bits on 1 and 2 threads, split by rows and by columns`, async () => {
     const rt = await start(fast);
-    tuning.minShare = tuning.minShareFewRows = 64; // split even these small shapes
+    tuning.minShare = 64; // split even these small shapes
     const jobs = rt.pool!.jobs;
     const one = gemmBits(rt, 1);
     assert.is(rt.pool!.jobs, jobs, 'one thread runs no jobs');
@@ -109,7 +109,7 @@ for (const fast of [false, true]) {
 
   test(`${name}: threaded fused gemm matches the float64 reference`, async () => {
     const rt = await start(fast);
-    tuning.minShare = tuning.minShareFewRows = 64;
+    tuning.minShare = 64;
     const { arena, kernels: k } = rt;
     const [m, n, kk] = [29, 77, 301];
     const a = rand(m * kk, 1), b = rand(kk * n, 2), bias = rand(n, 3);
@@ -129,7 +129,7 @@ for (const fast of [false, true]) {
 
   test(`${name}: weights after training are identical on 1 and 2 threads`, async () => {
     const rt = await start(fast);
-    tuning.minShare = tuning.minShareFewRows = 256; // every gemm of this small model splits, and the Adam update
+    tuning.minShare = 256; // every gemm of this small model splits, and the Adam update
     tuning.minElements = 64;
     const jobs = rt.pool!.jobs;
     const one = await trainedWeights(rt, 1);

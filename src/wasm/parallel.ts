@@ -7,13 +7,8 @@
 // Which way to cut: by columns every chunk packs all of A (m·k floats), by rows all of B (k·n
 // floats); the smaller duplicate wins. A few chunks per thread let a thread that runs take the
 // work of one that waits for a busy core. Small gemms stay on the caller: below tuning.minShare
-// multiply-adds per chunk the hand-off costs more than it saves. Measured with
-// `npx tsx bench/gemm.bench.ts --threshold` once the pool's threads spin between jobs (pool.ts):
-// 2 threads against 1, 32×64×64 (2¹⁷) 1.52×, 64×64×64 1.65×, 32×128×128 1.78×; with 2¹⁶ instead
-// of 2¹⁸ the earthquake MLP (batch 32, 64-wide) trains 27 % faster on 2 threads. A gemm of fewer
-// than 4 rows (a prediction at batch 1) keeps the old, higher bar: predictions often come far
-// apart, and the first split call after 2 ms pays a sleeping worker's wake-up, which would cost
-// more than the 17 µs a batch-1 prediction takes on one thread.
+// multiply-adds per chunk the hand-off costs more than it saves (measured with
+// `npx tsx bench/gemm.bench.ts --threshold`).
 //
 // The Adam update over the parameter slab is elementwise: it splits into ranges of whole f32x4
 // lanes (the slab's segments are padded to 4 floats), each element updated by one thread with the
@@ -25,9 +20,7 @@ import { MAX_CHUNKS, type Job, type Pool, POOL_KERNELS, type PoolKernel } from '
 
 export const tuning = {
   /** Least multiply-adds (m·n·k) per chunk worth a hand-off. */
-  minShare: 1 << 16,
-  /** The same for gemms of fewer than 4 rows. */
-  minShareFewRows: 1 << 18,
+  minShare: 1 << 18,
   /** Chunks per participant, at most. */
   chunksPerThread: 2,
   /** Least elements per chunk of an elementwise kernel (the optimizer update). */
@@ -72,15 +65,14 @@ export function parallelKernels(raw: Kernels, pool: Pool, arena: Arena): Kernels
   const split = (j: Job, form: GemmForm, args: IArguments): boolean => {
     const m: number = args[0], n: number = args[1], k: number = args[2];
     const work = m * n * k;
-    const minShare = m < 4 ? tuning.minShareFewRows : tuning.minShare;
-    if (work < 2 * minShare) return false;
+    if (work < 2 * tuning.minShare) return false;
     const parts = pool.available();
     if (parts < 2) return false;
     const byCols = n >= m;
     const unit = byCols ? 8 : 4;
     const len = byCols ? n : m;
     const units = Math.ceil(len / unit);
-    const chunks = Math.min(units, parts * tuning.chunksPerThread, Math.floor(work / minShare), MAX_CHUNKS);
+    const chunks = Math.min(units, parts * tuning.chunksPerThread, Math.floor(work / tuning.minShare), MAX_CHUNKS);
     if (chunks < 2) return false;
     const per = Math.ceil(units / chunks) * unit;
     for (let i = 0; i < j.nargs; i++) j.args[i] = args[i]; // the caller's chunks use its own workspace
@@ -120,7 +112,7 @@ export function parallelKernels(raw: Kernels, pool: Pool, arena: Arena): Kernels
 
   // Small calls (every call of the earthquake MLP) go straight to the export: one multiply and
   // compare, no arguments object.
-  const big = (m: number, n: number, k: number): boolean => m * n * k >= 2 * (m < 4 ? tuning.minShareFewRows : tuning.minShare) && pool.available() > 1;
+  const big = (m: number, n: number, k: number): boolean => m * n * k >= 2 * tuning.minShare && pool.available() > 1;
 
   return {
     ...raw,
