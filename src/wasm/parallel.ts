@@ -8,7 +8,12 @@
 // floats); the smaller duplicate wins. A few chunks per thread let a thread that runs take the
 // work of one that waits for a busy core. Small gemms stay on the caller: below tuning.minShare
 // multiply-adds per chunk the hand-off costs more than it saves (measured with
-// `npx tsx bench/gemm.bench.ts --threshold`).
+// `npx tsx bench/gemm.bench.ts --threshold`). Back to back, with the pool's threads spinning
+// between jobs, even 32×64×64 (2¹⁷) splits at 1.5×, and a bar of 2¹⁶ made the earthquake MLP
+// (batch 32) train 27 % faster on 2 threads in quiet A/B runs; but over the suite's 9 runs it was
+// 16 % slower than on 1 thread: a job of a few microseconds whose chunk went to a worker whose
+// core the host took away stalls the caller, and a step of 82 µs has a dozen such jobs. The bar
+// stays where a job is long enough for that to be rare.
 //
 // The Adam update over the parameter slab is elementwise: it splits into ranges of whole f32x4
 // lanes (the slab's segments are padded to 4 floats), each element updated by one thread with the
