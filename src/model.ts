@@ -161,7 +161,10 @@ export class Model extends Layer {
   private readonly outBufs: Buf[] = [];
   private readonly dOut: Buf[] = [];
   private readonly metricUpdates: MetricUpdate[] = [];
-  private noInputNeed?: boolean[][];
+  /** needDx's answers by the identity of the array asked about (a step asks with the same arrays every time). */
+  private readonly needByArray = new WeakMap<boolean[], boolean[][]>();
+  /** Model.callBackward's one-element dL/dy list. */
+  private readonly dyOne: Buf[] = [];
   private readonly topSaved: Record<string, unknown> = {}; // the step's own saved slot; nodes get theirs
   private readonly io = { x: [] as number[], t: [] as number[], w: 0, rows: 0 }; // the batch input region
   private readonly outLoss: number[] = [];
@@ -320,7 +323,8 @@ export class Model extends Layer {
   }
 
   override callBackward(dy: Buf, ctx: Ctx, needDx: boolean[]): (Buf | null)[] {
-    return this.runBackward(ctx.saved.graph as GraphState, ctx, [dy], needDx, null);
+    this.dyOne[0] = dy; // read by runBackward before anything can call this again
+    return this.runBackward(ctx.saved.graph as GraphState, ctx, this.dyOne, needDx, null);
   }
 
   forward(x: Buf, ctx: Ctx): Buf {
@@ -349,13 +353,15 @@ export class Model extends Layer {
 
   /** Which node inputs need a gradient, given which model inputs do. */
   private needDx(needInput: boolean[]): boolean[][] {
-    if (needInput === this.noInputGrads) return (this.noInputNeed ??= this.needDx(needInput.slice())); // a training step's case, without building the key
+    let need = this.needByArray.get(needInput);
+    if (need) return need;
     const key = needInput.map(Number).join('');
-    let need = this.needCache.get(key);
+    need = this.needCache.get(key);
     if (!need) {
       need = this.nodeIn.map((ins) => ins.map((t) => (t < this.inputs.length ? needInput[t] : true)));
       this.needCache.set(key, need);
     }
+    this.needByArray.set(needInput, need);
     return need;
   }
 
@@ -657,7 +663,7 @@ export class Model extends Layer {
   }
 
   /** Runs the state updates the step's forward deferred (batch-norm moving averages). */
-  private commitStep(ctx: Ctx): void {
+  private runCommits(ctx: Ctx): void {
     for (let i = 0; i < ctx.ncommit; i++) ctx.commit[i].commitStep(ctx.k, ctx.commitSaved[i]);
   }
 
@@ -739,7 +745,7 @@ export class Model extends Layer {
     }
     if (!Number.isFinite(sq)) throw new TrainingError('a gradient became non-finite (the loss was finite)');
     this.optimizer!.apply(k, this.groupList, this.trained);
-    this.commitStep(ctx);
+    this.runCommits(ctx);
     for (let o = 0; o < metrics.length; o++) if (metrics[o].length) this.updateMetrics(o, metrics[o], this.probabilities(o, outs[o], ctx), hasWeights);
     return loss;
   }
@@ -809,7 +815,7 @@ export class Model extends Layer {
         return b;
       });
       const dxs = this.runBackward(this.top, ctx, dOut, this.inputs.map(() => true), null);
-      if (training) this.commitStep(ctx);
+      if (training) this.runCommits(ctx);
       const out = dxs.map((d, i) => ({
         data: d ? Float32Array.from(a.f32(d.ptr, d.rows * d.cols)) : new Float32Array(n * sizeOf(this.inputs[i].shape)),
         shape: [n, ...this.inputs[i].shape],
@@ -825,6 +831,7 @@ export class Model extends Layer {
     const cols = this.targetCols(o);
     // One update object per output; its views are remade only when a pointer, a length or the
     // memory's buffer changed (the batch region and the step's scratch repeat from step to step).
+    // Spelled out per view: folding the check into Arena.f32(ptr, n, reuse) cost 40 bytes a step.
     const u = (this.metricUpdates[o] ??= { pred: new Float32Array(0), target: new Float32Array(0), labels: false, rows: 0, cols: 0, weights: null });
     u.pred = a.sameView(u.pred, p.ptr, p.rows * p.cols) ? u.pred : a.f32(p.ptr, p.rows * p.cols);
     if (cols === 0) u.target = u.target instanceof Int32Array && a.sameView(u.target, this.io.t[o], p.rows) ? u.target : a.i32(this.io.t[o], p.rows);

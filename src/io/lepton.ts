@@ -21,11 +21,11 @@
 // }
 
 import type { Layer } from '../layers/layer.js';
+import { isModel } from '../graph.js';
 import type { Model } from '../model.js';
 import { arr, checkTree, crc32, guard, int, LIMITS, obj, opt, parseJson, shape, str, writeF32, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
 import { layerSerializer, layerToJson, lossToJson, optimizerToJson } from './registry.js';
-import { isModel } from '../graph.js';
 import { topologyToJson } from './topology.js';
 import { userModelTypes, type ModelBuilder } from './tables.js';
 import { FORMAT_VERSION, LEPTON_VERSION } from './version.js';

@@ -23,13 +23,16 @@ import { arr, bool, guard, int, LIMITS, num, obj, oneOf, opt, str, type Json } f
 const builtins = new Map<string, LayerSerializer>();
 const registerLayer = (className: string, s: LayerSerializer): void => void builtins.set(className, s);
 
+/** The serializer of a class: the user's registration, else lepton's own. */
+const serializerOf = (className: string): LayerSerializer | undefined => userLayers.get(className) ?? builtins.get(className);
+
 export function layerSerializer(className: unknown, path: string): LayerSerializer {
-  const user = typeof className === 'string' ? userLayers.get(className) : undefined;
-  return user ?? oneOf(new Map([...builtins, ...userLayers]), className, path, 'layer class');
+  // the merged table is built only to name the known classes in the error
+  return (typeof className === 'string' && serializerOf(className)) || oneOf(new Map([...builtins, ...userLayers]), className, path, 'layer class');
 }
 
 export function layerToJson(layer: Layer): Json {
-  const s = userLayers.get(layer.className) ?? builtins.get(layer.className);
+  const s = serializerOf(layer.className);
   if (!s) throw new Error(`save: ${layer.name} is a ${layer.className}, a layer class lepton does not know how to save; register it first: registerLayer('${layer.className}', { fromConfig(config, path), toConfig?(layer) })`);
   const config = s.toConfig ? s.toConfig(layer) : layer.getConfig();
   return { className: layer.className, config: { ...config, trainable: layer.trainable } };

@@ -136,15 +136,16 @@ export class Concatenate extends Merge {
         throw new ShapeError(`${this.name} (Concatenate) needs inputs that agree on all but the last axis, but ${names[0]} is [*, ${shapes[0].join(', ')}] and ${names[i]} is [*, ${s.join(', ')}]`);
       }
     });
+    if (!this.built) this.widths = shapes.map((s) => s[s.length - 1]);
     return [...shapes[0].slice(0, -1), shapes.reduce((a, s) => a + s[s.length - 1], 0)];
   }
 
-  /** The inputs' last-axis widths (set when built). */
+  /** The inputs' last-axis widths, set when the layer is built. */
   private widths: number[] = [];
 
   override call(xs: Buf[], ctx: Ctx): Buf {
     const out = this.outputShape![this.outputShape!.length - 1];
-    const widths = this.inputWidths();
+    const widths = this.widths;
     const rows = (xs[0].rows * xs[0].cols) / widths[0]; // (batch·positions, width)
     const y = scratchBuf(ctx, xs[0].rows, (rows / xs[0].rows) * out);
     let off = 0;
@@ -158,7 +159,7 @@ export class Concatenate extends Merge {
   override callBackward(dy: Buf, ctx: Ctx, needDx: boolean[]): (Buf | null)[] {
     const out = this.outputShape![this.outputShape!.length - 1];
     const rows = (dy.rows * dy.cols) / out;
-    const widths = this.inputWidths();
+    const widths = this.widths;
     const dxs = this.dxs;
     dxs.length = widths.length;
     let off = 0;
@@ -172,11 +173,6 @@ export class Concatenate extends Merge {
       dxs[i] = dx;
     }
     return dxs;
-  }
-
-  private inputWidths(): number[] {
-    if (this.widths.length !== this.inputShapes.length) this.widths = this.inputShapes.map((s) => s[s.length - 1]);
-    return this.widths;
   }
 }
 
