@@ -4,7 +4,6 @@
 // are checked and layers built when a node is recorded, so errors name the layers at build time.
 
 import type { Layer } from './layers/layer.js';
-import type { Model } from './model.js';
 import { ShapeError } from './tensor.js';
 
 /** One call of a layer: its input tensors and the tensor it produced. */
@@ -83,13 +82,21 @@ export function topoSort(modelName: string, inputs: SymbolicTensor[], outputs: S
   return order;
 }
 
+/** What the graph needs of a model: a layer with layers and symbolic inputs and outputs. */
+export interface GraphModel extends Layer {
+  readonly layers: Layer[];
+  inputs: SymbolicTensor[];
+  outputs: SymbolicTensor[];
+}
+
 /** A layer that is a model (duck-typed: the graph must not import the model's module). */
-export function isModel(l: Layer): l is Model {
-  return Array.isArray((l as Model).layers) && Array.isArray((l as Model).inputs) && Array.isArray((l as Model).outputs);
+export function isModel(l: Layer): l is GraphModel {
+  const m = l as Partial<GraphModel>;
+  return Array.isArray(m.layers) && Array.isArray(m.inputs) && Array.isArray(m.outputs);
 }
 
 /** The nodes of a model in the order it runs them, and each node's call index on its layer. */
-export function graphOf(m: Model): { nodes: Node[]; callIndex: Map<Node, number> } {
+export function graphOf(m: GraphModel): { nodes: Node[]; callIndex: Map<Node, number> } {
   const nodes = topoSort(m.name, m.inputs, m.outputs);
   const callIndex = new Map<Node, number>();
   const count = new Map<Layer, number>();

@@ -1,9 +1,20 @@
-// lepton's public API (DESIGN.md "Public API").
+// lepton's public API (DESIGN.md "Public API"). The entry also connects the model to io (the model
+// never imports io): save() goes to the io chunk, toOnnx() to the ONNX writer.
+import { exportOnnx } from './io/onnx.js';
+import { ioChunk } from './io/lazy.js';
+import type { Model as ModelType } from './model/model.js';
+import { provideModelIo } from './model/hooks.js';
+
+provideModelIo({
+  save: (m, target, options) => ioChunk().then((io) => io.saveModel(m as ModelType, target, options)),
+  toOnnx: (m) => exportOnnx(m as ModelType),
+});
+
 export { init, build, threadsReady, type InitOptions, type WasmSource, type Runtime, type BuildName } from './wasm/runtime.js';
 export { MemoryError } from './wasm/arena.js';
 export { layers, Layer, type Buf, type Ctx, type Weight } from './layers/index.js';
 export type { LayerArgs } from './layers/layer.js';
-export { sequential, Sequential, model, Model, History, TrainingError, type FitArgs, type CompileArgs, type EvaluateArgs, type ModelArgs, type Data, type TrainingState } from './model.js';
+export { sequential, Sequential, model, Model, History, TrainingError, type FitArgs, type CompileArgs, type EvaluateArgs, type ModelArgs, type Data, type TrainingState } from './model/index.js';
 export { input, SymbolicTensor, type InputArgs } from './graph.js';
 export {
   loadModel, loadTfjsModel, ModelFormatError, registerLayer, registerModelType, registerOnnxExporter, onnxOps,

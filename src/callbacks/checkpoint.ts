@@ -2,8 +2,8 @@
 // needs to resume bit-identically) at the end of epochs, optionally only when `monitor`
 // improves. Each save is atomic (src/io/save.ts), so a crash mid-save keeps the last good one.
 
-import type { SaveOptions, SaveTarget } from '../io/save.js';
-import type { Callback, CallbackModel, Logs } from './index.js';
+import type { SaveOptions, SaveTarget } from '../io/types.js';
+import type { Callback, CallbackModel, Logs } from './types.js';
 
 interface SavableModel extends CallbackModel {
   save(target?: SaveTarget, options?: SaveOptions): Promise<unknown>;

@@ -2,29 +2,10 @@
 
 import type { Tensor } from '../tensor.js';
 import { modelCheckpoint } from './checkpoint.js';
+import type { Callback, CallbackModel, Logs } from './types.js';
 
+export type { Callback, CallbackModel, Logs, TrainingParams } from './types.js';
 export { modelCheckpoint, type ModelCheckpointArgs } from './checkpoint.js';
-
-export type Logs = Record<string, number>;
-
-/** What a callback may touch of the model. */
-export interface CallbackModel {
-  stopTraining: boolean;
-  getWeights(): Tensor[];
-  setWeights(weights: Tensor[]): void;
-  readonly optimizer?: { learningRate: number | ((step: number) => number); currentLearningRate(): number };
-}
-
-export interface Callback {
-  setModel?(model: CallbackModel): void;
-  setParams?(params: { epochs: number; steps: number; samples: number; verbose: number }): void;
-  onTrainBegin?(logs?: Logs): void | Promise<void>;
-  onTrainEnd?(logs?: Logs): void | Promise<void>;
-  onEpochBegin?(epoch: number, logs?: Logs): void | Promise<void>;
-  onEpochEnd?(epoch: number, logs?: Logs): void | Promise<void>;
-  onBatchBegin?(batch: number, logs?: Logs): void;
-  onBatchEnd?(batch: number, logs?: Logs): void;
-}
 
 type Mode = 'auto' | 'min' | 'max';
 const improves = (mode: Mode, monitor: string) => {

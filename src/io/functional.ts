@@ -6,7 +6,7 @@
 
 import { input, topoSort, type SymbolicTensor } from '../graph.js';
 import type { Layer, Weight } from '../layers/layer.js';
-import { Model, Sequential } from '../model.js';
+import { Model, Sequential } from '../model/index.js';
 import { arr, bool, guard, int, LIMITS, obj, opt, shape, str, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
 import { baseArgs, layerSerializer } from './registry.js';

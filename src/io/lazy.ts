@@ -2,7 +2,7 @@
 // bundle turns into dist/lepton-io.js and a bundler of an app into a chunk of its own.
 
 import type { LoadSource } from './load.js';
-import type { Model, Sequential } from '../model.js';
+import type { Model, Sequential } from '../model/index.js';
 
 let chunk: Promise<typeof import('./io.js')> | undefined;
 

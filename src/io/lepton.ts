@@ -22,28 +22,16 @@
 
 import type { Layer } from '../layers/layer.js';
 import { isModel } from '../graph.js';
-import type { Model } from '../model.js';
+import type { Model } from '../model/index.js';
 import { arr, checkTree, crc32, guard, int, LIMITS, obj, opt, parseJson, shape, str, writeF32, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
 import { layerSerializer, layerToJson, lossToJson, optimizerToJson } from './registry.js';
 import { topologyToJson } from './topology.js';
 import { userModelTypes, type ModelBuilder } from './tables.js';
+import type { ModelArtifacts, SaveOptions, WeightsSpec } from './types.js';
 import { FORMAT_VERSION, LEPTON_VERSION } from './version.js';
 
-/** A saved model in memory: the JSON text and the weights binary. */
-export interface ModelArtifacts {
-  json: string;
-  weights: Uint8Array;
-}
-
-export interface SaveOptions {
-  /** Save the optimizer's state (moments, iterations) so training resumes exactly. Default true. */
-  includeOptimizer?: boolean;
-  /** Epochs completed (modelCheckpoint writes it; resume with fit's initialEpoch). */
-  epoch?: number;
-  /** The name the JSON gives the weights binary; by default `weights-<crc32>.bin`. */
-  weightsFile?: string;
-}
+export type { ModelArtifacts, SaveOptions, WeightsSpec } from './types.js';
 
 /** The model as artifacts. */
 export function toArtifacts(model: Model, { includeOptimizer = true, epoch, weightsFile }: SaveOptions = {}): ModelArtifacts {
@@ -88,15 +76,6 @@ export function toArtifacts(model: Model, { includeOptimizer = true, epoch, weig
     },
   };
   return { json: JSON.stringify(doc), weights: bin };
-}
-
-/** The weights section of a parsed model.json, validated (no sizes trusted yet). */
-export interface WeightsSpec {
-  file: string;
-  byteLength: number;
-  crc32?: number;
-  optimizerSlots: number;
-  entries: { name: string; shape: number[]; size: number }[];
 }
 
 export function readWeightsSpec(doc: Json): WeightsSpec {

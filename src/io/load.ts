@@ -2,7 +2,7 @@
 // URL or Response (fetch; the weights resolve beside the JSON), IndexedDB, or bytes in memory.
 
 import { nodeFs, nodePath } from '../node-builtins.js';
-import type { Model, Sequential } from '../model.js';
+import type { Model, Sequential } from '../model/index.js';
 import { concatBytes } from '../data/source.js';
 import { runtime } from '../wasm/runtime.js';
 import { LIMITS, obj, type Json } from './check.js';

@@ -15,7 +15,7 @@ import type { BatchNormalization } from '../layers/batch-normalization.js';
 import type { Dense } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
 import type { Concatenate } from '../layers/merge.js';
-import type { Model } from '../model.js';
+import type { Model } from '../model/index.js';
 import { graphOf, isModel } from '../graph.js';
 import { ProtoWriter } from './protobuf.js';
 import { LEPTON_VERSION } from './version.js';
@@ -158,7 +158,7 @@ function exportGraph(m: Model, inputs: string[], outputs: string[], g: OnnxGraph
     const ins = n.inputs.map((t) => names.get(t)!);
     names.set(n.output, output);
     if (isModel(n.layer)) {
-      exportGraph(n.layer, ins, [output], g, `${prefix}${n.layer.name}/`);
+      exportGraph(n.layer as Model, ins, [output], g, `${prefix}${n.layer.name}/`);
       continue;
     }
     const exporter = exporters.get(n.layer.className);

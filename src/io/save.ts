@@ -5,19 +5,12 @@
 // never a mix, and a crash at any moment leaves the last good model loadable.
 
 import { nodeFs, nodePath } from '../node-builtins.js';
-import type { Model } from '../model.js';
+import type { Model } from '../model/index.js';
 import { ModelFormatError } from './errors.js';
-import { toArtifacts, type ModelArtifacts, type SaveOptions } from './lepton.js';
+import { toArtifacts } from './lepton.js';
+import type { ModelArtifacts, SaveOptions, SaveTarget } from './types.js';
 
-export type { ModelArtifacts, SaveOptions } from './lepton.js';
-
-/** Receives the artifacts; `weightsFile` is the name model.json gives the binary. */
-export interface SaveHandler {
-  save(artifacts: ModelArtifacts & { weightsFile: string }): void | Promise<void>;
-}
-
-/** A directory path or file:// URL (Node), 'indexeddb://name', 'downloads://name', or a handler. */
-export type SaveTarget = string | URL | SaveHandler;
+export type { ModelArtifacts, SaveHandler, SaveOptions, SaveTarget } from './types.js';
 
 export async function saveModel(model: Model, target?: SaveTarget, options: SaveOptions = {}): Promise<ModelArtifacts> {
   let opts = options;

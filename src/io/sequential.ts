@@ -4,7 +4,7 @@
 // The helpers below (weights check, values, training config, RNG) serve functional.ts as well.
 
 import type { Loss } from '../losses.js';
-import { Model, Sequential, type TrainingState } from '../model.js';
+import { Model, Sequential, type TrainingState } from '../model/index.js';
 import type { Optimizer } from '../optimizers/index.js';
 import { arr, checkFinite, guard, int, num, obj, readF32, shape, str, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';

@@ -4,9 +4,9 @@
 // loads on the first save() or loadModel() and consults these tables first.
 
 import type { Layer } from '../layers/layer.js';
-import type { Model } from '../model.js';
+import type { Model } from '../model/index.js';
 import type { Json } from './check.js';
-import type { WeightsSpec } from './lepton.js';
+import type { WeightsSpec } from './types.js';
 
 export interface LayerSerializer {
   /** A layer from its saved config; must validate every field it reads (the file is untrusted). */

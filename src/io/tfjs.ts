@@ -7,7 +7,7 @@
 // Initializers map when lepton has them (they matter only for retraining from scratch); training
 // config (loss, optimizer) is not imported: compile.
 
-import type { Model } from '../model.js';
+import type { Model } from '../model/index.js';
 import { arr, checkTree, int, LIMITS, num, obj, opt, shape, str, writeF32, crc32, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
 import { functionalWeights } from './functional.js';

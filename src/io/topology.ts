@@ -12,7 +12,7 @@
 
 import { graphOf, isModel, type SymbolicTensor } from '../graph.js';
 import type { Layer } from '../layers/layer.js';
-import type { Model } from '../model.js';
+import type { Model } from '../model/index.js';
 import { type Json } from './check.js';
 import { layerToJson } from './registry.js';
 
@@ -25,7 +25,7 @@ export function anyLayerToJson(l: Layer, owner: Map<Layer, Model>, parent: Model
     throw new Error(`save: the layer ${l.name} is used both in ${prev.name} and in ${parent.name}; a layer shared between a nested model and its parent cannot be saved (share a whole nested model instead)`);
   }
   owner.set(l, parent);
-  if (!isModel(l)) return layerToJson(l);
+  if (!isNested(l)) return layerToJson(l);
   if (l.className === 'Sequential') {
     return { className: 'Sequential', config: { name: l.name, seed: l.seed, inputShape: [...l.inputShape!], layers: l.layers.map((x) => anyLayerToJson(x, owner, l)), trainable: l.trainable } };
   }
@@ -58,3 +58,6 @@ export function topologyToJson(m: Model, owner = new Map<Layer, Model>()): Json 
     outputs: m.outputs.map(ref),
   };
 }
+
+/** A layer that is a model (graph.ts's duck test, typed as the model class io saves). */
+const isNested = (l: Layer): l is Model => isModel(l);

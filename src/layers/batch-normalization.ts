@@ -33,6 +33,7 @@ interface Saved {
 
 export class BatchNormalization extends Layer implements Committer {
   readonly className = 'BatchNormalization';
+  override readonly minBatch = { rows: 2, why: 'batch normalization in training' };
   readonly axis: number;
   readonly momentum: number;
   readonly epsilon: number;

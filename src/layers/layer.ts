@@ -192,6 +192,12 @@ export abstract class Layer {
     return this.dxs;
   }
 
+  /**
+   * The fewest samples a training batch must hold for this layer, and why (batch normalization
+   * takes its statistics over the batch); fit and trainOnBatch check it before any kernel runs.
+   */
+  readonly minBatch?: { rows: number; why: string };
+
   /** @internal The last backward pass that wrote this layer's weight gradients (see Ctx.pass). */
   backwardPass = 0;
 

@@ -1,0 +1,151 @@
+// A model's memory in the arena: the parameter slab and its gradient slab (one pair per model that
+// placed weights; a model that reuses another's layers trains them where they live), the optimizer
+// state slabs of the same layout, the step's scratch, and blocks it owns (the batch region). The
+// optimizer sees "groups": per slab, the contiguous runs of the weights this model trains.
+
+import { isModel } from '../graph.js';
+import type { Layer, Slab, Weight } from '../layers/layer.js';
+import type { Group, Segment } from '../optimizers/index.js';
+import type { Random } from '../random.js';
+import { Scratch } from '../wasm/arena.js';
+import type { Runtime } from '../wasm/runtime.js';
+
+/** A slab pair this model trains, with its optimizer state in the same layout. */
+interface SlabGroup {
+  slab: Slab;
+  state: number[];
+  segments: Segment[];
+}
+
+// Memory of collected models goes back to the arena (users never dispose).
+const reclaim = new FinalizationRegistry<{ rt: Runtime; blocks: number[]; scratch: Scratch }>(({ rt, blocks, scratch }) => {
+  scratch.dispose();
+  for (const b of blocks) rt.arena.release(b);
+});
+
+/**
+ * The weights an optimizer step updates: trainable weights of trainable layers; a model used as
+ * a layer contributes its layers only while its own `trainable` is set (freeze a GAN's
+ * discriminator inside the combined model, train it through its own model).
+ */
+export function trainedWeights(layers: readonly Layer[]): Weight[] {
+  const out: Weight[] = [];
+  const walk = (ls: readonly Layer[], on: boolean): void => {
+    for (const l of ls) {
+      if (isModel(l)) walk(l.layers, on && l.trainable);
+      else if (on && l.trainable) for (const w of l.weights) if (w.trainable && !out.includes(w)) out.push(w);
+    }
+  };
+  walk(layers, true);
+  return out;
+}
+
+/** Every layer inside these, nested models opened (a model is listed before its layers). */
+export function allLayers(layers: readonly Layer[]): Layer[] {
+  return layers.flatMap((l) => (isModel(l) ? [l, ...allLayers(l.layers)] : [l]));
+}
+
+export class ModelMemory {
+  readonly rt: Runtime;
+  readonly scratch: Scratch;
+  /** What a step updates, fixed by updateSegments() before each fit or trainOnBatch. */
+  trained: Weight[] = [];
+  /** The optimizer's view of the groups (rebuilt by updateSegments). */
+  groupList: Group[] = [];
+  private readonly blocks: number[] = [];
+  private readonly groups: SlabGroup[] = [];
+
+  /** `owner`: the model whose collection gives this memory back. */
+  constructor(rt: Runtime, owner: object) {
+    this.rt = rt;
+    this.scratch = new Scratch(rt.arena);
+    reclaim.register(owner, { rt, blocks: this.blocks, scratch: this.scratch });
+  }
+
+  own(bytes: number): number {
+    const p = this.rt.arena.alloc(bytes);
+    this.blocks.push(p);
+    return p;
+  }
+
+  release(ptr: number): void {
+    this.rt.arena.release(ptr);
+    this.blocks.splice(this.blocks.indexOf(ptr), 1);
+  }
+
+  /** Weights not yet placed by another model go into a new slab of this model, 16-byte aligned each. */
+  placeWeights(weights: readonly Weight[], rng: Random): void {
+    const fresh = weights.filter((w) => w.ptr === 0);
+    if (!fresh.length) return;
+    let floats = 0;
+    const offsets = fresh.map((w) => {
+      const o = floats;
+      floats += Math.ceil(w.size / 4) * 4;
+      return o;
+    });
+    const slab: Slab = { params: this.own(floats * 4), grads: this.own(floats * 4), floats };
+    fresh.forEach((w, i) => {
+      w.ptr = slab.params + offsets[i] * 4;
+      w.gradPtr = slab.grads + offsets[i] * 4;
+      w.slab = slab;
+      const values = new Float32Array(w.size);
+      w.initializer.fill(values, w.shape, rng);
+      this.rt.arena.f32(w.ptr, w.size).set(values);
+    });
+  }
+
+  /** Contiguous runs of trained weights per slab: one optimizer call each. */
+  updateSegments(weights: readonly Weight[], layers: readonly Layer[]): void {
+    const trained = (this.trained = trainedWeights(layers));
+    for (const w of weights) {
+      if (!this.groups.some((g) => g.slab === w.slab)) this.groups.push({ slab: w.slab!, state: [], segments: [] });
+    }
+    for (const g of this.groups) {
+      const segs: Segment[] = [];
+      for (const w of trained) {
+        if (w.slab !== g.slab) continue;
+        const offset = w.ptr - g.slab.params;
+        const size = Math.ceil(w.size / 4) * 4;
+        const last = segs[segs.length - 1];
+        if (last && last.offset + last.size * 4 === offset) last.size += size;
+        else segs.push({ offset, size });
+      }
+      g.segments = segs;
+    }
+    this.groupList = this.groups.map((g) => ({ slabs: { params: g.slab.params, grads: g.slab.grads, state: g.state }, segments: g.segments }));
+  }
+
+  /** Grows every group's optimizer state to `slots` slabs (zeroed by the arena). */
+  ensureState(slots: number): void {
+    for (const g of this.groups) while (g.state.length < slots) g.state.push(this.own(g.slab.floats * 4));
+  }
+
+  /** Drops the optimizer state (a new optimizer starts from zeros). */
+  releaseState(): void {
+    for (const g of this.groups) {
+      for (const s of g.state) this.release(s);
+      g.state = [];
+    }
+  }
+
+  /** Where optimizer slot `s` of weight `w` lives: the state slab of w's group, at w's offset (0: none). */
+  statePtr(w: Weight, s: number): number {
+    const g = this.groups.find((gr) => gr.slab === w.slab);
+    return g && s < g.state.length ? g.state[s] + (w.ptr - w.slab!.params) : 0;
+  }
+
+  zeroGrads(): void {
+    for (const g of this.groups) this.rt.arena.f32(g.slab.grads, g.slab.floats).fill(0);
+  }
+
+  /** Σ‖grad‖² over the trained segments: finite unless some gradient is not. */
+  gradSumSq(): number {
+    const k = this.rt.kernels;
+    let sq = 0;
+    for (let i = 0; i < this.groups.length; i++) {
+      const g = this.groups[i];
+      for (let j = 0; j < g.segments.length; j++) sq += k.f32_sumsq(g.slab.grads + g.segments[j].offset, g.segments[j].size);
+    }
+    return sq;
+  }
+}

@@ -1,0 +1,414 @@
+// The trainer: fit, evaluate and predict over one loop each, whatever the data (arrays, in-memory
+// Datasets, streaming Datasets: a BatchSource each), with the same metrics, callbacks, History
+// keys, params, validation, class weights and NaN handling for all of them (seed 004's training
+// loop: gather a mini-batch -> step -> metrics and callbacks on the host).
+
+import { progressBar } from '../callbacks/index.js';
+import type { Callback, CallbackModel, Logs, TrainingParams } from '../callbacks/types.js';
+import { Dataset, type Batch } from '../data/dataset.js';
+import type { Layer, Weight } from '../layers/layer.js';
+import type { Metric } from '../metrics.js';
+import { checkBatchRows, checkWeights, checkY, combineClassWeight, type Arrays, type Signature } from '../model/inputs.js';
+import type { Data, DatasetFitArgs, EvaluateArgs, PredictArgs } from '../model/types.js';
+import type { Random } from '../random.js';
+import { sizeOf, type Tensor, type TensorLike } from '../tensor.js';
+import { History, TrainingError } from './history.js';
+import { ArraySource, StreamSource, identity, type BatchSource } from './sources.js';
+import type { StepRunner } from './step.js';
+
+/** What the trainer needs of a model (Model implements it). */
+export interface TrainerHost extends Signature, CallbackModel {
+  readonly built: boolean;
+  readonly layers: Layer[];
+  readonly weights: Weight[];
+  readonly runner: StepRunner;
+  readonly shuffleRng: Random;
+  /** x checked against the inputs, building a model whose input shape comes from the data. */
+  standardX(x: Data, what: string): Tensor[];
+  /** Grows the optimizer state and re-derives the trained weights (a `trainable` may have changed). */
+  prepareTraining(): void;
+}
+
+const positiveInt = (v: number, what: string, who: string): number => {
+  if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${who}: ${what} must be a whole number > 0, got ${v}`);
+  return v;
+};
+
+/** x, y and weights as checked arrays (y and the weights when given). */
+function checkArrays(host: TrainerHost, x: Data, y: Data | undefined, w: TensorLike | undefined, what = ''): Arrays {
+  const xt = host.standardX(x, `${what}x`);
+  const n = xt[0].shape[0];
+  return { x: xt, y: y === undefined ? null : checkY(host, host.runner.compiled!.losses, y, n, `${what}y`), w: checkWeights(w, n, `${what}sampleWeight`) };
+}
+
+/** A streaming Dataset's batch as checked arrays; class weights folded into the sample weights. */
+function batchChecker(host: TrainerHost, targets: 'train' | 'test' | 'none', classWeight?: Record<number, number>): (b: Batch) => Arrays {
+  return (b) => {
+    if (targets !== 'none' && !b.y) throw new Error(`${targets === 'train' ? 'fit' : 'evaluate'}: the Dataset has no targets y (for a CSV, name the label column(s) with \`label\`)`);
+    const a = checkArrays(host, b.x, targets === 'none' ? undefined : b.y, b.sampleWeight && { data: b.sampleWeight, shape: [b.sampleWeight.length] });
+    const n = a.x[0].shape[0];
+    if (targets === 'train') {
+      checkBatchRows(host.layers, n, n, 'the Dataset');
+      a.w = combineClassWeight(host, a.y!, n, a.w, classWeight);
+    }
+    return a;
+  };
+}
+
+/** A model whose input shape comes from the data is built from a stream's first batch (read once more in the first epoch). */
+async function buildFromStream(host: TrainerHost, ds: Dataset): Promise<void> {
+  if (host.built) return;
+  for await (const b of ds) {
+    host.standardX(b.x, 'x');
+    return;
+  }
+}
+
+/** An in-memory Dataset's arrays and row order, checked (no copy). */
+function datasetArrays(host: TrainerHost, ds: Dataset, targets: boolean, who: string): { arrays: Arrays; rows: Int32Array | null } {
+  const { x, y, sampleWeight, rows } = ds.arrays();
+  if (targets && !y) throw new Error(`${who}: the Dataset has no targets y; build it with data.fromArrays(x, y)`);
+  const w = sampleWeight && { data: sampleWeight, shape: [sampleWeight.length] };
+  return { arrays: checkArrays(host, x, targets ? y : undefined, w), rows };
+}
+
+/** A source over validation or test data: arrays, or a Dataset of either kind. */
+function testSource(host: TrainerHost, data: Dataset | [Data, Data] | [Data, Data, TensorLike], batchSize: number, who: string): BatchSource {
+  if (!(data instanceof Dataset)) return new ArraySource(host, checkArrays(host, data[0], data[1], data[2], who === 'fit' ? 'validationData ' : ''), batchSize);
+  const size = data.batchSize ?? batchSize;
+  if (!data.inMemory) return new StreamSource(host, data.batchSize ? data : data.batch(size), batchChecker(host, 'test'));
+  const { arrays, rows } = datasetArrays(host, data, true, who);
+  return new ArraySource(host, arrays, size, rows);
+}
+
+interface Plan {
+  train: BatchSource;
+  validation?: BatchSource;
+  batchSize: number;
+}
+
+/** The training and validation sources of a fit, every argument checked before training starts. */
+function planFit(host: TrainerHost, x: Data | Dataset, y: Data | undefined, args: DatasetFitArgs, batchSize: number): Plan {
+  const split = args.validationSplit ?? 0;
+  if (!(split >= 0 && split < 1)) throw new RangeError(`fit: validationSplit must be in [0, 1), got ${split}`);
+  const validation = args.validationData && testSource(host, args.validationData, batchSize, 'fit');
+  if (x instanceof Dataset) {
+    if (args.sampleWeight !== undefined) throw new Error('fit: pass per-sample weights to data.fromArrays(x, y, { sampleWeight }) when fitting a Dataset');
+    const size = x.batchSize ?? batchSize;
+    if (!x.inMemory) {
+      if (split) throw new Error('fit: validationSplit needs an in-memory dataset; for a stream pass validationData (e.g. ds.take(n) and ds.skip(n))');
+      return { train: new StreamSource(host, x.batchSize ? x : x.batch(size), batchChecker(host, 'train', args.classWeight)), validation, batchSize: size };
+    }
+    const { arrays, rows } = datasetArrays(host, x, true, 'fit');
+    // A dataset's order is its own (tf.data); shuffle: true still asks the model to shuffle.
+    const rng = x.epochRng() ?? (args.shuffle === true ? host.shuffleRng : null);
+    return arrayPlan(host, arrays, rows, rng, size, split, validation, args.classWeight);
+  }
+  if (y === undefined) throw new Error('fit: pass targets y (fit(x, y, args)) or a Dataset of (x, y)');
+  const arrays = checkArrays(host, x, y, args.sampleWeight);
+  return arrayPlan(host, arrays, null, args.shuffle === false ? null : host.shuffleRng, batchSize, split, validation, args.classWeight);
+}
+
+function arrayPlan(host: TrainerHost, arrays: Arrays, rows: Int32Array | null, rng: Random | null, batchSize: number, split: number,
+  validation: BatchSource | undefined, classWeight: Record<number, number> | undefined): Plan {
+  const n = arrays.x[0].shape[0];
+  // Class weights re-weight training samples only (Keras): validation keeps the sample weights.
+  const train = new ArraySource(host, { ...arrays, w: combineClassWeight(host, arrays.y!, n, arrays.w, classWeight) }, batchSize, rows, rng);
+  if (split > 0 && !validation) {
+    const s = train.split(split, arrays.w);
+    return { train: s.train, validation: s.validation, batchSize };
+  }
+  return { train, validation, batchSize };
+}
+
+/** The callbacks fit runs: the user's, and the progress output verbose asks for. */
+function callbacksOf(args: DatasetFitArgs): Callback[] {
+  const cbs: Callback[] = [...(args.callbacks ?? [])];
+  const verbose = args.verbose ?? 1;
+  const tty = typeof process !== 'undefined' && !!process.stdout?.isTTY;
+  if (verbose === 2 || (verbose === 1 && tty)) cbs.push(progressBar({ mode: verbose === 2 ? 'epoch' : 'bar' }));
+  return cbs;
+}
+
+/** Trains for `epochs` epochs of mini-batches; resolves to a Keras-like History. */
+export async function fit(host: TrainerHost, x: Data | Dataset, y: Data | undefined, args: DatasetFitArgs = {}): Promise<History> {
+  const { epochs = 1, verbose = 1, initialEpoch = 0 } = args;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`fit: epochs must be a whole number ≥ 0, got ${epochs}`);
+  if (x instanceof Dataset && !x.inMemory) await buildFromStream(host, x);
+  const plan = planFit(host, x, y, args, positiveInt(args.batchSize ?? 32, 'batchSize', 'fit'));
+  const { train, batchSize } = plan;
+  if (train.samples === 0) throw new RangeError('fit: x holds no samples');
+  if (train.samples !== undefined) checkBatchRows(host.layers, batchSize, train.samples, 'fit');
+  host.prepareTraining();
+  const history = new History();
+  // A stream's steps and samples are counted in its first epoch (callbacks see them from the second).
+  const params: TrainingParams = { epochs, steps: train.samples === undefined ? 0 : Math.ceil(train.samples / batchSize), samples: train.samples ?? 0, verbose };
+  history.params = params as unknown as Record<string, number>;
+  const cbs = callbacksOf(args);
+  for (const cb of cbs) {
+    cb.setModel?.(host);
+    cb.setParams?.(params);
+  }
+  host.stopTraining = false;
+  for (const cb of cbs) await cb.onTrainBegin?.({});
+  try {
+    for (let epoch = initialEpoch; epoch < epochs && !host.stopTraining; epoch++) {
+      for (const cb of cbs) await cb.onEpochBegin?.(epoch, {});
+      const logs = await runEpoch(host, train, cbs, epoch, history);
+      if (!params.steps) {
+        params.steps = logs.steps;
+        params.samples = logs.seen;
+      }
+      if (plan.validation) {
+        const v = await evaluateSource(host, plan.validation);
+        for (const [key, value] of Object.entries(v)) logs.logs[`val_${key}`] = value;
+      }
+      history.push(epoch, logs.logs);
+      for (const cb of cbs) await cb.onEpochEnd?.(epoch, logs.logs);
+    }
+  } finally {
+    host.runner.done();
+  }
+  for (const cb of cbs) await cb.onTrainEnd?.({});
+  return history;
+}
+
+/**
+ * One pass over the source: a step per batch, the running loss and metrics in the batch logs,
+ * the event loop given a turn every ~100 ms (a Ctrl-C handler or a page's stop button can then set
+ * stopTraining, which takes effect after the batch). Allocates nothing per batch for arrays.
+ */
+async function runEpoch(host: TrainerHost, src: BatchSource, cbs: Callback[], epoch: number, history: History): Promise<{ logs: Logs; steps: number; seen: number }> {
+  const r = host.runner;
+  const metrics = r.makeMetrics();
+  const lossKeys = r.outputLossKeys();
+  const outSums = lossKeys.map(() => 0);
+  const batchLogs: Logs = { batch: 0, size: 0, loss: 0 };
+  let lossSum = 0, seen = 0, b = 0, lastYield = now();
+  src.begin();
+  for (;;) {
+    let rows = src.next();
+    if (typeof rows !== 'number') rows = await rows;
+    if (rows === 0) break;
+    let loss: number;
+    try {
+      loss = r.step(rows, src.weighted, metrics);
+    } catch (e) {
+      if (e instanceof TrainingError) {
+        e.message = `${host.name}: training stopped at epoch ${epoch + 1}, batch ${b + 1}: ${e.message}. ` +
+          'The weights are those after the last good step. Lower the learning rate, scale the inputs, or add clipNorm.';
+        e.history = history;
+      }
+      throw e;
+    }
+    lossSum += loss * rows;
+    for (let o = 0; o < outSums.length; o++) outSums[o] += r.outLoss[o] * rows;
+    seen += rows;
+    if (cbs.length) {
+      batchLogs.batch = b;
+      batchLogs.size = rows;
+      batchLogs.loss = lossSum / seen;
+      for (const ms of metrics) for (const m of ms) batchLogs[m.name] = m.result();
+      for (const cb of cbs) cb.onBatchEnd?.(b, batchLogs);
+    }
+    b++;
+    if (now() - lastYield > 100) {
+      await yieldToEventLoop();
+      lastYield = now();
+    }
+    if (host.stopTraining) break;
+  }
+  if (seen === 0) throw new Error('fit: the Dataset yielded no samples');
+  return { logs: epochLogs(lossSum / seen, lossKeys, outSums.map((s) => s / seen), metrics), steps: b, seen };
+}
+
+function epochLogs(loss: number, lossKeys: string[], outLosses: number[], metrics: Metric[][]): Logs {
+  const logs: Logs = { loss };
+  lossKeys.forEach((key, o) => { logs[key] = outLosses[o]; });
+  for (const ms of metrics) for (const m of ms) logs[m.name] = m.result();
+  return logs;
+}
+
+/** Loss and metrics over a source in inference mode; sync for arrays, a promise for a stream. */
+function evaluateSource(host: TrainerHost, src: BatchSource): Record<string, number> | Promise<Record<string, number>> {
+  const e = new Evaluation(host);
+  try {
+    src.begin();
+    for (;;) {
+      const rows = src.next();
+      if (typeof rows !== 'number') return evaluateRest(e, src, rows);
+      if (rows === 0) return e.result();
+      e.add(rows, src.weighted);
+    }
+  } catch (err) {
+    host.runner.done();
+    throw err;
+  }
+}
+
+async function evaluateRest(e: Evaluation, src: BatchSource, pending: Promise<number>): Promise<Record<string, number>> {
+  try {
+    for (let rows = await pending; rows > 0; rows = await src.next()) e.add(rows, src.weighted);
+    return e.result();
+  } finally {
+    e.host.runner.done();
+  }
+}
+
+/** Sums of an evaluation: the loss and per-output losses weighted by rows, and the metrics. */
+class Evaluation {
+  private readonly metrics: Metric[][];
+  private readonly lossKeys: string[];
+  private readonly outSums: number[];
+  private lossSum = 0;
+  private seen = 0;
+
+  constructor(readonly host: TrainerHost) {
+    this.metrics = host.runner.makeMetrics();
+    this.lossKeys = host.runner.outputLossKeys();
+    this.outSums = this.lossKeys.map(() => 0);
+  }
+
+  add(rows: number, weighted: boolean): void {
+    const r = this.host.runner;
+    this.lossSum += r.test(rows, weighted, this.metrics) * rows;
+    for (let o = 0; o < this.outSums.length; o++) this.outSums[o] += r.outLoss[o] * rows;
+    this.seen += rows;
+  }
+
+  result(): Record<string, number> {
+    this.host.runner.done();
+    if (this.seen === 0) throw new Error('evaluate: the data holds no samples');
+    const k = this.host.runner.kernels;
+    let penalty = 0;
+    for (const wt of this.host.weights) if (wt.regularizer) penalty += wt.regularizer.value(k, wt.ptr, wt.size);
+    return epochLogs(this.lossSum / this.seen + penalty, this.lossKeys, this.outSums.map((s) => s / this.seen), this.metrics);
+  }
+}
+
+/** Loss and metrics over the data, with the model in inference mode. */
+export function evaluate(host: TrainerHost, x: Data | Dataset, y: Data | undefined, args: EvaluateArgs = {}): Record<string, number> | Promise<Record<string, number>> {
+  const batchSize = positiveInt(args.batchSize ?? 32, 'batchSize', 'evaluate');
+  if (x instanceof Dataset) {
+    if (!x.inMemory && !host.built) return buildFromStream(host, x).then(() => evaluateSource(host, testSource(host, x, batchSize, 'evaluate')));
+    return evaluateSource(host, testSource(host, x, batchSize, 'evaluate'));
+  }
+  if (y === undefined) throw new Error('evaluate: pass targets y (evaluate(x, y)) or a Dataset of (x, y)');
+  return evaluateSource(host, new ArraySource(host, checkArrays(host, x, y, args.sampleWeight), batchSize));
+}
+
+/** Outputs for every sample, in batches; one tensor per output. Sync for arrays, a promise for a Dataset. */
+export function predict(host: TrainerHost, x: Data | Dataset, { batchSize = 256, training = false }: PredictArgs = {}): Tensor[] | Promise<Tensor[]> {
+  positiveInt(batchSize, 'batchSize', 'predict');
+  if (x instanceof Dataset && !x.inMemory && !host.built) return buildFromStream(host, x).then(() => predict(host, x, { batchSize, training }));
+  let src: BatchSource;
+  if (!(x instanceof Dataset)) src = new ArraySource(host, checkArrays(host, x, undefined, undefined), batchSize);
+  else if (x.inMemory) {
+    const { arrays, rows } = datasetArrays(host, x, false, 'predict');
+    src = new ArraySource(host, arrays, x.batchSize ?? batchSize, rows);
+  } else src = new StreamSource(host, x.batchSize ? x : x.batch(batchSize), batchChecker(host, 'none'));
+  const out = new Outputs(host, src.samples);
+  try {
+    src.begin();
+    for (;;) {
+      const rows = src.next();
+      if (typeof rows !== 'number') return predictRest(out, src, rows, training);
+      if (rows === 0) return out.result();
+      out.add(host.runner.predict(rows, training), rows);
+    }
+  } catch (err) {
+    host.runner?.done();
+    throw err;
+  }
+}
+
+async function predictRest(out: Outputs, src: BatchSource, pending: Promise<number>, training: boolean): Promise<Tensor[]> {
+  try {
+    for (let rows = await pending; rows > 0; rows = await src.next()) out.add(out.host.runner.predict(rows, training), rows);
+  } finally {
+    out.host.runner?.done();
+  }
+  return out.result();
+}
+
+/** predict's outputs: one array per output, sized up front when the sample count is known. */
+class Outputs {
+  private parts?: Float32Array[][];
+  private units: number[] = [];
+  private n = 0;
+
+  /** `samples`: known up front for arrays, not for a stream. The outputs' shapes are read at the first batch (the model may be built by it). */
+  constructor(readonly host: TrainerHost, private readonly samples: number | undefined) {}
+
+  private get known(): boolean {
+    return this.samples !== undefined;
+  }
+
+  add(ys: { ptr: number }[], rows: number): void {
+    const a = this.host.runner.arena;
+    if (!this.parts) {
+      this.units = this.host.outputs.map((t) => sizeOf(t.shape));
+      this.parts = this.units.map((u) => (this.samples === undefined ? [] : [new Float32Array(this.samples * u)]));
+    }
+    const parts = this.parts;
+    ys.forEach((y, o) => {
+      const v = a.f32(y.ptr, rows * this.units[o]);
+      if (this.known) parts[o][0].set(v, this.n * this.units[o]);
+      else parts[o].push(Float32Array.from(v));
+    });
+    this.n += rows;
+  }
+
+  result(): Tensor[] {
+    this.host.runner?.done();
+    if (!this.parts) {
+      if (!this.known) throw new Error('predict: the Dataset yielded no samples');
+      // No batch ran (no samples): empty outputs of the right shapes.
+      return this.host.outputs.map((t) => ({ data: new Float32Array(0), shape: [0, ...t.shape] }));
+    }
+    return this.parts.map((ps, o) => {
+      const data = ps.length === 1 ? ps[0] : new Float32Array(this.n * this.units[o]);
+      if (ps.length !== 1) {
+        let at = 0;
+        for (const p of ps) { data.set(p, at); at += p.length; }
+      }
+      return { data, shape: [this.n, ...this.host.outputs[o].shape] };
+    });
+  }
+}
+
+/** One optimizer step on one batch; returns its loss. */
+export function trainOnBatch(host: TrainerHost, x: Data, y: Data, { sampleWeight, classWeight }: { sampleWeight?: TensorLike; classWeight?: Record<number, number> } = {}): number {
+  const a = checkArrays(host, x, y, sampleWeight);
+  const n = a.x[0].shape[0];
+  if (n === 0) throw new RangeError('trainOnBatch: x holds no samples');
+  const w = combineClassWeight(host, a.y!, n, a.w, classWeight);
+  checkBatchRows(host.layers, n, n, 'x');
+  host.prepareTraining();
+  const r = host.runner;
+  r.gather(a.x, a.y, w, identity(n), 0, n);
+  try {
+    return r.step(n, w !== null, host.outputs.map(() => []));
+  } catch (e) {
+    if (e instanceof TrainingError) e.message = `${host.name}.trainOnBatch: ${e.message}; the weights were not updated`;
+    throw e;
+  } finally {
+    r.done();
+  }
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/** A macrotask turn (setImmediate where there is one; a MessageChannel or setTimeout elsewhere). */
+function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (f: () => void) => void };
+  if (g.setImmediate) return new Promise((r) => g.setImmediate!(r));
+  if (typeof MessageChannel !== 'undefined') {
+    return new Promise((r) => {
+      const c = new MessageChannel();
+      c.port1.onmessage = () => { c.port1.close(); r(); };
+      c.port2.postMessage(0);
+    });
+  }
+  return new Promise((r) => setTimeout(r, 0));
+}
