@@ -133,12 +133,17 @@ export function progressBar({ mode = 'bar', write }: { mode?: 'bar' | 'epoch'; w
       const t = now();
       if (t - lastDraw < 100 && batch + 1 < params.steps) return;
       lastDraw = t;
+      const rate = seen / Math.max(1e-9, (t - epochStart) / 1000);
+      const { size: _s, batch: _b, ...shown } = logs ?? {};
+      // A stream's steps are unknown until its first epoch ends: a count instead of a bar.
+      if (!params.steps) {
+        out(`\r\x1b[2KEpoch ${epochIndex + 1}/${params.epochs} - batch ${batch + 1} - ${fmt(shown)} - ${rate.toFixed(0)} samples/s`);
+        return;
+      }
       const done = (batch + 1) / params.steps;
       const width = 24;
       const bar = '='.repeat(Math.floor(done * width)).padEnd(width, '.');
-      const rate = seen / Math.max(1e-9, (t - epochStart) / 1000);
       const eta = (t - epochStart) / 1000 * (1 / done - 1);
-      const { size: _s, batch: _b, ...shown } = logs ?? {};
       out(`\r\x1b[2KEpoch ${epochIndex + 1}/${params.epochs} [${bar}] ${batch + 1}/${params.steps} - ${fmt(shown)} - ${rate.toFixed(0)} samples/s - ETA ${eta.toFixed(1)}s`);
     },
     onEpochEnd(epoch, logs) {
