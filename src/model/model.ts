@@ -18,7 +18,6 @@ import type { Optimizer } from '../optimizers/index.js';
 import { Random } from '../random.js';
 import { assertFinite, ShapeError, sizeOf, toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import { History, readTrainingState, writeTrainingState, type TrainingState } from '../training/history.js';
-import { identity } from '../training/sources.js';
 import { StepRunner } from '../training/step.js';
 import * as trainer from '../training/trainer.js';
 import type { Kernels } from '../wasm/kernels.js';
@@ -26,7 +25,7 @@ import { runtime } from '../wasm/runtime.js';
 import { resolveCompile, type Compiled } from './compile.js';
 import { GraphExecutor, type GraphState } from './executor.js';
 import { modelIo } from './hooks.js';
-import { checkBatchRows, checkX, checkY, checkWeights, list } from './inputs.js';
+import { checkX } from './inputs.js';
 import { ModelMemory, trainedWeights } from './memory.js';
 import { summaryText } from './summary.js';
 import type { CompileArgs, Data, DatasetFitArgs, EvaluateArgs, FitArgs, ModelArgs, PredictArgs } from './types.js';
@@ -252,21 +251,7 @@ export class Model extends Layer {
    */
   computeGradients(x: Data, y: Data, { sampleWeight }: { sampleWeight?: TensorLike } = {}): { loss: number; grads: Tensor[] } {
     this.requireCompiled('computeGradients');
-    const xt = this.standardX(x, 'x');
-    const n = xt[0].shape[0];
-    const yt = checkY(this, this.compiled!.losses, y, n, 'y');
-    const w = checkWeights(sampleWeight, n, 'sampleWeight');
-    checkBatchRows(this.layers, n, n, 'x');
-    const r = this.runner, a = this.mem.rt.arena;
-    r.gather(xt, yt, w, identity(n), 0, n);
-    this.mem.updateSegments(this.weights, this.layers);
-    this.mem.zeroGrads();
-    try {
-      const loss = r.backprop(n, w !== null);
-      return { loss, grads: this.weights.map((wt) => ({ data: Float32Array.from(a.f32(wt.gradPtr, wt.size)), shape: [...wt.shape] })) };
-    } finally {
-      r.done();
-    }
+    return trainer.computeGradients(this, x, y, sampleWeight);
   }
 
   /**
@@ -280,32 +265,8 @@ export class Model extends Layer {
   backward(dy: Buf, ctx: Ctx, needDx: boolean, acc?: boolean): Buf | null;
   backward(a: Data | Buf, b: Data | Ctx, c?: { training?: boolean } | boolean): Tensor | Tensor[] | Buf | null {
     if (isCtx(b)) return this.callBackward(a as Buf, b, [c as boolean])[0];
-    return this.inputGradients(a as Data, b, (c as { training?: boolean } | undefined) ?? {});
-  }
-
-  private inputGradients(x: Data, dy: Data, { training = true }: { training?: boolean }): Tensor | Tensor[] {
-    const xt = this.standardX(x, 'x');
-    const n = xt[0].shape[0];
-    const dys = list(this, dy, this.outputs.length, 'dy').map((v, o) => {
-      const t = toTensor(v, `dy[${o}]`);
-      const want = [n, ...this.outputs[o].shape];
-      if (sizeOf(t.shape) !== sizeOf(want)) throw new ShapeError(`${this.name}.backward: dy for output ${this.outputs[o].name} must be [${want.join(', ')}], got [${t.shape.join(', ')}]`);
-      assertFinite(t, 'dy');
-      return t;
-    });
-    if (training) checkBatchRows(this.layers, n, n, 'x');
-    const r = this.runner, a = this.mem.rt.arena;
-    r.gather(xt, null, null, identity(n), 0, n);
-    try {
-      const dxs = r.inputGradients(n, dys, training, this.inputs.map(() => true));
-      const out = dxs.map((d, i) => ({
-        data: d ? Float32Array.from(a.f32(d.ptr, d.rows * d.cols)) : new Float32Array(n * sizeOf(this.inputs[i].shape)),
-        shape: [n, ...this.inputs[i].shape],
-      }));
-      return out.length === 1 ? out[0] : out;
-    } finally {
-      r.done();
-    }
+    const out = trainer.inputGradients(this, a as Data, b, (c as { training?: boolean } | undefined)?.training ?? true);
+    return out.length === 1 ? out[0] : out;
   }
 
   /** Copies of every weight in Keras order and layout (Dense: kernel [inputDim, units], then bias). */
