@@ -23,7 +23,9 @@ export function sizes() {
         const to = sf.getLineAndCharacterOfPosition(node.end).line;
         const name = node.name?.getText(sf) ?? (ts.isConstructorDeclaration(node) ? 'constructor' : '(anonymous)');
         const owner = ts.isClassLike(node.parent) && node.parent.name ? `${node.parent.name.text}.` : '';
-        functions.push({ file: rel, name: owner + name, line: from + 1, lines: to - from + 1 });
+        // A long function's leading comment says why it is long (the word "long" in it).
+        const lead = (ts.getLeadingCommentRanges(text, node.getFullStart()) ?? []).map((r) => text.slice(r.pos, r.end)).join('\n');
+        functions.push({ file: rel, name: owner + name, line: from + 1, lines: to - from + 1, why: /\blong\b/i.test(lead) });
       }
       ts.forEachChild(node, visit);
     };

@@ -34,7 +34,12 @@ export const tuning = {
 
 type GemmForm = 'nn' | 'nt' | 'tn';
 
-/** The runtime's kernels with the gemms split across `pool` when it pays. */
+/**
+ * The runtime's kernels with the gemms split across `pool` when it pays. Long because it is one
+ * closure over the state every wrapper shares (the workers' workspaces, the reusable jobs, the
+ * shift table): the wrappers stay plain functions with the export's signature, called per layer
+ * per step with no object lookups.
+ */
 export function parallelKernels(raw: Kernels, pool: Pool, arena: Arena): Kernels {
   const wsPtr: number[] = [];
   const wsSize: number[] = [];

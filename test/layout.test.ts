@@ -1,9 +1,14 @@
-// The house plan's import rule (scripts/import-cycles.mjs): no import circle of more than two
-// files among src/ modules, and a pair only when one direction imports types alone.
+// The house plan (README, "Contributing: where things live"): no import circle of more than two
+// files among src/ modules, and a pair only when one direction imports types alone
+// (scripts/import-cycles.mjs); no file over 450 lines, no function over 80 without a comment that
+// says why it is long (scripts/sizes.mjs).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 // @ts-expect-error: a plain .mjs script, no types
 import { broken, circles } from '../scripts/import-cycles.mjs';
+
+// @ts-expect-error: a plain .mjs script, no types
+import { sizes } from '../scripts/sizes.mjs';
 
 type Circle = { files: string[]; typeOnly: boolean };
 
@@ -32,6 +37,13 @@ test('the check finds circles: a three-file circle and a value pair break the ru
   const typePair = circles(g([['/a', '/b', false], ['/b', '/a', true], ['/c', '/a', false]])) as Circle[];
   assert.equal(typePair.length, 1);
   assert.not.ok(broken(typePair[0]));
+});
+
+test('no file over 450 lines; a function over 80 lines says why in its leading comment', () => {
+  const { files, functions } = sizes() as { files: { file: string; lines: number }[]; functions: { file: string; name: string; lines: number; why: boolean }[] };
+  assert.equal(files.filter((f) => f.lines > 450).map((f) => `${f.file}: ${f.lines}`), []);
+  assert.ok(functions.length > 100 && functions[0].lines > 20, 'the parser found the functions');
+  assert.equal(functions.filter((f) => f.lines > 80 && !f.why).map((f) => `${f.file} ${f.name}: ${f.lines} lines`), []);
 });
 
 test.run();
