@@ -103,35 +103,39 @@ export class StepRunner {
     io.rows = rowsCap;
   }
 
-  /** Copies the rows `idx[start..start+rows)` of x, y and w into the batch region (no allocation). */
-  gather(xs: Tensor[], ts: Targets[] | null, w: Float32Array | null, idx: Int32Array, start: number, rows: number): void {
+  /**
+   * Copies the rows `idx[start..start+rows)` of x, y and w into the batch region (no allocation);
+   * without `idx`, the rows start..start+rows, the inputs in one copy each.
+   */
+  gather(xs: Tensor[], ts: Targets[] | null, w: Float32Array | null, idx: Int32Array | null, start: number, rows: number): void {
     this.ensureIo(rows, w !== null, ts !== null);
     const a = this.mem.rt.arena;
     for (let i = 0; i < xs.length; i++) {
-      const inDim = sizeOf(this.sig.inputs[i].shape);
-      gatherRows(xs[i].data, idx, start, rows, inDim, a.f32All(), this.io.x[i] >> 2);
+      const d = sizeOf(this.sig.inputs[i].shape);
+      if (idx) gatherRows(xs[i].data, idx, start, rows, d, a.f32All(), this.io.x[i] >> 2);
+      else a.f32All().set(xs[i].data.subarray(start * d, (start + rows) * d), this.io.x[i] >> 2);
     }
     for (let o = 0; ts && o < ts.length; o++) this.gatherTargets(o, ts[o], idx, start, rows);
     if (w) {
       const wd = a.f32All(), at = this.io.w >> 2;
-      for (let r = 0; r < rows; r++) wd[at + r] = w[idx[start + r]];
+      for (let r = 0; r < rows; r++) wd[at + r] = w[idx ? idx[start + r] : start + r];
     }
   }
 
-  private gatherTargets(o: number, t: Targets, idx: Int32Array, start: number, rows: number): void {
+  private gatherTargets(o: number, t: Targets, idx: Int32Array | null, start: number, rows: number): void {
     const a = this.mem.rt.arena, at = this.io.t[o] >> 2;
     const cols = this.targetCols(o);
     if (cols === 0) {
       const td = a.i32All();
-      for (let r = 0; r < rows; r++) td[at + r] = t.data[idx[start + r]];
+      for (let r = 0; r < rows; r++) td[at + r] = t.data[idx ? idx[start + r] : start + r];
     } else if (t.labels) {
       const td = a.f32All(); // one-hot rows for a sparse loss on probabilities
       td.fill(0, at, at + rows * cols);
-      for (let r = 0; r < rows; r++) td[at + r * cols + t.data[idx[start + r]]] = 1;
+      for (let r = 0; r < rows; r++) td[at + r * cols + t.data[idx ? idx[start + r] : start + r]] = 1;
     } else {
       const td = a.f32All();
       for (let r = 0; r < rows; r++) {
-        const s = idx[start + r] * cols, q = at + r * cols;
+        const s = (idx ? idx[start + r] : start + r) * cols, q = at + r * cols;
         for (let j = 0; j < cols; j++) td[q + j] = t.data[s + j];
       }
     }

@@ -115,7 +115,9 @@ function arrayPlan(host: TrainerHost, arrays: Arrays, rows: Int32Array | null, r
   validation: BatchSource | undefined, classWeight: Record<number, number> | undefined): Plan {
   const n = arrays.x[0].shape[0];
   // Class weights re-weight training samples only (Keras): validation keeps the sample weights.
-  const train = new ArraySource(host, { ...arrays, w: combineClassWeight(host, arrays.y!, n, arrays.w, classWeight) }, batchSize, rows, rng);
+  // Training reads through an index even in storage order: gathering by index allocates nothing
+  // per step (a run copied with one set() would make a subarray view per batch).
+  const train = new ArraySource(host, { ...arrays, w: combineClassWeight(host, arrays.y!, n, arrays.w, classWeight) }, batchSize, rows ?? identity(n), rng);
   if (split > 0 && !validation) {
     const s = train.split(split, arrays.w);
     return { train: s.train, validation: s.validation, batchSize };
@@ -335,7 +337,7 @@ function placeBatch(host: TrainerHost, x: Data, y: Data | null, sampleWeight: Te
   if (n === 0) throw new RangeError(`${who}: x holds no samples`);
   const w = a.y ? combineClassWeight(host, a.y, n, a.w, classWeight) : null;
   if (training) checkBatchRows(host.layers, n, n, 'x');
-  host.runner.gather(a.x, a.y, w, identity(n), 0, n);
+  host.runner.gather(a.x, a.y, w, null, 0, n);
   return { n, weighted: w !== null };
 }
 
