@@ -108,10 +108,10 @@ export class PReLU extends Layer {
 
   backward(dy: Buf, ctx: Ctx, needDx: boolean, acc: boolean): Buf | null {
     const dx = needDx ? scratchBuf(ctx, dy.rows, dy.cols) : dy;
-    if (this.trainable || needDx) {
+    if (this.trainsNow || needDx) {
       // f32_prelu_grad writes dx and dα in one pass; without needDx dx lands on dy (no longer needed).
-      const scratchDalpha = this.trainable ? this.alpha.gradPtr : ctx.scratch.alloc(dy.cols * 4);
-      ctx.k.f32_prelu_grad((ctx.saved.x as Buf).ptr, this.alpha.ptr, dy.ptr, dx.ptr, scratchDalpha, dy.rows, dy.cols, acc && this.trainable ? 1 : 0);
+      const scratchDalpha = this.trainsNow ? this.alpha.gradPtr : ctx.scratch.alloc(dy.cols * 4);
+      ctx.k.f32_prelu_grad((ctx.saved.x as Buf).ptr, this.alpha.ptr, dy.ptr, dx.ptr, scratchDalpha, dy.rows, dy.cols, acc && this.trainsNow ? 1 : 0);
     }
     return needDx ? dx : null;
   }

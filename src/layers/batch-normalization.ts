@@ -84,7 +84,7 @@ export class BatchNormalization extends Layer implements Committer {
     const y = scratchBuf(ctx, x.rows, x.cols);
     const gamma = this.gamma?.ptr ?? 0, beta = this.beta?.ptr ?? 0;
     // A frozen batch norm runs in inference mode, as Keras does for fine-tuning.
-    const training = ctx.training && this.trainable;
+    const training = ctx.training && this.trainsNow;
     const s = ctx.saved as unknown as Saved;
     s.x = x;
     s.training = training;
@@ -125,8 +125,8 @@ export class BatchNormalization extends Layer implements Committer {
       k.f32_batchnorm_apply(dy.ptr, dy.ptr, zeros, this.movingVariance.ptr, gamma, 0, rows, c, this.epsilon);
       return dy;
     }
-    const dgamma = this.trainable && this.gamma ? this.gamma.gradPtr : 0;
-    const dbeta = this.trainable && this.beta ? this.beta.gradPtr : 0;
+    const dgamma = this.trainsNow && this.gamma ? this.gamma.gradPtr : 0;
+    const dbeta = this.trainsNow && this.beta ? this.beta.gradPtr : 0;
     // dx is written over dy, which the contract allows.
     k.f32_batchnorm_grad(x.ptr, dy.ptr, needDx ? dy.ptr : 0, mean, variance, gamma, dgamma, dbeta, rows, c, this.epsilon, acc ? 1 : 0);
     return needDx ? dy : null;

@@ -83,7 +83,7 @@ export class Dense extends Layer {
     } else if (!logits && this.activation.name !== 'linear') {
       k.f32_activation_grad(y.ptr, dy.ptr, dy.ptr, dy.rows * n, this.activation.code, this.activation.alpha);
     }
-    if (this.trainable) {
+    if (this.trainsNow) {
       // dW (inputDim × units) (+)= xᵀ·dz;  db (+)= column sums of dz
       k.f32_gemm_tn(x.cols, n, x.rows, x.ptr, x.cols, dz.ptr, n, this.kernel.gradPtr, n, acc ? 1 : 0, ctx.ws);
       if (this.bias) k.f32_col_sum(dz.ptr, this.bias.gradPtr, dz.rows, n, acc ? 1 : 0);

@@ -198,6 +198,14 @@ export abstract class Layer {
    */
   readonly minBatch?: { rows: number; why: string };
 
+  /**
+   * @internal Whether the step running now trains this layer: its `trainable` as the running
+   * model's compile captured it (Keras: compile freezes the behaviour), set by the model before
+   * each training or differentiating pass. Layers read it, not `trainable`, when they decide to
+   * write weight gradients or (batch normalization) to use batch statistics.
+   */
+  trainsNow = true;
+
   /** @internal The last backward pass that wrote this layer's weight gradients (see Ctx.pass). */
   backwardPass = 0;
 

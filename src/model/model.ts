@@ -26,7 +26,7 @@ import { resolveCompile, type Compiled } from './compile.js';
 import { GraphExecutor, type GraphState } from './executor.js';
 import { modelIo } from './hooks.js';
 import { checkX } from './inputs.js';
-import { ModelMemory, trainedWeights } from './memory.js';
+import { ModelMemory, trainedLayers, weightsOf } from './memory.js';
 import { summaryText } from './summary.js';
 import type { CompileArgs, Data, DatasetFitArgs, EvaluateArgs, FitArgs, ModelArgs, PredictArgs } from './types.js';
 
@@ -104,17 +104,24 @@ export class Model extends Layer {
     this.inputShape = [...inputs[0].shape];
     this.outputShape = [...outputs[0].shape];
     this.built = true;
-    this.mem.updateSegments(this.weights, this.layers);
-    this.stepRunner = new StepRunner(this, exec, this.mem, this.layers, this.rngs.step);
+    this.mem.updateSegments(this.weights, this.trainedWeights());
+    this.stepRunner = new StepRunner(this, exec, this.mem, this.layers, this.rngs.step, () => this.trainedLayers());
     this.stepRunner.setCompiled(this.compiled);
   }
 
   /**
    * The weights an optimizer step updates: trainable weights of trainable layers; a model used as
-   * a layer contributes its layers only while its own `trainable` is set.
+   * a layer contributes its layers only while its own `trainable` is set. As compiled: `trainable`
+   * takes effect at compile (Keras), so a discriminator compiled, then frozen inside the combined
+   * model, still trains through its own model.
    */
   trainedWeights(): Weight[] {
-    return trainedWeights(this.layers);
+    return weightsOf(this.trainedLayers());
+  }
+
+  /** @internal The layers a step trains: as compiled, or by the flags now before compile. */
+  trainedLayers(): readonly Layer[] {
+    return this.compiled?.trained ?? trainedLayers(this.layers);
   }
 
   // A model as a layer: the outer graph calls it with the outer step's context; what it keeps for
@@ -192,7 +199,7 @@ export class Model extends Layer {
   compile(args: CompileArgs): void {
     this.ensureBuilt();
     const outputs = this.built ? this.outputs.map((o) => ({ name: o.name, units: sizeOf(o.shape) })) : null;
-    const c = resolveCompile(this.name, outputs, args);
+    const c = resolveCompile(this.name, outputs, args, trainedLayers(this.layers));
     if (this.compiled?.optimizer !== c.optimizer) this.mem.releaseState();
     this.compiled = c;
     this.stepRunner?.setCompiled(c);
@@ -202,10 +209,10 @@ export class Model extends Layer {
     if (!this.compiled) throw new Error(`${this.name}.${what}: compile the model first (model.compile({ optimizer, loss }))`);
   }
 
-  /** @internal Grows the optimizer state; re-derives the trained weights (a layer's `trainable` may have changed). */
+  /** @internal Grows the optimizer state; lays out the trained weights (another model may have placed some since). */
   prepareTraining(): void {
     this.mem.ensureState(this.compiled!.optimizer.slots);
-    this.mem.updateSegments(this.weights, this.layers);
+    this.mem.updateSegments(this.weights, this.trainedWeights());
   }
 
   /** Trains for `epochs` epochs of mini-batches; resolves to a Keras-like History. */
@@ -249,9 +256,15 @@ export class Model extends Layer {
    * The loss on one batch and its gradient with respect to every weight (Keras order and layout),
    * without updating anything (batch-norm moving averages included). Frozen layers report zeros.
    */
-  computeGradients(x: Data, y: Data, { sampleWeight }: { sampleWeight?: TensorLike } = {}): { loss: number; grads: Tensor[] } {
+  computeGradients(x: Data, y: Data, opts?: { sampleWeight?: TensorLike; inputs?: false }): { loss: number; grads: Tensor[] };
+  /**
+   * With `inputs: true`, also the gradient of the loss (the mean over the batch, sample weights
+   * applied) with respect to every input, one tensor per input: FGSM's ∇ₓJ(θ, x, y).
+   */
+  computeGradients(x: Data, y: Data, opts: { sampleWeight?: TensorLike; inputs: true }): { loss: number; grads: Tensor[]; inputGrads: Tensor[] };
+  computeGradients(x: Data, y: Data, { sampleWeight, inputs = false }: { sampleWeight?: TensorLike; inputs?: boolean } = {}): { loss: number; grads: Tensor[]; inputGrads?: Tensor[] } {
     this.requireCompiled('computeGradients');
-    return trainer.computeGradients(this, x, y, sampleWeight);
+    return trainer.computeGradients(this, x, y, sampleWeight, inputs);
   }
 
   /**

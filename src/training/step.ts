@@ -6,7 +6,7 @@
 
 import type { GraphExecutor, GraphState } from '../model/executor.js';
 import type { Signature, Targets } from '../model/inputs.js';
-import type { ModelMemory } from '../model/memory.js';
+import { allLayers, type ModelMemory } from '../model/memory.js';
 import type { Compiled } from '../model/compile.js';
 import { gatherRows } from '../data/gather.js';
 import { nextPass, stepBuf, type Buf, type Ctx, type Layer } from '../layers/layer.js';
@@ -33,7 +33,11 @@ export class StepRunner {
   private readonly dOut: Buf[] = [];
   private readonly metricUpdates: MetricUpdate[] = [];
   private readonly noInputGrads: boolean[];
+  private allInputGrads?: boolean[];
+  /** The inputs' gradients of the last backprop with inputGrads (null entries otherwise). */
+  lastDxs: (Buf | null)[] = [];
   private readonly topSaved: Record<string, unknown> = {}; // the step's own saved slot; nodes get theirs
+  private readonly all: Layer[];
 
   constructor(
     private readonly sig: Signature,
@@ -41,8 +45,11 @@ export class StepRunner {
     private readonly mem: ModelMemory,
     private readonly layers: readonly Layer[],
     private readonly rng: Random,
+    /** The layers a step trains (as the model compiled them). */
+    private readonly trained: () => readonly Layer[],
   ) {
     this.top = exec.newState();
+    this.all = allLayers(layers);
     this.noInputGrads = sig.inputs.map(() => false);
   }
 
@@ -161,6 +168,13 @@ export class StepRunner {
     return ctx;
   }
 
+  /** Tells every layer whether this step trains it (Layer.trainsNow): no allocation, two passes. */
+  private markTrained(): void {
+    const all = this.all, trained = this.trained();
+    for (let i = 0; i < all.length; i++) all[i].trainsNow = false;
+    for (let i = 0; i < trained.length; i++) trained[i].trainsNow = true;
+  }
+
   /** Gives the step's scratch back (after a call that returns to the user). */
   done(): void {
     this.mem.scratch.reset(0);
@@ -220,16 +234,17 @@ export class StepRunner {
    * gradient slabs. Returns the loss (penalties included); the outputs are in outputBufs() and
    * the step's context is this.stepCtx.
    */
-  backprop(rows: number, hasWeights: boolean): number {
+  backprop(rows: number, hasWeights: boolean, inputGrads = false): number {
     const k = this.mem.rt.kernels;
     const ctx = this.ctx(rows, true);
     const logits = this.logitsFlags();
+    this.markTrained();
     this.exec.runForward(this.top, this.inputBufs(rows), ctx, logits);
     const outs = this.outputBufs();
     const dOut = this.dOut;
     dOut.length = outs.length;
     let loss = this.lossOf(outs, hasWeights, ctx, dOut);
-    this.exec.runBackward(this.top, ctx, dOut, this.noInputGrads, logits);
+    this.lastDxs = this.exec.runBackward(this.top, ctx, dOut, inputGrads ? (this.allInputGrads ??= this.sig.inputs.map(() => true)) : this.noInputGrads, logits);
     const trained = this.mem.trained;
     for (let i = 0; i < trained.length; i++) {
       const w = trained[i];
@@ -263,6 +278,7 @@ export class StepRunner {
   /** Forward on the batch region's inputs; the outputs are in outputBufs() until the next call. */
   predict(rows: number, training: boolean): Buf[] {
     const ctx = this.ctx(rows, training);
+    if (training) this.markTrained();
     this.exec.runForward(this.top, this.inputBufs(rows), ctx, null);
     return this.outputBufs();
   }
@@ -274,6 +290,7 @@ export class StepRunner {
   inputGradients(rows: number, dys: Tensor[], training: boolean, needAll: boolean[]): (Buf | null)[] {
     const a = this.mem.rt.arena;
     const ctx = this.ctx(rows, training);
+    this.markTrained();
     this.exec.runForward(this.top, this.inputBufs(rows), ctx, null);
     const dOut = dys.map((t) => {
       const b = stepBuf(ctx, ctx.scratch.alloc(t.data.length * 4), rows, t.data.length / Math.max(rows, 1));

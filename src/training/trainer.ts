@@ -27,7 +27,8 @@ export interface TrainerHost extends Signature, CallbackModel {
   readonly mem: ModelMemory;
   /** x checked against the inputs, building a model whose input shape comes from the data. */
   standardX(x: Data, what: string): Tensor[];
-  /** Grows the optimizer state and re-derives the trained weights (a `trainable` may have changed). */
+  readonly trainedWeights: () => Weight[];
+  /** Grows the optimizer state and lays out the trained weights. */
   prepareTraining(): void;
 }
 
@@ -355,15 +356,19 @@ export function trainOnBatch(host: TrainerHost, x: Data, y: Data, { sampleWeight
   }
 }
 
-/** The loss on one batch and its gradient with respect to every weight (Keras order), nothing updated. */
-export function computeGradients(host: TrainerHost, x: Data, y: Data, sampleWeight?: TensorLike): { loss: number; grads: Tensor[] } {
+/**
+ * The loss on one batch and its gradient with respect to every weight (Keras order) and, with
+ * `inputs`, to every input; nothing updated (weights, optimizer state, batch-norm statistics).
+ */
+export function computeGradients(host: TrainerHost, x: Data, y: Data, sampleWeight?: TensorLike, inputs = false): { loss: number; grads: Tensor[]; inputGrads?: Tensor[] } {
   const { n, weighted } = placeBatch(host, x, y, sampleWeight, undefined, true, 'computeGradients');
   const r = host.runner;
-  host.mem.updateSegments(host.weights, host.layers);
+  host.mem.updateSegments(host.weights, host.trainedWeights());
   host.mem.zeroGrads();
   try {
-    const loss = r.backprop(n, weighted);
-    return { loss, grads: host.weights.map((w) => ({ data: Float32Array.from(r.arena.f32(w.gradPtr, w.size)), shape: [...w.shape] })) };
+    const loss = r.backprop(n, weighted, inputs);
+    const grads = host.weights.map((w) => ({ data: Float32Array.from(r.arena.f32(w.gradPtr, w.size)), shape: [...w.shape] }));
+    return inputs ? { loss, grads, inputGrads: inputTensors(host, r.lastDxs, n) } : { loss, grads };
   } finally {
     r.done();
   }
@@ -381,14 +386,18 @@ export function inputGradients(host: TrainerHost, x: Data, dy: Data, training: b
   });
   const r = host.runner;
   try {
-    const dxs = r.inputGradients(n, dys, training, host.inputs.map(() => true));
-    return dxs.map((d, i) => ({
-      data: d ? Float32Array.from(r.arena.f32(d.ptr, d.rows * d.cols)) : new Float32Array(n * sizeOf(host.inputs[i].shape)),
-      shape: [n, ...host.inputs[i].shape],
-    }));
+    return inputTensors(host, r.inputGradients(n, dys, training, host.inputs.map(() => true)), n);
   } finally {
     r.done();
   }
+}
+
+/** Copies of the inputs' gradients (zeros for an input the outputs do not depend on). */
+function inputTensors(host: TrainerHost, dxs: ({ ptr: number; rows: number; cols: number } | null)[], n: number): Tensor[] {
+  return dxs.map((d, i) => ({
+    data: d ? Float32Array.from(host.runner.arena.f32(d.ptr, d.rows * d.cols)) : new Float32Array(n * sizeOf(host.inputs[i].shape)),
+    shape: [n, ...host.inputs[i].shape],
+  }));
 }
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
