@@ -2,9 +2,10 @@
 // softmax(), and prelu() with a learned slope per unit.
 
 import { getActivation, type ActivationSpec } from '../activations.js';
-import { getInitializer, type InitializerLike } from '../initializers.js';
+import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
 import { Act } from '../wasm/kernels.js';
-import { Layer, scratchBuf, type Buf, type Ctx, type LayerArgs, type Weight } from './layer.js';
+import { initializerConfig, lastStep, Layer, scratchBuf, type Buf, type Ctx, type LayerArgs, type Weight } from './layer.js';
+import { onnxOps, type OnnxGraph } from './onnx.js';
 
 export class Activation extends Layer {
   readonly className: string;
@@ -21,8 +22,7 @@ export class Activation extends Layer {
   }
 
   override outputActivation(): 'softmax' | 'sigmoid' | undefined {
-    const n = this.activation.name;
-    return n === 'softmax' || n === 'sigmoid' ? n : undefined;
+    return lastStep(this.activation);
   }
 
   forward(x: Buf, ctx: Ctx, logits = false): Buf {
@@ -49,8 +49,13 @@ export class Activation extends Layer {
     return dy;
   }
 
+  /** Every class of this layer writes both: LeakyReLU and ELU read alpha, Activation the name. */
   getConfig(): Record<string, unknown> {
-    return { name: this.name, activation: this.activation.name, alpha: this.activation.alpha };
+    return this.config({ activation: this.activation.name, alpha: this.activation.alpha });
+  }
+
+  override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
+    onnxOps.activation(g, x, this.activation, output);
   }
 }
 
@@ -80,12 +85,12 @@ export function softmax(args: LayerArgs = {}): Activation {
 /** PReLU: y = x > 0 ? x : α_j·x with α learned per unit (initialized to zeros, as Keras). */
 export class PReLU extends Layer {
   readonly className = 'PReLU';
-  private readonly alphaInitializer: InitializerLike;
+  readonly alphaInitializer: Initializer;
   alpha!: Weight;
 
   constructor(args: LayerArgs & { alphaInitializer?: InitializerLike } = {}) {
     super('p_re_lu', args);
-    this.alphaInitializer = args.alphaInitializer ?? 'zeros';
+    this.alphaInitializer = getInitializer(args.alphaInitializer ?? 'zeros', this.name);
   }
 
   computeOutputShape(inputShape: number[]): number[] {
@@ -95,7 +100,7 @@ export class PReLU extends Layer {
   override build(inputShape: number[]): void {
     super.build(inputShape);
     const units = inputShape.reduce((a, b) => a * b, 1);
-    this.alpha = this.addWeight('alpha', [units], getInitializer(this.alphaInitializer, this.name));
+    this.alpha = this.addWeight('alpha', [units], this.alphaInitializer);
   }
 
   forward(x: Buf, ctx: Ctx): Buf {
@@ -117,7 +122,12 @@ export class PReLU extends Layer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, alphaInitializer: typeof this.alphaInitializer === 'string' ? this.alphaInitializer : this.alphaInitializer.name };
+    return this.config({ alphaInitializer: initializerConfig(this.alphaInitializer) });
+  }
+
+  override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
+    const [alpha] = g.weights(this);
+    g.node('PRelu', [x, g.constant(`${this.name}/alpha`, alpha, [alpha.length])], output);
   }
 }
 
