@@ -25,12 +25,17 @@ export class Activation extends Layer {
     return lastStep(this.activation);
   }
 
+  /** Softmax runs over the last axis: (batch·positions, last). */
+  private last(): number {
+    return this.inputShape![this.inputShape!.length - 1];
+  }
+
   forward(x: Buf, ctx: Ctx, logits = false): Buf {
     this.checkInput(x);
     const y = scratchBuf(ctx, x.rows, x.cols);
     const a = this.activation;
     if (logits && this.outputActivation()) ctx.k.f32_copy(x.ptr, y.ptr, x.rows * x.cols);
-    else if (a.name === 'softmax') ctx.k.f32_softmax(x.ptr, y.ptr, x.rows, x.cols);
+    else if (a.name === 'softmax') ctx.k.f32_softmax(x.ptr, y.ptr, (x.rows * x.cols) / this.last(), this.last());
     else ctx.k.f32_activation(x.ptr, y.ptr, x.rows * x.cols, a.code, a.alpha);
     ctx.saved.y = y;
     return y;
@@ -42,7 +47,7 @@ export class Activation extends Layer {
     if (logits || a.name === 'linear') return dy;
     if (a.name === 'softmax') {
       const dx = scratchBuf(ctx, dy.rows, dy.cols);
-      ctx.k.f32_softmax_grad((ctx.saved.y as Buf).ptr, dy.ptr, dx.ptr, dy.rows, dy.cols);
+      ctx.k.f32_softmax_grad((ctx.saved.y as Buf).ptr, dy.ptr, dx.ptr, (dy.rows * dy.cols) / this.last(), this.last());
       return dx;
     }
     ctx.k.f32_activation_grad((ctx.saved.y as Buf).ptr, dy.ptr, dy.ptr, dy.rows * dy.cols, a.code, a.alpha);
