@@ -50,7 +50,7 @@ function exportGraph(m: Model, inputs: string[], outputs: string[], g: OnnxGraph
     if (isModel(layer)) exportGraph(layer, ins, [output], g, `${prefix}${layer.name}/`);
     else if (exporter) exporter(layer, ins, output, g);
     else if (layer.writeOnnx) layer.writeOnnx(ins, output, g);
-    else throw new Error(`toOnnx: ${layer.name} is a ${layer.className} layer, which has no ONNX exporter (writeOnnx or registerOnnxExporter)`);
+    else throw new Error(`toOnnx: ${layer.name} is a ${layer.className} layer, which has no ONNX exporter`);
   }
   // An output that is an input, or a tensor listed as two outputs: an Identity gives it its name.
   m.outputs.forEach((t, o) => { if (names.get(t) !== outputs[o]) g.node('Identity', [names.get(t)!], outputs[o]); });

@@ -140,10 +140,11 @@ export class BatchNormalization extends Layer implements Committer {
 
   /** The initializers are saved so that a loaded, untrained model is the same model. */
   getConfig(): Record<string, unknown> {
-    const i = this.initializers, init = (v: Initializer | null) => (v ? initializerConfig(v) : null);
+    const i = this.initializers;
     return this.config({
       axis: this.axis, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale,
-      gammaInitializer: init(i.gamma), betaInitializer: init(i.beta), movingMeanInitializer: init(i.movingMean), movingVarianceInitializer: init(i.movingVariance),
+      gammaInitializer: initializerConfig(i.gamma), betaInitializer: initializerConfig(i.beta),
+      movingMeanInitializer: initializerConfig(i.movingMean), movingVarianceInitializer: initializerConfig(i.movingVariance),
     });
   }
 

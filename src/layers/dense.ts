@@ -102,7 +102,7 @@ export class Dense extends Layer {
     const { useBias, args } = this;
     return this.config({
       units: this.units, activation: this.activation.name, useBias,
-      kernelInitializer: initializerConfig(this.kernelInitializer), biasInitializer: useBias ? initializerConfig(this.biasInitializer) : null,
+      kernelInitializer: initializerConfig(this.kernelInitializer), biasInitializer: initializerConfig(useBias ? this.biasInitializer : null),
       kernelRegularizer: regularizerConfig(args.kernelRegularizer), biasRegularizer: useBias ? regularizerConfig(args.biasRegularizer) : null,
     });
   }

@@ -269,8 +269,8 @@ export abstract class Layer {
 /** What outputActivation() says of a layer whose last step is `a`. */
 export const lastStep = (a: ActivationSpec): 'softmax' | 'sigmoid' | undefined => (a.name === 'softmax' || a.name === 'sigmoid' ? a.name : undefined);
 
-/** An initializer as a config holds it: its name, or { name, config } when it has options. */
-export const initializerConfig = (i: Initializer): string | Record<string, unknown> => (Object.keys(i.config).length ? { name: i.name, config: { ...i.config } } : i.name);
+/** An initializer as a config holds it: its name, or { name, config } when it has options (null: none). */
+export const initializerConfig = (i: Initializer | null): string | Record<string, unknown> | null => (!i ? null : Object.keys(i.config).length ? { name: i.name, config: { ...i.config } } : i.name);
 
 /** A regularizer as a config holds it (null: none). */
 export const regularizerConfig = (r: Regularizer | undefined): Record<string, unknown> | null => (r ? { name: r.name, config: { ...r.config } } : null);
