@@ -21,7 +21,7 @@ for (const kind of ['functional', 'sequential'] as const) {
     const json = readFileSync(`${dir}${kind}/model.json`, 'utf8');
     const bin = readdirSync(`${dir}${kind}`).find((f) => f.endsWith('.bin'))!;
     const m = await loadModel<Model>(`${dir}${kind}`);
-    const y = m.predict(inputs[kind].test as never) as Tensor;
+    const y = m.predict(inputs[kind].test as Tensor) as Tensor;
     assert.equal(Array.from(y.data), predictions[kind], 'predictions');
     const again = await m.save();
     assert.is(again.json, json, 'model.json');
