@@ -10,13 +10,13 @@ import { broken, circles } from '../scripts/import-cycles.mjs';
 // @ts-expect-error: a plain .mjs script, no types
 import { sizes } from '../scripts/sizes.mjs';
 
-type Circle = { files: string[]; typeOnly: boolean };
+type Circle = { files: string[]; longest: string[]; typeOnly: boolean };
 
 test('src/ has no import circle of more than two files, and no value-only pair', () => {
   const cs = circles() as Circle[];
   const bad = cs.filter(broken);
   assert.equal(bad.map((c) => c.files.join(' <-> ')), []);
-  assert.ok(cs.every((c) => c.files.length <= 2));
+  assert.ok(cs.every((c) => c.longest.length <= 2));
 });
 
 test('the check finds circles: a three-file circle and a value pair break the rule, a type-only pair does not', () => {
@@ -37,6 +37,11 @@ test('the check finds circles: a three-file circle and a value pair break the ru
   const typePair = circles(g([['/a', '/b', false], ['/b', '/a', true], ['/c', '/a', false]])) as Circle[];
   assert.equal(typePair.length, 1);
   assert.not.ok(broken(typePair[0]));
+  // Two type-only pairs sharing a file: one component of three files, no circle of three.
+  const twoPairs = circles(g([['/a', '/b', false], ['/b', '/a', true], ['/b', '/c', true], ['/c', '/b', true]])) as Circle[];
+  assert.equal(twoPairs[0].files.length, 3);
+  assert.equal(twoPairs[0].longest.length, 2);
+  assert.not.ok(broken(twoPairs[0]));
 });
 
 test('no file over 450 lines; a function over 80 lines says why in its leading comment', () => {

@@ -10,7 +10,7 @@ import { Random } from '../random.js';
 import { ShapeError, toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import { Blocks, concatBlocks, gatherView, identity, limitRows, rebatch, rowSize, shuffled, type Batch, type Sample, type Source } from './blocks.js';
 
-export { gatherView, type Batch, type Sample } from './blocks.js';
+export type { Batch, Sample } from './blocks.js';
 
 /** The host arrays of an in-memory dataset, flat row-major; `rows` selects and orders samples (null: all, in order). */
 export interface Arrays {

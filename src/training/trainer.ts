@@ -155,11 +155,13 @@ export async function fit(host: TrainerHost, x: Data | Dataset, y: Data | undefi
     cb.setParams?.(params);
   }
   host.stopTraining = false;
+  // When the event loop last had a turn: kept across epochs, so that short epochs still yield.
+  const clock = { lastYield: now() };
   for (const cb of cbs) await cb.onTrainBegin?.({});
   try {
     for (let epoch = initialEpoch; epoch < epochs && !host.stopTraining; epoch++) {
       for (const cb of cbs) await cb.onEpochBegin?.(epoch, {});
-      const logs = await runEpoch(host, train, cbs, epoch, history);
+      const logs = await runEpoch(host, train, cbs, epoch, history, clock);
       if (!params.steps) {
         params.steps = logs.steps;
         params.samples = logs.seen;
@@ -183,13 +185,13 @@ export async function fit(host: TrainerHost, x: Data | Dataset, y: Data | undefi
  * the event loop given a turn every ~100 ms (a Ctrl-C handler or a page's stop button can then set
  * stopTraining, which takes effect after the batch). Allocates nothing per batch for arrays.
  */
-async function runEpoch(host: TrainerHost, src: BatchSource, cbs: Callback[], epoch: number, history: History): Promise<{ logs: Logs; steps: number; seen: number }> {
+async function runEpoch(host: TrainerHost, src: BatchSource, cbs: Callback[], epoch: number, history: History, clock: { lastYield: number }): Promise<{ logs: Logs; steps: number; seen: number }> {
   const r = host.runner;
   const metrics = r.makeMetrics();
   const lossKeys = r.outputLossKeys();
   const outSums = lossKeys.map(() => 0);
   const batchLogs: Logs = { batch: 0, size: 0, loss: 0 };
-  let lossSum = 0, seen = 0, b = 0, lastYield = now();
+  let lossSum = 0, seen = 0, b = 0;
   src.begin();
   for (;;) {
     let rows = src.next();
@@ -217,9 +219,9 @@ async function runEpoch(host: TrainerHost, src: BatchSource, cbs: Callback[], ep
       for (const cb of cbs) cb.onBatchEnd?.(b, batchLogs);
     }
     b++;
-    if (now() - lastYield > 100) {
+    if (now() - clock.lastYield > 100) {
       await yieldToEventLoop();
-      lastYield = now();
+      clock.lastYield = now();
     }
     if (host.stopTraining) break;
   }
