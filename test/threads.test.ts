@@ -154,18 +154,17 @@ test('a process that trained with two threads exits by itself', () => {
   assert.match(r.stdout, /trained/);
 });
 
-test('threads: a bad count is a clear error; runtime() reports the count', async () => {
+const rejection = async (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e);
+
+test('threads: a bad count is a clear error, at the first init and on a running one; runtime() reports the count', async () => {
   resetForTests();
-  await assert.not.throws(() => undefined);
-  let err: unknown;
-  try {
-    await init({ threads: 0 });
-  } catch (e) {
-    err = e;
-  }
-  assert.match(String(err), /threads must be a whole number ≥ 1, got 0/);
+  assert.throws(() => runtime(), /not initialized/, 'no runtime left: the next init is a first one');
+  assert.match(String(await rejection(init({ threads: 0 }))), /threads must be a whole number ≥ 1, got 0/);
+  assert.throws(() => runtime(), /not initialized/, 'a refused first init leaves no runtime behind');
   await init({ threads: 1 });
   assert.is(runtime().threads, 1);
+  assert.match(String(await rejection(init({ threads: 1.5 }))), /threads must be a whole number ≥ 1, got 1.5/);
+  assert.is(runtime().threads, 1, 'a refused count leaves the running pool as it was');
   await init({ threads: 2 });
   assert.is(runtime().threads, 2);
 });
