@@ -17,6 +17,7 @@ import type { Layer } from '../layers/layer.js';
 import type { Concatenate } from '../layers/merge.js';
 import type { Model } from '../model.js';
 import { graphOf, isModel } from '../graph.js';
+import { SELU_ALPHA, SELU_LAMBDA } from '../wasm/activation-codes.js';
 import { ProtoWriter } from './protobuf.js';
 import { LEPTON_VERSION } from './version.js';
 
@@ -63,7 +64,7 @@ export const onnxOps = {
       case 'leakyRelu': return g.node('LeakyRelu', [x], output, { alpha: { f: a.alpha } });
       case 'elu': return g.node('Elu', [x], output, { alpha: { f: a.alpha } });
       // DESIGN.md's full-precision constants (float32 in the file, as in the kernel).
-      case 'selu': return g.node('Selu', [x], output, { alpha: { f: 1.6732632423543772 }, gamma: { f: 1.0507009873554805 } });
+      case 'selu': return g.node('Selu', [x], output, { alpha: { f: SELU_ALPHA }, gamma: { f: SELU_LAMBDA } });
       case 'softmax': return g.node('Softmax', [x], output, { axis: { i: -1 } });
     }
     throw new Error(`toOnnx: no ONNX operator for activation '${a.name}'`);
