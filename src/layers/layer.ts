@@ -109,9 +109,6 @@ export function uniqueName(base: string): string {
   nameCounts.set(base, n + 1);
   return n === 0 ? base : `${base}_${n}`;
 }
-export function resetNamesForTests(): void {
-  nameCounts = new Map();
-}
 
 export interface LayerArgs {
   name?: string;

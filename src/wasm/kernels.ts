@@ -85,7 +85,6 @@ export interface Kernels {
   f32_axpy(n: number, a: number, x: Ptr, y: Ptr): void;
   /** y = a·x; x and y may alias. */
   f32_scale(n: number, a: number, x: Ptr, y: Ptr): void;
-  f32_fill(y: Ptr, n: number, v: number): void;
   f32_copy(x: Ptr, y: Ptr, n: number): void;
   /** x = min(max(x, lo), hi) in place. */
   f32_clip(x: Ptr, n: number, lo: number, hi: number): void;
