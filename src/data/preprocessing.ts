@@ -387,16 +387,16 @@ export const preprocessing = {
     const { type, on } = json;
     const cols = json.cols;
     if (!Number.isInteger(cols) || (cols as number) < 1 || (cols as number) > 1 << 24) throw new Error(`preprocessing.fromJSON: ${type}.cols must be a whole number ≥ 1`);
-    const make = new Map<string, () => Transform>([
-      ['standardize', () => new Standardize(on)],
-      ['minMax', () => new MinMax(on, [0, 1])],
-      ['maxAbs', () => new MaxAbs(on, true)],
-      ['log1p', () => new Log1p(on)],
-      ['oneHot', () => new OneHot(on, json.classes as number)],
-      ['select', () => new Select(on, [0])],
-    ]);
-    const f = make.get(type);
-    if (!f) throw new Error(`preprocessing.fromJSON: unknown transform type ${JSON.stringify(type)}; expected one of ${[...make.keys()].join(', ')}`);
+    const make: Record<string, () => Transform> = {
+      standardize: () => new Standardize(on),
+      minMax: () => new MinMax(on, [0, 1]),
+      maxAbs: () => new MaxAbs(on, true),
+      log1p: () => new Log1p(on),
+      oneHot: () => new OneHot(on, json.classes as number),
+      select: () => new Select(on, [0]),
+    };
+    const f = Object.hasOwn(make, type) ? make[type] : undefined;
+    if (!f) throw new Error(`preprocessing.fromJSON: unknown transform type ${JSON.stringify(type)}; expected one of ${Object.keys(make).join(', ')}`);
     const t = f();
     t.restore(json);
     return t;
