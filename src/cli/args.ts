@@ -42,7 +42,7 @@ export function parseArgs(spec: CommandSpec, argv: string[]): Parsed {
       continue;
     }
     const [rawName, inline] = a.slice(2).split(/=(.*)/s, 2);
-    const f = spec.flags[rawName];
+    const f = Object.hasOwn(spec.flags, rawName) ? spec.flags[rawName] : undefined; // --constructor is unknown too
     if (!f) throw new UsageError(`lepton ${spec.name}: unknown option --${rawName} (see lepton ${spec.name} --help)`);
     if (f.type === 'boolean') {
       if (inline !== undefined && !/^(true|false)$/.test(inline)) throw new UsageError(`lepton ${spec.name}: --${rawName} takes no value or true/false, got '${inline}'`);

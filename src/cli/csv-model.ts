@@ -3,7 +3,8 @@
 // model's `preprocessing` field, so that evaluate and predict read new files the same way.
 
 import { writeFile } from 'node:fs/promises';
-import { callbacks, data, init, layers, loadModel, optimizers, report, sequential, type Model, type Tensor } from '../index.js';
+import { callbacks, data, init, layers, loadModel, report, sequential, type Model, type Tensor } from '../index.js';
+import { optimizerNames } from '../optimizers/index.js';
 import type { Transform, TransformJSON } from '../data/preprocessing.js';
 import type { Layer } from '../layers/layer.js';
 import { UsageError } from './args.js';
@@ -100,9 +101,9 @@ export async function trainCsv(path: string, o: TrainCsvOptions): Promise<void> 
   const outUnits = task === 'multiclass' ? classes! : y.shape[1] ?? 1;
   const head = layers.dense(outUnits, { activation: task === 'multiclass' ? 'softmax' : task === 'binary' ? 'sigmoid' : 'linear', inputShape: hidden.length ? undefined : [features] });
   const net = sequential([...hidden, head], { seed: o.seed });
-  const make = (optimizers as Record<string, ((a: { learningRate: number }) => unknown) | undefined>)[o.optimizer];
-  if (!make) fail(`lepton train: --optimizer must be one of ${Object.keys(optimizers).join(', ')}, got '${o.optimizer}'`);
-  net.compile({ optimizer: make!({ learningRate: o.lr }) as never, loss, metrics: task === 'regression' ? ['mae'] : ['accuracy'] });
+  const make = optimizerNames.get(o.optimizer);
+  if (!make) fail(`lepton train: --optimizer must be one of ${[...optimizerNames.keys()].join(', ')}, got '${o.optimizer}'`);
+  net.compile({ optimizer: make!({ learningRate: o.lr }), loss, metrics: task === 'regression' ? ['mae'] : ['accuracy'] });
   const names = set.columns ?? Array.from({ length: features }, (_, i) => String(i));
   const prep: CsvPreprocessing = { cli: 1, features: names, targets: o.target, task, classes, x: norm.toJSON() };
   const yCols = y.shape[1] ?? 1;

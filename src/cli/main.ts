@@ -47,7 +47,8 @@ const exportCmd: CommandSpec = {
   positionals: ['model', 'out'], flags: {},
 };
 const list: CommandSpec = { name: 'examples', usage: 'lepton examples', summary: 'Lists the examples.', positionals: [], flags: {} };
-const commands = { train, evaluate, predict, export: exportCmd, examples: list };
+// A Map: `lepton constructor` is an unknown command, not Object.
+const commands = new Map([train, evaluate, predict, exportCmd, list].map((c) => [c.name, c]));
 
 const top = `Usage: lepton <command> [options]
 
@@ -66,8 +67,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(top);
     return name ? 0 : 2;
   }
-  const spec = commands[name as keyof typeof commands];
-  if (!spec) throw new UsageError(`lepton: unknown command '${name}'; expected one of ${Object.keys(commands).join(', ')}`);
+  const spec = commands.get(name);
+  if (!spec) throw new UsageError(`lepton: unknown command '${name}'; expected one of ${[...commands.keys()].join(', ')}`);
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(helpText(spec));
     return 0;

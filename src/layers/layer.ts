@@ -104,15 +104,12 @@ export function deferCommit(ctx: Ctx, layer: Committer, saved: Record<string, un
   ctx.ncommit++;
 }
 
-let nameCounts = new Map<string, number>();
+const nameCounts = new Map<string, number>();
 /** Keras-style unique names: dense, dense_1, dense_2, ... */
 export function uniqueName(base: string): string {
   const n = nameCounts.get(base) ?? 0;
   nameCounts.set(base, n + 1);
   return n === 0 ? base : `${base}_${n}`;
-}
-export function resetNamesForTests(): void {
-  nameCounts = new Map();
 }
 
 export interface LayerArgs {

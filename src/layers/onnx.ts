@@ -3,6 +3,7 @@
 // the file; this module knows nothing of models or of the file format.
 
 import type { ActivationSpec } from '../activations.js';
+import { SELU_ALPHA, SELU_LAMBDA } from '../wasm/activation-codes.js';
 import type { Layer } from './layer.js';
 
 export type OnnxAttr = { f: number } | { i: number } | { floats: number[] } | { ints: number[] } | { s: string };
@@ -37,7 +38,7 @@ export const onnxOps = {
       case 'leakyRelu': return g.node('LeakyRelu', [x], output, { alpha: { f: a.alpha } });
       case 'elu': return g.node('Elu', [x], output, { alpha: { f: a.alpha } });
       // DESIGN.md's full-precision constants (float32 in the file, as in the kernel).
-      case 'selu': return g.node('Selu', [x], output, { alpha: { f: 1.6732632423543772 }, gamma: { f: 1.0507009873554805 } });
+      case 'selu': return g.node('Selu', [x], output, { alpha: { f: SELU_ALPHA }, gamma: { f: SELU_LAMBDA } });
       case 'softmax': return g.node('Softmax', [x], output, { axis: { i: -1 } });
     }
     throw new Error(`toOnnx: no ONNX operator for activation '${a.name}'`);

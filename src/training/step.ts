@@ -13,6 +13,7 @@ import { nextPass, stepBuf, type Buf, type Ctx, type Layer } from '../layers/lay
 import { getMetric, type Metric, type MetricUpdate } from '../metrics.js';
 import type { Random } from '../random.js';
 import { sizeOf, type Tensor } from '../tensor.js';
+import { ACT_SIGMOID } from '../wasm/activation-codes.js';
 import { TrainingError } from './history.js';
 
 export class StepRunner {
@@ -201,7 +202,7 @@ export class StepRunner {
     if (!this.outputFused[o]) return z;
     const p = stepBuf(ctx, ctx.scratch.alloc(z.rows * z.cols * 4), z.rows, z.cols);
     if (this.losses[o].fusesWith === 'softmax') ctx.k.f32_softmax(z.ptr, p.ptr, z.rows, z.cols);
-    else ctx.k.f32_activation(z.ptr, p.ptr, z.rows * z.cols, 2 /* sigmoid */, 0);
+    else ctx.k.f32_activation(z.ptr, p.ptr, z.rows * z.cols, ACT_SIGMOID, 0);
     return p;
   }
 

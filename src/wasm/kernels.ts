@@ -4,17 +4,20 @@
 // kernel's header says so (optional per-sample weights, optional outputs). The math, aliasing,
 // tail and NaN rules of each kernel are in its header comment in `assembly/`.
 
-/** Activation codes shared by the gemm epilogue and the elementwise kernels. */
+import { ACT_ELU, ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SELU, ACT_SIGMOID, ACT_SOFTPLUS, ACT_TANH } from './activation-codes.js';
+
+/** Activation codes shared by the gemm epilogue and the elementwise kernels (their formulas in activation-codes.ts). */
 export const Act = {
-  linear: 0,
-  relu: 1,
-  sigmoid: 2,
-  tanh: 3,
-  leakyRelu: 4, // y = x > 0 ? x : alpha·x
-  elu: 5, //       y = x > 0 ? x : alpha·(eˣ − 1)
-  selu: 6, //      λ·(x > 0 ? x : α·(eˣ − 1)), λ = 1.0507009873554805, α = 1.6732632423543772
-  softplus: 7, //  log(1 + eˣ)
+  linear: ACT_LINEAR,
+  relu: ACT_RELU,
+  sigmoid: ACT_SIGMOID,
+  tanh: ACT_TANH,
+  leakyRelu: ACT_LEAKY_RELU,
+  elu: ACT_ELU,
+  selu: ACT_SELU,
+  softplus: ACT_SOFTPLUS,
 } as const;
+
 export type ActCode = (typeof Act)[keyof typeof Act];
 
 type Ptr = number;
@@ -82,7 +85,6 @@ export interface Kernels {
   f32_axpy(n: number, a: number, x: Ptr, y: Ptr): void;
   /** y = a·x; x and y may alias. */
   f32_scale(n: number, a: number, x: Ptr, y: Ptr): void;
-  f32_fill(y: Ptr, n: number, v: number): void;
   f32_copy(x: Ptr, y: Ptr, n: number): void;
   /** x = min(max(x, lo), hi) in place. */
   f32_clip(x: Ptr, n: number, lo: number, hi: number): void;

@@ -1,15 +1,11 @@
 // assembly/f32-gemm.ts against test/ref/gemm.ts, for the plain and the relaxed build: sizes swept
 // around the 4×8 tile and past the k block (KC = 256), padded strides, acc, every activation in
 // the epilogue, bias absent and present, zero sizes, and the bytes of C outside the m×n window.
-import * as v8 from 'node:v8';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Act } from '../../src/wasm/kernels.js';
 import { close, kernels, rand, type Bench } from '../helpers.js';
 import { actRef, gemmBiasActRef, gemmRef, type Form } from '../ref/gemm.js';
-
-// Node 20 accepts the relaxed build only behind this flag, set before it compiles.
-v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const BUILDS = ['simd', 'relaxed'] as const;
 const FORMS: Form[] = ['nn', 'nt', 'tn'];
