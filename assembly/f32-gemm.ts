@@ -21,18 +21,18 @@
 
 import { actF32, actF32x4 } from './activation-math';
 
-const MR = 4;
-const NR = 8;
-const KC = 256; // 256×8 floats of B (8 KiB) stay in L1 while a 4-row A panel streams past
-const MC = 128; // 128×256 floats of A (128 KiB) stay in L2
-const NC = 1024;
+export const MR = 4;
+export const NR = 8;
+export const KC = 256; // 256×8 floats of B (8 KiB) stay in L1 while a 4-row A panel streams past
+export const MC = 128; // 128×256 floats of A (128 KiB) stay in L2
+export const NC = 1024;
 
 @inline function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
-@inline function roundUp(x: i32, r: i32): i32 {
+@inline export function roundUp(x: i32, r: i32): i32 {
   return (x + r - 1) / r * r;
 }
 
@@ -115,8 +115,10 @@ export function packPanel(src: usize, ls: i32, ps: i32, kc: i32, w: i32, lanes: 
 /**
  * The 4×8 micro-kernel: C[0:4, 0:8] (=|+=) Σ_p a[p·4 + i]·b[p·8 + j] over packed panels a, b.
  * accum: add to C instead of overwriting it. epi: then C = act(C + bias[j]) (bias 0: none).
+ * Row i of C is at c + i·ldc, or, when rows ≠ 0, at c plus the pointer at rows + 16·i + 12 (the
+ * row table of f32-conv.ts, whose rows are not equally spaced); rows = 0 folds away in the gemm.
  */
-@inline function tile4x8(kc: i32, a: usize, b: usize, c: usize, ldc: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
+@inline function tile4x8(kc: i32, a: usize, b: usize, c: usize, ldc: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32, rows: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -139,8 +141,18 @@ export function packPanel(src: usize, ls: i32, ps: i32, kc: i32, w: i32, lanes: 
     a += 16;
     b += 32;
   }
-  const row = <usize>ldc << 2;
-  const c1 = c + row, c2 = c + 2 * row, c3 = c + 3 * row;
+  let c1: usize, c2: usize, c3: usize;
+  if (rows) {
+    c1 = c + load<usize>(rows, 28);
+    c2 = c + load<usize>(rows, 44);
+    c3 = c + load<usize>(rows, 60);
+    c += load<usize>(rows, 12);
+  } else {
+    const row = <usize>ldc << 2;
+    c1 = c + row;
+    c2 = c + 2 * row;
+    c3 = c + 3 * row;
+  }
   if (accum) {
     c00 = f32x4.add(v128.load(c), c00);
     c01 = f32x4.add(v128.load(c, 16), c01);
@@ -181,21 +193,31 @@ function epilogue8(c: usize, bias: usize, act: i32, alpha: f32): void {
 }
 
 /** A full 4×8 tile straight into C. */
-function fullTile(kc: i32, a: usize, b: usize, c: usize, ldc: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
-  tile4x8(kc, a, b, c, ldc, accum, epi, bias, act, alpha);
+export function fullTile(kc: i32, a: usize, b: usize, c: usize, ldc: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
+  tile4x8(kc, a, b, c, ldc, accum, epi, bias, act, alpha, 0);
+}
+
+/** A full 4×8 tile into the rows of a row table (f32-conv.ts), j bytes into each row. */
+export function rowsTile(kc: i32, a: usize, b: usize, j: usize, rows: usize, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
+  tile4x8(kc, a, b, j, 0, accum, epi, bias, act, alpha, rows);
+}
+
+/** The 4×8 tile of the panels a, b into the scratch tile t (ldc 8), overwritten, no epilogue. */
+export function scratchTile(kc: i32, a: usize, b: usize, t: usize): void {
+  tile4x8(kc, a, b, t, NR, false, false, 0, 0, 0, 0);
 }
 
 /**
  * An edge tile (mr < 4 or nr < 8): computed whole into the scratch tile t (ldc 8), then its
  * mr×nr corner goes into C with the same arithmetic, element by element, as fullTile.
  */
-function edgeTile(kc: i32, a: usize, b: usize, c: usize, ldc: i32, mr: i32, nr: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32, t: usize): void {
-  tile4x8(kc, a, b, t, NR, false, false, 0, 0, 0);
+export function edgeTile(kc: i32, a: usize, b: usize, c: usize, ldc: i32, mr: i32, nr: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32, t: usize): void {
+  tile4x8(kc, a, b, t, NR, false, false, 0, 0, 0, 0);
   cornerOut(t, c, ldc, mr, nr, accum, epi, bias, act, alpha);
 }
 
 /** C[0:mr, 0:nr] (=|+=) the scratch tile t (ldc 8), then the epilogue, element by element. */
-function cornerOut(t: usize, c: usize, ldc: i32, mr: i32, nr: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
+export function cornerOut(t: usize, c: usize, ldc: i32, mr: i32, nr: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
   for (let i = 0; i < mr; i++) {
     const ci = c + ((<usize>i * ldc) << 2);
     const ti = t + ((<usize>i * NR) << 2);
@@ -213,7 +235,7 @@ function cornerOut(t: usize, c: usize, ldc: i32, mr: i32, nr: i32, accum: bool, 
 }
 
 /** C (m×n, ldc) = v or act(bias) on every element: the k = 0 case. */
-function fillEmptySum(m: i32, n: i32, c: usize, ldc: i32, acc: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
+export function fillEmptySum(m: i32, n: i32, c: usize, ldc: i32, acc: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
   if (acc) return;
   for (let i = 0; i < m; i++) {
     const ci = c + ((<usize>i * ldc) << 2);

@@ -1,0 +1,426 @@
+// Single-precision 2-D convolution in the three forms training needs (DESIGN.md "Convolutional
+// layers"), as implicit gemms on f32-gemm.ts's 4×8 micro-kernel and packing: the patches of the
+// image are packed straight into the gemm's 4-row A panels, one k block of one row block at a
+// time, so no im2col matrix exists beyond one packed block (the workspace bound below).
+//
+//   forward   y  = act(patches(x)·W + bias)       m = output pixels, n = F, k = KH·KW·C
+//   dX        dx = Σ_taps dy·Wᵀ (col2im, gathered) m = input pixels,  n = C, k = taps·F
+//   dW        dW = patches(x)ᵀ·dy                  m = KH·KW·C,       n = F, k = output pixels
+//
+// dX is computed in gather form, one output element by one thread: the input pixels are split
+// into the sh×sw classes of (ih + pt) mod sh, (iw + pl) mod sw; in a class the taps that reach a
+// pixel are the same for all its pixels (kh·dh ≡ rh mod sh), so each class is one gemm over just
+// those taps, with no multiplications by the zeros a strided col2im would add. dX with a bias and
+// activation epilogue is the transposed convolution (conv2dTranspose is the exact gradient of
+// conv2d, DESIGN.md).
+//
+// Layouts (Keras, channels-last): x [N, H, W, C], y and dy [N, OH, OW, F], W [KH, KW, C, F]
+// (conv2dTranspose's kernel [kh, kw, filters, inChannels] is this W of the conv it transposes),
+// bias [F]. All dense, row-major. The geometry is a block of 16 i32 at `geom` (a byte offset):
+//   n, h, w, c, oh, ow, f, kh, kw, sh, sw, dh, dw, pt, pl, (unused)
+// with input pixel (ih, iw) = (oh·sh − pt + kh·dh, ow·sw − pl + kw·dw) read by output pixel
+// (oh, ow) through tap (kh, kw); pixels outside the input are zeros ('same' padding: pt, pl are
+// the padding above and left; below and right follow from oh, ow). src/wasm/conv.ts writes it.
+//
+// Summation order: as in f32-gemm.ts, by k blocks of 256 in k order, so an element's bits depend
+// on the geometry alone, never on which rows (or, for dW, which rows or columns) a call computes:
+// threads split the calls with results identical for any thread count. Aliasing: outputs may not
+// alias inputs, ws or geom. ws: f32_conv2d_workspace(geom) bytes, 16-byte aligned. Tails: a row
+// block's last panel, F, C not multiples of 4 or 8, and pixels in the padding are packed with
+// zeros; nothing outside the given tensors is read or written. NaN and Inf propagate as IEEE
+// arithmetic does, except that a padded cell contributes an exact 0.
+
+import { KC, MC, MR, NC, NR, cornerOut, edgeTile, fillEmptySum, fullTile, packPanel, roundUp, rowsTile, scratchTile } from './f32-gemm';
+
+const FWD = 0;
+const DX = 1;
+const DW = 2;
+
+// Workspace: the plan, a table of up to 256 rows or pixels, the edge tile, then B and A panels.
+const TABLE = 128;
+const TABLE_ROWS = 256; // ≥ MC rows (forward, dX) and ≥ KC pixels (dW)
+const TILE = TABLE + TABLE_ROWS * 16;
+const PANELS = TILE + MR * NR * 4;
+
+/** The geometry block (16 i32) the caller passes (f32-pool.ts reads the same one). */
+@unmanaged export class Geom {
+  n: i32; h: i32; w: i32; c: i32; oh: i32; ow: i32; f: i32; kh: i32;
+  kw: i32; sh: i32; sw: i32; dh: i32; dw: i32; pt: i32; pl: i32; unused: i32;
+}
+
+/**
+ * One implicit gemm, kept at the start of ws (per call, per thread: no statics). A's rows gather
+ * from `src` (srcH × srcW pixels of srcC channels) through a grid of taps: tap t = jh·nw + jw of
+ * a row with base pixel (bh, bw) reads pixel (bh + th0 + jh·thStep, bw + tw0 + jw·twStep).
+ */
+@unmanaged class Plan {
+  form: i32; geom: usize;
+  src: usize; srcH: i32; srcW: i32; srcC: i32;
+  nw: i32; th0: i32; thStep: i32; tw0: i32; twStep: i32;
+  b: usize; ldb: i32; b0: i32; //                   B: W (forward, dX) or dy (dW) from column b0
+  kh0: i32; khStep: i32; kw0: i32; kwStep: i32; //   dX: the class's taps kh = kh0 + jh·khStep, ...
+  q0: i32; dst: usize; ldDst: i32; //                forward: first output pixel, y, F
+  k0: i32; //                                        dW: first row of dW
+  rh: i32; rw: i32; ih0: i32; iw0: i32; cH: i32; nqw: i32; g0: i32; // dX: the pixel class
+}
+
+// A table row: the source image's base, the row's base pixel, and where its output row goes.
+@inline function rowBase(t: usize): usize { return load<usize>(t); }
+@inline function rowBh(t: usize): i32 { return load<i32>(t, 4); }
+@inline function rowBw(t: usize): i32 { return load<i32>(t, 8); }
+@inline function rowDst(t: usize): usize { return load<usize>(t, 12); }
+
+@inline function setRow(t: usize, base: usize, bh: i32, bw: i32, dst: usize): void {
+  store<usize>(t, base);
+  store<i32>(t, bh, 4);
+  store<i32>(t, bw, 8);
+  store<usize>(t, dst, 12);
+}
+
+/** Output pixels q0 … q0 + count − 1 (of N·OH·OW) into the table: x's image, (oh·sh − pt, ow·sw − pl), y's row. */
+function fillPixels(p: Plan, q0: i32, count: i32, table: usize): void {
+  const g = changetype<Geom>(p.geom);
+  const plane = g.oh * g.ow;
+  const image = <usize>g.h * g.w * g.c << 2;
+  for (let i = 0; i < count; i++) {
+    const q = q0 + i;
+    const n = q / plane;
+    const r = q - n * plane;
+    const oh = r / g.ow;
+    const ow = r - oh * g.ow;
+    setRow(table + (<usize>i << 4), p.src + <usize>n * image, oh * g.sh - g.pt, ow * g.sw - g.pl, p.dst + ((<usize>q * p.ldDst) << 2));
+  }
+}
+
+/** Rows i0 … i0 + count − 1 of a dX class into the table: dy's image, the base pixel in dy, dx's row. */
+function fillClassRows(p: Plan, i0: i32, count: i32, table: usize): void {
+  const g = changetype<Geom>(p.geom);
+  const image = <usize>g.oh * g.ow * g.f << 2;
+  for (let i = 0; i < count; i++) {
+    const cr = (i0 + i) / p.nqw;
+    const qw = i0 + i - cr * p.nqw;
+    const gr = p.g0 + cr; // the class's image rows, counted over the batch
+    const n = gr / p.cH;
+    const ih = p.ih0 + (gr - n * p.cH) * g.sh;
+    const iw = p.iw0 + qw * g.sw;
+    const dst = p.dst + ((((<usize>n * g.h + ih) * g.w + iw) * g.c) << 2);
+    setRow(table + (<usize>i << 4), p.src + <usize>n * image, (ih + g.pt - p.rh) / g.sh, (iw + g.pl - p.rw) / g.sw, dst);
+  }
+}
+
+/** Row entry t's pixel (bh + th, bw + tw), channel c, in the source; 0 in the padding. */
+@inline function pixel(p: Plan, t: usize, th: i32, tw: i32, c: i32): usize {
+  const ih = rowBh(t) + th, iw = rowBw(t) + tw;
+  if (<u32>ih >= <u32>p.srcH || <u32>iw >= <u32>p.srcW) return 0;
+  return rowBase(t) + ((((<usize>ih * p.srcW + iw) * p.srcC) + c) << 2);
+}
+
+/** dst[q·4 + l] = s_l[q] for q < len, l < 4 (0 where s_l is 0): four source rows interleaved. */
+function pack4(s0: usize, s1: usize, s2: usize, s3: usize, len: i32, dst: usize): void {
+  const z = f32x4.splat(0);
+  let o: usize = 0;
+  const end = <usize>len << 2;
+  for (; o + 16 <= end; o += 16) {
+    const r0 = s0 ? v128.load(s0 + o) : z;
+    const r1 = s1 ? v128.load(s1 + o) : z;
+    const r2 = s2 ? v128.load(s2 + o) : z;
+    const r3 = s3 ? v128.load(s3 + o) : z;
+    const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+    const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+    const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+    const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+    v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+    v128.store(dst, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16);
+    v128.store(dst, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 32);
+    v128.store(dst, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 48);
+    dst += 64;
+  }
+  for (; o < end; o += 4) {
+    let v = z;
+    if (s0) v = f32x4.replace_lane(v, 0, load<f32>(s0 + o));
+    if (s1) v = f32x4.replace_lane(v, 1, load<f32>(s1 + o));
+    if (s2) v = f32x4.replace_lane(v, 2, load<f32>(s2 + o));
+    if (s3) v = f32x4.replace_lane(v, 3, load<f32>(s3 + o));
+    v128.store(dst, v);
+    dst += 16;
+  }
+}
+
+/**
+ * Forward and dX: the A panel of table rows t … t + mr − 1 over k = pc … pc + kc − 1, k = (tap,
+ * source channel), tap by tap: dst[(k − pc)·4 + l].
+ */
+function packPatches(p: Plan, t: usize, mr: i32, pc: i32, kc: i32, dst: usize): void {
+  const cs = p.srcC;
+  const end = pc + kc;
+  let q = pc;
+  while (q < end) {
+    const tap = q / cs;
+    const c = q - tap * cs;
+    const seg = min(cs - c, end - q);
+    const jh = tap / p.nw;
+    const th = p.th0 + jh * p.thStep;
+    const tw = p.tw0 + (tap - jh * p.nw) * p.twStep;
+    const s0 = pixel(p, t, th, tw, c);
+    const s1 = mr > 1 ? pixel(p, t + 16, th, tw, c) : 0;
+    const s2 = mr > 2 ? pixel(p, t + 32, th, tw, c) : 0;
+    const s3 = mr > 3 ? pixel(p, t + 48, th, tw, c) : 0;
+    pack4(s0, s1, s2, s3, seg, dst);
+    q += seg;
+    dst += <usize>seg << 4;
+  }
+}
+
+/**
+ * dW: the A panel of dW rows r … r + mr − 1 (r = tap·C + c) over the kc output pixels in the
+ * table: dst[e·4 + l] = x at pixel e's tap of row r + l.
+ */
+function packPatchesT(p: Plan, r: i32, mr: i32, kc: i32, table: usize, dst: usize): void {
+  const g = changetype<Geom>(p.geom);
+  const tap = r / g.c;
+  const c = r - tap * g.c;
+  if (mr == MR && c + MR <= g.c) {
+    // One tap, four neighbouring channels: one load per pixel.
+    const kh = tap / g.kw;
+    const th = kh * g.dh, tw = (tap - kh * g.kw) * g.dw;
+    for (let e = 0; e < kc; e++) {
+      const s = pixel(p, table + (<usize>e << 4), th, tw, c);
+      v128.store(dst + (<usize>e << 4), s ? v128.load(s) : f32x4.splat(0));
+    }
+    return;
+  }
+  for (let e = 0; e < kc; e++) {
+    const t = table + (<usize>e << 4);
+    for (let l = 0; l < MR; l++) {
+      let v: f32 = 0;
+      if (l < mr) {
+        const tl = (r + l) / g.c;
+        const kh = tl / g.kw;
+        const s = pixel(p, t, kh * g.dh, (tl - kh * g.kw) * g.dw, r + l - tl * g.c);
+        if (s) v = load<f32>(s);
+      }
+      store<f32>(dst + (<usize>(e * MR + l) << 2), v);
+    }
+  }
+}
+
+/** B panel of columns j … j + lanes − 1 over k = pc … pc + kc − 1. */
+function packB(p: Plan, pc: i32, kc: i32, j: i32, lanes: i32, dst: usize): void {
+  if (p.form != DX) {
+    // W [K][F] (forward) or dy [pixels][F] (dW): rows of B, as the nn gemm packs them.
+    packPanel(p.b + ((<usize>pc * p.ldb + p.b0 + j) << 2), 1, p.ldb, kc, NR, lanes, dst);
+    return;
+  }
+  // dX: B(k = (tap, f), c) = W[kh][kw][c][f] over the class's taps, a transposed block per tap.
+  const g = changetype<Geom>(p.geom);
+  const end = pc + kc;
+  let q = pc;
+  while (q < end) {
+    const tap = q / g.f;
+    const f = q - tap * g.f;
+    const seg = min(g.f - f, end - q);
+    const jh = tap / p.nw;
+    const kh = p.kh0 + jh * p.khStep;
+    const kw = p.kw0 + (tap - jh * p.nw) * p.kwStep;
+    packPanel(p.b + (((<usize>(kh * g.kw + kw) * g.c + j) * g.f + f) << 2), g.f, 1, seg, NR, lanes, dst);
+    q += seg;
+    dst += <usize>seg << 5;
+  }
+}
+
+/**
+ * C (m×n) (=|+=) A·B for the plan at ws: f32-gemm.ts's loop order and arithmetic, with A packed
+ * from the image and, for the forward and dX forms, C's rows at the table's pointers (c, ldc:
+ * dW's contiguous C). acc, epi, bias, act, alpha as in the gemm.
+ */
+function implicitGemm(ws: usize, m: i32, n: i32, k: i32, c: usize, ldc: i32, acc: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
+  const p = changetype<Plan>(ws);
+  if (m <= 0 || n <= 0) return;
+  const table = ws + TABLE, tile = ws + TILE;
+  const dw = p.form == DW;
+  if (k <= 0) {
+    if (dw) fillEmptySum(m, n, c, ldc, acc, epi, bias, act, alpha);
+    for (let i0 = 0; !dw && i0 < m; i0 += MC) {
+      const cnt = min(MC, m - i0);
+      if (p.form == FWD) fillPixels(p, p.q0 + i0, cnt, table);
+      else fillClassRows(p, i0, cnt, table);
+      for (let i = 0; i < cnt; i++) fillEmptySum(1, n, rowDst(table + (<usize>i << 4)), 0, acc, epi, bias, act, alpha);
+    }
+    return;
+  }
+  const kcMax = min(k, KC);
+  const ncMax = min(roundUp(n, NR), NC);
+  const bp = ws + PANELS;
+  const ap = bp + ((<usize>kcMax * ncMax) << 2);
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = min(KC, k - pc);
+    const accum = acc || pc > 0;
+    const doEpi = epi && pc + kc >= k;
+    if (dw) fillPixels(p, pc, kc, table);
+    for (let jc = 0; jc < n; jc += NC) {
+      const nc = min(NC, n - jc);
+      for (let jr = 0; jr < nc; jr += NR) packB(p, pc, kc, jc + jr, min(NR, nc - jr), bp + ((<usize>jr * kc) << 2));
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        if (p.form == FWD) fillPixels(p, p.q0 + ic, mc, table);
+        else if (!dw) fillClassRows(p, ic, mc, table);
+        for (let ir = 0; ir < mc; ir += MR) {
+          const panel = ap + ((<usize>ir * kc) << 2);
+          if (dw) packPatchesT(p, p.k0 + ic + ir, min(MR, mc - ir), kc, table, panel);
+          else packPatches(p, table + (<usize>ir << 4), min(MR, mc - ir), pc, kc, panel);
+        }
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bPanel = bp + ((<usize>jr * kc) << 2);
+          const j = <usize>(jc + jr) << 2;
+          const biasJ = bias ? bias + j : 0;
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const aPanel = ap + ((<usize>ir * kc) << 2);
+            const t = table + (<usize>ir << 4);
+            if (dw) {
+              // dW's rows are contiguous: the gemm's own tiles.
+              const cij = c + ((<usize>(ic + ir) * ldc) << 2) + j;
+              if (mr == MR && nr == NR) fullTile(kc, aPanel, bPanel, cij, ldc, accum, false, 0, 0, 0);
+              else edgeTile(kc, aPanel, bPanel, cij, ldc, mr, nr, accum, false, 0, 0, 0, tile);
+            } else if (mr == MR && nr == NR) {
+              rowsTile(kc, aPanel, bPanel, j, t, accum, doEpi, biasJ, act, alpha);
+            } else {
+              scratchTile(kc, aPanel, bPanel, tile);
+              for (let l = 0; l < mr; l++) cornerOut(tile + (<usize>l << 5), rowDst(t + (<usize>l << 4)) + j, 0, 1, nr, accum, doEpi, biasJ, act, alpha);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+@inline function gemmBytes(m: i32, n: i32, k: i32): i32 {
+  const kc = min(max(k, 1), KC);
+  return (kc * min(roundUp(max(n, 1), NR), NC) + min(roundUp(max(m, 1), MR), MC) * kc) << 2;
+}
+
+/**
+ * Bytes of workspace every kernel of this file needs for the geometry at geom, for any rows of
+ * it: a plan and a 256-row table (4.3 KB), then one k block of packed B and one row block of packed
+ * A, the larger of the three forms': kc·roundUp(n, 8) + min(roundUp(m, 4), 128)·kc floats with
+ * kc = min(k, 256) (n ≤ 1024 columns at a time). At most 1.2 MB, independent of the batch.
+ */
+export function f32_conv2d_workspace(geom: usize): i32 {
+  const g = changetype<Geom>(geom);
+  const taps = g.kh * g.kw;
+  const fwd = gemmBytes(g.n * g.oh * g.ow, g.f, taps * g.c);
+  const dx = gemmBytes(g.n * g.h * g.w, g.c, taps * g.f);
+  const dw = gemmBytes(taps * g.c, g.f, g.n * g.oh * g.ow);
+  return PANELS + max(fwd, max(dx, dw));
+}
+
+/**
+ * y = act(conv(x, W) + bias) for output rows r0 … r0 + nr − 1 (rows of N·OH: the whole output is
+ * 0, N·OH); x [N, H, W, C], W [KH, KW, C, F], y [N, OH, OW, F], bias [F] or 0; act, alpha as
+ * f32_gemm_nn_bias_act. The file header has the geometry, order, aliasing, tails and NaN.
+ */
+export function f32_conv2d_bias_act(geom: usize, x: usize, w: usize, y: usize, bias: usize, act: i32, alpha: f32, r0: i32, nr: i32, ws: usize): void {
+  if (nr <= 0) return;
+  const g = changetype<Geom>(geom);
+  const p = changetype<Plan>(ws);
+  p.form = FWD; p.geom = geom;
+  p.src = x; p.srcH = g.h; p.srcW = g.w; p.srcC = g.c;
+  p.nw = g.kw; p.th0 = 0; p.thStep = g.dh; p.tw0 = 0; p.twStep = g.dw;
+  p.b = w; p.ldb = g.f; p.b0 = 0;
+  p.q0 = r0 * g.ow; p.dst = y; p.ldDst = g.f;
+  implicitGemm(ws, nr * g.ow, g.f, g.kh * g.kw * g.c, 0, 0, false, true, bias, act, alpha);
+}
+
+@inline function gcd(a: i32, b: i32): i32 {
+  while (b) {
+    const t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+/** ((a mod s) + s) mod s for s > 0. */
+@inline function mod(a: i32, s: i32): i32 {
+  const r = a % s;
+  return r < 0 ? r + s : r;
+}
+
+/** Σ over a pixel's taps of dy·Wᵀ into dx rows r0 … r0 + nr − 1 (rows of N·H), class by class. */
+function dxClasses(geom: usize, dy: usize, w: usize, dx: usize, acc: bool, epi: bool, bias: usize, act: i32, alpha: f32, r0: i32, nr: i32, ws: usize): void {
+  if (nr <= 0) return;
+  const g = changetype<Geom>(geom);
+  const p = changetype<Plan>(ws);
+  p.form = DX; p.geom = geom;
+  p.src = dy; p.srcH = g.oh; p.srcW = g.ow; p.srcC = g.f;
+  p.b = w; p.dst = dx;
+  const ph = g.sh / gcd(g.sh, g.dh), pw = g.sw / gcd(g.sw, g.dw); // periods of kh·dh mod sh, kw·dw mod sw
+  for (let rh = 0; rh < g.sh; rh++) {
+    // Rows of class rh: ih ≡ rh − pt (mod sh); their taps kh ≡ kh0 (mod ph), kh0·dh ≡ rh (mod sh).
+    let kh0 = 0;
+    while (kh0 < ph && (kh0 * g.dh) % g.sh != rh) kh0++;
+    const nh = kh0 < ph && kh0 < g.kh ? (g.kh - kh0 + ph - 1) / ph : 0;
+    const ih0 = mod(rh - g.pt, g.sh);
+    const cH = ih0 < g.h ? (g.h - ih0 + g.sh - 1) / g.sh : 0;
+    // Class rows before image row r (of N·H), counted over the batch.
+    const before0 = r0 % g.h, before1 = (r0 + nr) % g.h;
+    const g0 = (r0 / g.h) * cH + (before0 > ih0 ? (before0 - ih0 + g.sh - 1) / g.sh : 0);
+    const g1 = ((r0 + nr) / g.h) * cH + (before1 > ih0 ? (before1 - ih0 + g.sh - 1) / g.sh : 0);
+    for (let rw = 0; rw < g.sw; rw++) {
+      let kw0 = 0;
+      while (kw0 < pw && (kw0 * g.dw) % g.sw != rw) kw0++;
+      const nw = kw0 < pw && kw0 < g.kw ? (g.kw - kw0 + pw - 1) / pw : 0;
+      const iw0 = mod(rw - g.pl, g.sw);
+      const nqw = iw0 < g.w ? (g.w - iw0 + g.sw - 1) / g.sw : 0;
+      p.nw = nw;
+      p.kh0 = kh0; p.khStep = ph; p.kw0 = kw0; p.kwStep = pw;
+      // Tap jh reads dy row (ih + pt − rh)/sh + (rh − kh·dh)/sh.
+      p.th0 = (rh - kh0 * g.dh) / g.sh; p.thStep = -(ph * g.dh) / g.sh;
+      p.tw0 = (rw - kw0 * g.dw) / g.sw; p.twStep = -(pw * g.dw) / g.sw;
+      p.rh = rh; p.rw = rw; p.ih0 = ih0; p.iw0 = iw0; p.cH = cH; p.nqw = nqw; p.g0 = g0;
+      implicitGemm(ws, (g1 - g0) * nqw, g.c, nh * nw * g.f, 0, 0, acc, epi, bias, act, alpha);
+    }
+  }
+}
+
+/**
+ * dx (=|+=) the gradient of conv2d with respect to x, for dx rows r0 … r0 + nr − 1 (rows of N·H:
+ * the whole of dx is 0, N·H): dx[n, ih, iw, c] = Σ dy[n, oh, ow, f]·W[kh, kw, c, f] over the
+ * (kh, kw, oh, ow) with ih = oh·sh − pt + kh·dh, iw = ow·sw − pl + kw·dw. dy [N, OH, OW, F],
+ * W [KH, KW, C, F], dx [N, H, W, C]; acc ≠ 0 adds to dx. Pixels no tap reaches (a stride larger
+ * than the dilated kernel) get 0 (or keep dx with acc). File header: order, aliasing, tails, NaN.
+ */
+export function f32_conv2d_dx(geom: usize, dy: usize, w: usize, dx: usize, acc: i32, r0: i32, nr: i32, ws: usize): void {
+  dxClasses(geom, dy, w, dx, acc != 0, false, 0, 0, 0, r0, nr, ws);
+}
+
+/**
+ * y = act(conv2dTranspose(x, W) + bias): the transposed convolution, which is f32_conv2d_dx of
+ * the conv it transposes with the epilogue. geom describes that conv: its input [N, H, W, C] is
+ * y (C = filters), its output [N, OH, OW, F] is x (F = inChannels); W [KH, KW, C, F] is Keras's
+ * conv2dTranspose kernel [kh, kw, filters, inChannels] as stored; bias [C] or 0. Rows r0 … r0 +
+ * nr − 1 of y's N·H. Pixels no tap reaches get act(bias).
+ */
+export function f32_conv2d_transpose_bias_act(geom: usize, x: usize, w: usize, y: usize, bias: usize, act: i32, alpha: f32, r0: i32, nr: i32, ws: usize): void {
+  dxClasses(geom, x, w, y, false, true, bias, act, alpha, r0, nr, ws);
+}
+
+/**
+ * dW (=|+=) the gradient of conv2d with respect to W, for dW rows k0 … k0 + kn − 1 (a row is
+ * (kh, kw, c): kh·KW·C + kw·C + c; all of them: 0, KH·KW·C) and columns f0 … f0 + fn − 1 (all:
+ * 0, F): dW[kh, kw, c, f] = Σ over (n, oh, ow) of x[n, ih, iw, c]·dy[n, oh, ow, f]. x [N, H, W, C],
+ * dy [N, OH, OW, F], dW [KH, KW, C, F]; acc ≠ 0 adds to dW. The bias gradient is
+ * f32_col_sum(dy, db, N·OH·OW, F, acc). File header: order, aliasing, tails, NaN.
+ */
+export function f32_conv2d_dw(geom: usize, x: usize, dy: usize, dw: usize, acc: i32, k0: i32, kn: i32, f0: i32, fn: i32, ws: usize): void {
+  if (kn <= 0 || fn <= 0) return;
+  const g = changetype<Geom>(geom);
+  const p = changetype<Plan>(ws);
+  p.form = DW; p.geom = geom;
+  p.src = x; p.srcH = g.h; p.srcW = g.w; p.srcC = g.c;
+  p.b = dy; p.ldb = g.f; p.b0 = f0;
+  p.dst = 0; p.ldDst = 0; p.k0 = k0;
+  implicitGemm(ws, kn, fn, g.n * g.oh * g.ow, dw + ((<usize>k0 * g.f + f0) << 2), g.f, acc != 0, false, 0, 0, 0);
+}
