@@ -28,9 +28,15 @@
 // alias inputs, ws or geom. ws: f32_conv2d_workspace(geom) bytes, 16-byte aligned. Tails: a row
 // block's last panel, F, C not multiples of 4 or 8, and pixels in the padding are packed with
 // zeros; nothing outside the given tensors is read or written. NaN and Inf propagate as IEEE
-// arithmetic does, except that a padded cell contributes an exact 0.
+// arithmetic does; a padded cell is a zero multiplied like any other (0·Inf is NaN).
+//
+// Fewer than 4 output columns (forward with F < 4, dX with C < 4: the one-channel image a
+// decoder ends with) would leave most of the 4×8 tile idle; those run as dot products along k
+// instead, four rows at a time, each sum over 4 lanes of the k runs (a tap's channels) plus a
+// scalar for the runs' tails, per k block, in k order: again fixed by the geometry alone.
 
-import { KC, MC, MR, NC, NR, cornerOut, edgeTile, fillEmptySum, fullTile, packPanel, roundUp, rowsTile, scratchTile } from './f32-gemm';
+import { KC, MC, MR, NC, NR, cornerOut, edgeTile, fillEmptySum, fullTile, madd, maddLane, packPanel, roundUp, rowsTile, scratchTile } from './f32-gemm';
+import { sumF32x4 } from './simd';
 
 const FWD = 0;
 const DX = 1;
@@ -115,6 +121,51 @@ function fillClassRows(p: Plan, i0: i32, count: i32, table: usize): void {
   return rowBase(t) + ((((<usize>ih * p.srcW + iw) * p.srcC) + c) << 2);
 }
 
+/** dst[i·4 + l] = lane i of r_l, i, l < 4: a 4×4 transpose stored. */
+@inline function storeTransposed(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize): void {
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16);
+  v128.store(dst, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 32);
+  v128.store(dst, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 48);
+}
+
+/**
+ * One-channel sources (an MNIST image, a decoder's last map): the step d (1 or 2) between the
+ * base columns of table rows t … t + 3 when they are four pixels of one row of one image, else 0.
+ */
+function runStep(t: usize): i32 {
+  const base = rowBase(t), bh = rowBh(t), bw = rowBw(t);
+  const d = rowBw(t + 16) - bw;
+  if (d < 1 || d > 2) return 0;
+  for (let l = 1; l < 4; l++) {
+    const e = t + (<usize>l << 4);
+    if (rowBase(e) != base || rowBh(e) != bh || rowBw(e) != bw + l * d) return 0;
+  }
+  return d;
+}
+
+/** Source pixels (bh + th, bw + l·d + tw), l < 4, of the run at table row t (one channel); 0 in the padding. */
+function run4(p: Plan, t: usize, d: i32, th: i32, tw: i32): v128 {
+  const ih = rowBh(t) + th, iw = rowBw(t) + tw;
+  if (<u32>ih >= <u32>p.srcH) return f32x4.splat(0);
+  const s = rowBase(t) + ((<usize>ih * p.srcW + iw) << 2);
+  if (iw >= 0 && iw + 3 * d < p.srcW) {
+    if (d == 1) return v128.load(s);
+    return v128.shuffle<f32>(v128.load(s), v128.load(s, 12), 0, 2, 5, 7); // (iw, iw + 2) and (iw + 4, iw + 6)
+  }
+  const w = <u32>p.srcW, step = <usize>d << 2;
+  let v = f32x4.splat(0);
+  if (<u32>iw < w) v = f32x4.replace_lane(v, 0, load<f32>(s));
+  if (<u32>(iw + d) < w) v = f32x4.replace_lane(v, 1, load<f32>(s + step));
+  if (<u32>(iw + 2 * d) < w) v = f32x4.replace_lane(v, 2, load<f32>(s + 2 * step));
+  if (<u32>(iw + 3 * d) < w) v = f32x4.replace_lane(v, 3, load<f32>(s + 3 * step));
+  return v;
+}
+
 /** dst[q·4 + l] = s_l[q] for q < len, l < 4 (0 where s_l is 0): four source rows interleaved. */
 function pack4(s0: usize, s1: usize, s2: usize, s3: usize, len: i32, dst: usize): void {
   const z = f32x4.splat(0);
@@ -125,14 +176,7 @@ function pack4(s0: usize, s1: usize, s2: usize, s3: usize, len: i32, dst: usize)
     const r1 = s1 ? v128.load(s1 + o) : z;
     const r2 = s2 ? v128.load(s2 + o) : z;
     const r3 = s3 ? v128.load(s3 + o) : z;
-    const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-    const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-    const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-    const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-    v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
-    v128.store(dst, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16);
-    v128.store(dst, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 32);
-    v128.store(dst, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 48);
+    storeTransposed(r0, r1, r2, r3, dst);
     dst += 64;
   }
   for (; o < end; o += 4) {
@@ -153,6 +197,16 @@ function pack4(s0: usize, s1: usize, s2: usize, s3: usize, len: i32, dst: usize)
 function packPatches(p: Plan, t: usize, mr: i32, pc: i32, kc: i32, dst: usize): void {
   const cs = p.srcC;
   const end = pc + kc;
+  const d = cs == 1 && mr == MR ? runStep(t) : 0;
+  if (d) {
+    // One channel, four pixels along a row: a tap is one (or two) loads of the four.
+    for (let q = pc; q < end; q++) {
+      const jh = q / p.nw;
+      v128.store(dst, run4(p, t, d, p.th0 + jh * p.thStep, p.tw0 + (q - jh * p.nw) * p.twStep));
+      dst += 16;
+    }
+    return;
+  }
   let q = pc;
   while (q < end) {
     const tap = q / cs;
@@ -189,8 +243,21 @@ function packPatchesT(p: Plan, r: i32, mr: i32, kc: i32, table: usize, dst: usiz
     }
     return;
   }
-  for (let e = 0; e < kc; e++) {
+  // One channel: four taps of four pixels along a row, loaded as runs and transposed.
+  const runs = g.c == 1 && mr == MR;
+  const kh0 = r / g.kw, kh1 = (r + 1) / g.kw, kh2 = (r + 2) / g.kw, kh3 = (r + 3) / g.kw;
+  const th0 = kh0 * g.dh, th1 = kh1 * g.dh, th2 = kh2 * g.dh, th3 = kh3 * g.dh;
+  const tw0 = (r - kh0 * g.kw) * g.dw, tw1 = (r + 1 - kh1 * g.kw) * g.dw;
+  const tw2 = (r + 2 - kh2 * g.kw) * g.dw, tw3 = (r + 3 - kh3 * g.kw) * g.dw;
+  let e = 0;
+  while (e < kc) {
     const t = table + (<usize>e << 4);
+    const d = runs && e + 4 <= kc ? runStep(t) : 0;
+    if (d) {
+      storeTransposed(run4(p, t, d, th0, tw0), run4(p, t, d, th1, tw1), run4(p, t, d, th2, tw2), run4(p, t, d, th3, tw3), dst + (<usize>e << 4));
+      e += 4;
+      continue;
+    }
     for (let l = 0; l < MR; l++) {
       let v: f32 = 0;
       if (l < mr) {
@@ -201,6 +268,7 @@ function packPatchesT(p: Plan, r: i32, mr: i32, kc: i32, table: usize, dst: usiz
       }
       store<f32>(dst + (<usize>(e * MR + l) << 2), v);
     }
+    e++;
   }
 }
 
@@ -228,6 +296,80 @@ function packB(p: Plan, pc: i32, kc: i32, j: i32, lanes: i32, dst: usize): void 
   }
 }
 
+/** Column j of B over k = pc … pc + kc − 1, contiguous: dst[k − pc]. */
+function packColumn(p: Plan, pc: i32, kc: i32, j: i32, dst: usize): void {
+  const g = changetype<Geom>(p.geom);
+  if (p.form == FWD) {
+    for (let q = 0; q < kc; q++) store<f32>(dst + (<usize>q << 2), load<f32>(p.b + ((<usize>(pc + q) * p.ldb + j) << 2)));
+    return;
+  }
+  // dX: a tap's run of F, as packB reads it.
+  const end = pc + kc;
+  let q = pc;
+  while (q < end) {
+    const tap = q / g.f;
+    const f = q - tap * g.f;
+    const seg = min(g.f - f, end - q);
+    const jh = tap / p.nw;
+    const kh = p.kh0 + jh * p.khStep;
+    const kw = p.kw0 + (tap - jh * p.nw) * p.kwStep;
+    memory.copy(dst, p.b + (((<usize>(kh * g.kw + kw) * g.c + j) * g.f + f) << 2), <usize>seg << 2);
+    q += seg;
+    dst += <usize>seg << 2;
+  }
+}
+
+/**
+ * The few-columns path: for table rows t … t + mr − 1 and column j, the dot product over k = pc …
+ * pc + kc − 1 of the rows' patches with the packed column b, into the scratch tile's rows (t's
+ * first float of each 32-byte row). zero: kc zero floats, read for padded cells.
+ */
+function dotRows(p: Plan, t: usize, mr: i32, pc: i32, kc: i32, b: usize, zero: usize, tile: usize): void {
+  const cs = p.srcC;
+  const end = pc + kc;
+  let v0 = f32x4.splat(0), v1 = v0, v2 = v0, v3 = v0;
+  let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+  let q = pc;
+  while (q < end) {
+    const tap = q / cs;
+    const c = q - tap * cs;
+    const seg = min(cs - c, end - q);
+    const jh = tap / p.nw;
+    const th = p.th0 + jh * p.thStep;
+    const tw = p.tw0 + (tap - jh * p.nw) * p.twStep;
+    let a0 = pixel(p, t, th, tw, c);
+    let a1 = mr > 1 ? pixel(p, t + 16, th, tw, c) : 0;
+    let a2 = mr > 2 ? pixel(p, t + 32, th, tw, c) : 0;
+    let a3 = mr > 3 ? pixel(p, t + 48, th, tw, c) : 0;
+    if (!a0) a0 = zero;
+    if (!a1) a1 = zero;
+    if (!a2) a2 = zero;
+    if (!a3) a3 = zero;
+    const bytes = <usize>seg << 2;
+    let o: usize = 0;
+    for (; o + 16 <= bytes; o += 16) {
+      const w = v128.load(b + o);
+      v0 = madd(v128.load(a0 + o), w, v0);
+      v1 = madd(v128.load(a1 + o), w, v1);
+      v2 = madd(v128.load(a2 + o), w, v2);
+      v3 = madd(v128.load(a3 + o), w, v3);
+    }
+    for (; o < bytes; o += 4) {
+      const w = load<f32>(b + o);
+      s0 = maddLane(load<f32>(a0 + o), w, s0);
+      s1 = maddLane(load<f32>(a1 + o), w, s1);
+      s2 = maddLane(load<f32>(a2 + o), w, s2);
+      s3 = maddLane(load<f32>(a3 + o), w, s3);
+    }
+    q += seg;
+    b += bytes;
+  }
+  store<f32>(tile, sumF32x4(v0) + s0);
+  store<f32>(tile, sumF32x4(v1) + s1, 32);
+  store<f32>(tile, sumF32x4(v2) + s2, 64);
+  store<f32>(tile, sumF32x4(v3) + s3, 96);
+}
+
 /**
  * C (m×n) (=|+=) A·B for the plan at ws: f32-gemm.ts's loop order and arithmetic, with A packed
  * from the image and, for the forward and dX forms, C's rows at the table's pointers (c, ldc:
@@ -252,6 +394,30 @@ function implicitGemm(ws: usize, m: i32, n: i32, k: i32, c: usize, ldc: i32, acc
   const ncMax = min(roundUp(n, NR), NC);
   const bp = ws + PANELS;
   const ap = bp + ((<usize>kcMax * ncMax) << 2);
+  if (!dw && n < 4) {
+    // Few columns: dot products; B's columns packed contiguous, A's region holds zeros.
+    memory.fill(ap, 0, <usize>kcMax << 2);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const doEpi = epi && pc + kc >= k;
+      for (let j = 0; j < n; j++) packColumn(p, pc, kc, j, bp + ((<usize>j * kc) << 2));
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        if (p.form == FWD) fillPixels(p, p.q0 + ic, mc, table);
+        else fillClassRows(p, ic, mc, table);
+        for (let ir = 0; ir < mc; ir += MR) {
+          const mr = min(MR, mc - ir);
+          const t = table + (<usize>ir << 4);
+          for (let j = 0; j < n; j++) {
+            const jb = <usize>j << 2;
+            dotRows(p, t, mr, pc, kc, bp + ((<usize>j * kc) << 2), ap, tile);
+            for (let l = 0; l < mr; l++) cornerOut(tile + (<usize>l << 5), rowDst(t + (<usize>l << 4)) + jb, 0, 1, 1, acc || pc > 0, doEpi, bias ? bias + jb : 0, act, alpha);
+          }
+        }
+      }
+    }
+    return;
+  }
   for (let pc = 0; pc < k; pc += KC) {
     const kc = min(KC, k - pc);
     const accum = acc || pc > 0;

@@ -27,7 +27,7 @@ export const KC = 256; // 256×8 floats of B (8 KiB) stay in L1 while a 4-row A 
 export const MC = 128; // 128×256 floats of A (128 KiB) stay in L2
 export const NC = 1024;
 
-@inline function madd(a: v128, b: v128, c: v128): v128 {
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(f32x4.mul(a, b), c);
 }
@@ -251,7 +251,7 @@ export function fillEmptySum(m: i32, n: i32, c: usize, ldc: i32, acc: bool, epi:
 }
 
 /** madd on lane 0 only: a scalar with exactly the arithmetic of a vector lane (fused or not). */
-@inline function maddLane(a: f32, b: f32, c: f32): f32 {
+@inline export function maddLane(a: f32, b: f32, c: f32): f32 {
   return f32x4.extract_lane(madd(f32x4.splat(a), f32x4.splat(b), f32x4.splat(c)), 0);
 }
 

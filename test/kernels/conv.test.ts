@@ -41,6 +41,9 @@ const PICKED: Case[] = [
   { n: 2, h: 2, w: 3, c: 3, f: 4, k: [5, 5], s: [1, 1], d: [1, 1], pad: 'same' }, // kernel larger than the image
   { n: 1, h: 7, w: 8, c: 9, f: 17, k: [4, 3], s: [1, 2], d: [1, 1], pad: [[2, 0], [0, 3]] }, // lopsided
   { n: 3, h: 6, w: 6, c: 8, f: 8, k: [3, 3], s: [2, 2], d: [2, 2], pad: 'valid' },
+  { n: 2, h: 9, w: 8, c: 1, f: 2, k: [3, 3], s: [2, 2], d: [1, 1], pad: 'same' }, // few columns: dots (forward, dX)
+  { n: 2, h: 28, w: 28, c: 1, f: 32, k: [3, 3], s: [1, 1], d: [1, 1], pad: 'same' }, // CAE's last convT: dX with C = 1
+  { n: 1, h: 6, w: 5, c: 3, f: 70, k: [3, 3], s: [1, 1], d: [1, 1], pad: 'same' }, // dots past a k block (9·70 > 256)
 ];
 
 /** Pseudo-random geometries (mulberry32 through rand()), each with an output of at least one pixel. */
@@ -151,7 +154,7 @@ for (const build of BUILDS) {
     const b = kernels(build);
     const { k, arena } = b;
     const SENTINEL = new Uint32Array(new Float32Array([-7.25]).buffer)[0];
-    for (const q of [PICKED[1], PICKED[2], PICKED[4], PICKED[7], PICKED[8], PICKED[10]]) {
+    for (const q of [PICKED[1], PICKED[2], PICKED[4], PICKED[7], PICKED[8], PICKED[10], PICKED[12], PICKED[14]]) {
       const g = geometry(q)!;
       const what = describe(q, g);
       const xs = g.n * g.h * g.w * g.c, ys = g.n * g.oh * g.ow * g.f, ws = g.kh * g.kw * g.c * g.f, K = g.kh * g.kw * g.c;
