@@ -100,8 +100,11 @@ export function writeGeometry(view: Int32Array, ptr: number, g: ConvGeometry): v
   view.set([g.n, g.h, g.w, g.c, g.oh, g.ow, g.f, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, 0], ptr >> 2);
 }
 
-/** The geometry at byte offset ptr of `view`. */
+/** The geometry at byte offset ptr of `view` (the thread split reads it on every call). */
 export function readGeometry(view: Int32Array, ptr: number): ConvGeometry {
-  const [n, h, w, c, oh, ow, f, kh, kw, sh, sw, dh, dw, pt, pl] = view.subarray(ptr >> 2, (ptr >> 2) + 15);
-  return { n, h, w, c, oh, ow, f, kh, kw, sh, sw, dh, dw, pt, pl };
+  const o = ptr >> 2;
+  return {
+    n: view[o], h: view[o + 1], w: view[o + 2], c: view[o + 3], oh: view[o + 4], ow: view[o + 5], f: view[o + 6],
+    kh: view[o + 7], kw: view[o + 8], sh: view[o + 9], sw: view[o + 10], dh: view[o + 11], dw: view[o + 12], pt: view[o + 13], pl: view[o + 14],
+  };
 }
