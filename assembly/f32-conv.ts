@@ -35,18 +35,27 @@
 // instead, four rows at a time, each sum over 4 lanes of the k runs (a tap's channels) plus a
 // scalar for the runs' tails, per k block, in k order: again fixed by the geometry alone.
 
-import { KC, MC, MR, NC, NR, cornerOut, edgeTile, fillEmptySum, fullTile, madd, maddLane, packPanel, roundUp, rowsTile, scratchTile } from './f32-gemm';
+import { KC, MC, MR, NC, NR, cornerOut, edgeTile, fillEmptySum, fullTile, indirectTile, madd, maddLane, packPanel, roundUp, rowsTile, scratchTile } from './f32-gemm';
 import { sumF32x4 } from './simd';
 
 const FWD = 0;
 const DX = 1;
 const DW = 2;
+/** Source channels from which A is read in place (indirect tiles) instead of packed. */
+const INDIRECT_C = 8;
 
-// Workspace: the plan, a table of up to 256 rows or pixels, the edge tile, then B and A panels.
+// Workspace: the plan, a table of up to 256 rows or pixels, the edge tile, KC zeros (read for the
+// padding), then B and A panels.
 const TABLE = 128;
 const TABLE_ROWS = 256; // ≥ MC rows (forward, dX) and ≥ KC pixels (dW)
 const TILE = TABLE + TABLE_ROWS * 16;
-const PANELS = TILE + MR * NR * 4;
+const ZERO = TILE + MR * NR * 4;
+// Indirect tiles: a k block's segments (a tap's run of channels: length, th, tw, channel), and
+// per 4-row panel of a row block the four row pointers of each segment.
+const MAX_SEGS = KC / INDIRECT_C + 2;
+const SEGS = ZERO + KC * 4;
+const PTRS = SEGS + MAX_SEGS * 16;
+const PANELS = PTRS + (MC / MR) * MAX_SEGS * 16;
 
 /** The geometry block (16 i32) the caller passes (f32-pool.ts reads the same one). */
 @unmanaged export class Geom {
@@ -68,6 +77,7 @@ const PANELS = TILE + MR * NR * 4;
   q0: i32; dst: usize; ldDst: i32; //                forward: first output pixel, y, F
   k0: i32; //                                        dW: first row of dW
   rh: i32; rw: i32; ih0: i32; iw0: i32; cH: i32; nqw: i32; g0: i32; // dX: the pixel class
+  zero: usize; //                                    KC zero floats
 }
 
 // A table row: the source image's base, the row's base pixel, and where its output row goes.
@@ -166,25 +176,19 @@ function run4(p: Plan, t: usize, d: i32, th: i32, tw: i32): v128 {
   return v;
 }
 
-/** dst[q·4 + l] = s_l[q] for q < len, l < 4 (0 where s_l is 0): four source rows interleaved. */
+/** dst[q·4 + l] = s_l[q] for q < len ≤ 256, l < 4: four source rows (the zeros, in the padding) interleaved. */
 function pack4(s0: usize, s1: usize, s2: usize, s3: usize, len: i32, dst: usize): void {
-  const z = f32x4.splat(0);
   let o: usize = 0;
   const end = <usize>len << 2;
   for (; o + 16 <= end; o += 16) {
-    const r0 = s0 ? v128.load(s0 + o) : z;
-    const r1 = s1 ? v128.load(s1 + o) : z;
-    const r2 = s2 ? v128.load(s2 + o) : z;
-    const r3 = s3 ? v128.load(s3 + o) : z;
-    storeTransposed(r0, r1, r2, r3, dst);
+    storeTransposed(v128.load(s0 + o), v128.load(s1 + o), v128.load(s2 + o), v128.load(s3 + o), dst);
     dst += 64;
   }
   for (; o < end; o += 4) {
-    let v = z;
-    if (s0) v = f32x4.replace_lane(v, 0, load<f32>(s0 + o));
-    if (s1) v = f32x4.replace_lane(v, 1, load<f32>(s1 + o));
-    if (s2) v = f32x4.replace_lane(v, 2, load<f32>(s2 + o));
-    if (s3) v = f32x4.replace_lane(v, 3, load<f32>(s3 + o));
+    let v = f32x4.splat(load<f32>(s0 + o));
+    v = f32x4.replace_lane(v, 1, load<f32>(s1 + o));
+    v = f32x4.replace_lane(v, 2, load<f32>(s2 + o));
+    v = f32x4.replace_lane(v, 3, load<f32>(s3 + o));
     v128.store(dst, v);
     dst += 16;
   }
@@ -215,11 +219,12 @@ function packPatches(p: Plan, t: usize, mr: i32, pc: i32, kc: i32, dst: usize): 
     const jh = tap / p.nw;
     const th = p.th0 + jh * p.thStep;
     const tw = p.tw0 + (tap - jh * p.nw) * p.twStep;
+    const zero = p.zero;
     const s0 = pixel(p, t, th, tw, c);
     const s1 = mr > 1 ? pixel(p, t + 16, th, tw, c) : 0;
     const s2 = mr > 2 ? pixel(p, t + 32, th, tw, c) : 0;
     const s3 = mr > 3 ? pixel(p, t + 48, th, tw, c) : 0;
-    pack4(s0, s1, s2, s3, seg, dst);
+    pack4(s0 ? s0 : zero, s1 ? s1 : zero, s2 ? s2 : zero, s3 ? s3 : zero, seg, dst);
     q += seg;
     dst += <usize>seg << 4;
   }
@@ -322,9 +327,10 @@ function packColumn(p: Plan, pc: i32, kc: i32, j: i32, dst: usize): void {
 /**
  * The few-columns path: for table rows t … t + mr − 1 and column j, the dot product over k = pc …
  * pc + kc − 1 of the rows' patches with the packed column b, into the scratch tile's rows (t's
- * first float of each 32-byte row). zero: kc zero floats, read for padded cells.
+ * first float of each 32-byte row). Padded cells read the plan's zeros.
  */
-function dotRows(p: Plan, t: usize, mr: i32, pc: i32, kc: i32, b: usize, zero: usize, tile: usize): void {
+function dotRows(p: Plan, t: usize, mr: i32, pc: i32, kc: i32, b: usize, tile: usize): void {
+  const zero = p.zero;
   const cs = p.srcC;
   const end = pc + kc;
   let v0 = f32x4.splat(0), v1 = v0, v2 = v0, v3 = v0;
@@ -370,6 +376,40 @@ function dotRows(p: Plan, t: usize, mr: i32, pc: i32, kc: i32, b: usize, zero: u
   store<f32>(tile, sumF32x4(v3) + s3, 96);
 }
 
+/** The segments of k = pc … pc + kc − 1 (a tap's run of source channels each) into segs; returns their count. */
+function segments(p: Plan, pc: i32, kc: i32, segs: usize): i32 {
+  const cs = p.srcC;
+  const end = pc + kc;
+  let q = pc, n = 0;
+  while (q < end) {
+    const tap = q / cs;
+    const c = q - tap * cs;
+    const seg = min(cs - c, end - q);
+    const jh = tap / p.nw;
+    const at = segs + (<usize>n << 4);
+    store<i32>(at, seg);
+    store<i32>(at, p.th0 + jh * p.thStep, 4);
+    store<i32>(at, p.tw0 + (tap - jh * p.nw) * p.twStep, 8);
+    store<i32>(at, c, 12);
+    q += seg;
+    n++;
+  }
+  return n;
+}
+
+/** The four row pointers (table rows t … t + mr − 1; the zeros past mr and in the padding) of each segment. */
+function segmentRows(p: Plan, t: usize, mr: i32, nseg: i32, segs: usize, ptrs: usize): void {
+  const zero = p.zero;
+  for (let s = 0; s < nseg; s++) {
+    const at = segs + (<usize>s << 4);
+    const th = load<i32>(at, 4), tw = load<i32>(at, 8), c = load<i32>(at, 12);
+    for (let l = 0; l < MR; l++) {
+      const a = l < mr ? pixel(p, t + (<usize>l << 4), th, tw, c) : 0;
+      store<usize>(ptrs + (<usize>(s * MR + l) << 2), a ? a : zero);
+    }
+  }
+}
+
 /**
  * C (m×n) (=|+=) A·B for the plan at ws: f32-gemm.ts's loop order and arithmetic, with A packed
  * from the image and, for the forward and dX forms, C's rows at the table's pointers (c, ldc:
@@ -380,6 +420,8 @@ function implicitGemm(ws: usize, m: i32, n: i32, k: i32, c: usize, ldc: i32, acc
   if (m <= 0 || n <= 0) return;
   const table = ws + TABLE, tile = ws + TILE;
   const dw = p.form == DW;
+  p.zero = ws + ZERO;
+  memory.fill(p.zero, 0, KC << 2);
   if (k <= 0) {
     if (dw) fillEmptySum(m, n, c, ldc, acc, epi, bias, act, alpha);
     for (let i0 = 0; !dw && i0 < m; i0 += MC) {
@@ -395,8 +437,7 @@ function implicitGemm(ws: usize, m: i32, n: i32, k: i32, c: usize, ldc: i32, acc
   const bp = ws + PANELS;
   const ap = bp + ((<usize>kcMax * ncMax) << 2);
   if (!dw && n < 4) {
-    // Few columns: dot products; B's columns packed contiguous, A's region holds zeros.
-    memory.fill(ap, 0, <usize>kcMax << 2);
+    // Few columns: dot products; B's columns packed contiguous.
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const doEpi = epi && pc + kc >= k;
@@ -410,7 +451,7 @@ function implicitGemm(ws: usize, m: i32, n: i32, k: i32, c: usize, ldc: i32, acc
           const t = table + (<usize>ir << 4);
           for (let j = 0; j < n; j++) {
             const jb = <usize>j << 2;
-            dotRows(p, t, mr, pc, kc, bp + ((<usize>j * kc) << 2), ap, tile);
+            dotRows(p, t, mr, pc, kc, bp + ((<usize>j * kc) << 2), tile);
             for (let l = 0; l < mr; l++) cornerOut(tile + (<usize>l << 5), rowDst(t + (<usize>l << 4)) + jb, 0, 1, 1, acc || pc > 0, doEpi, bias ? bias + jb : 0, act, alpha);
           }
         }
@@ -418,11 +459,13 @@ function implicitGemm(ws: usize, m: i32, n: i32, k: i32, c: usize, ldc: i32, acc
     }
     return;
   }
+  const indirect = !dw && p.srcC >= INDIRECT_C;
   for (let pc = 0; pc < k; pc += KC) {
     const kc = min(KC, k - pc);
     const accum = acc || pc > 0;
     const doEpi = epi && pc + kc >= k;
     if (dw) fillPixels(p, pc, kc, table);
+    const nseg = indirect ? segments(p, pc, kc, ws + SEGS) : 0;
     for (let jc = 0; jc < n; jc += NC) {
       const nc = min(NC, n - jc);
       for (let jr = 0; jr < nc; jr += NR) packB(p, pc, kc, jc + jr, min(NR, nc - jr), bp + ((<usize>jr * kc) << 2));
@@ -433,6 +476,7 @@ function implicitGemm(ws: usize, m: i32, n: i32, k: i32, c: usize, ldc: i32, acc
         for (let ir = 0; ir < mc; ir += MR) {
           const panel = ap + ((<usize>ir * kc) << 2);
           if (dw) packPatchesT(p, p.k0 + ic + ir, min(MR, mc - ir), kc, table, panel);
+          else if (indirect) segmentRows(p, table + (<usize>ir << 4), min(MR, mc - ir), nseg, ws + SEGS, ws + PTRS + ((<usize>(ir / MR) * nseg) << 4));
           else packPatches(p, table + (<usize>ir << 4), min(MR, mc - ir), pc, kc, panel);
         }
         for (let jr = 0; jr < nc; jr += NR) {
@@ -449,6 +493,14 @@ function implicitGemm(ws: usize, m: i32, n: i32, k: i32, c: usize, ldc: i32, acc
               const cij = c + ((<usize>(ic + ir) * ldc) << 2) + j;
               if (mr == MR && nr == NR) fullTile(kc, aPanel, bPanel, cij, ldc, accum, false, 0, 0, 0);
               else edgeTile(kc, aPanel, bPanel, cij, ldc, mr, nr, accum, false, 0, 0, 0, tile);
+            } else if (indirect) {
+              const ptrs = ws + PTRS + ((<usize>(ir / MR) * nseg) << 4);
+              if (mr == MR && nr == NR) {
+                indirectTile(nseg, ptrs, ws + SEGS, bPanel, j, 0, t, accum, doEpi, biasJ, act, alpha);
+              } else {
+                indirectTile(nseg, ptrs, ws + SEGS, bPanel, tile, NR, 0, false, false, 0, 0, 0);
+                for (let l = 0; l < mr; l++) cornerOut(tile + (<usize>l << 5), rowDst(t + (<usize>l << 4)) + j, 0, 1, nr, accum, doEpi, biasJ, act, alpha);
+              }
             } else if (mr == MR && nr == NR) {
               rowsTile(kc, aPanel, bPanel, j, t, accum, doEpi, biasJ, act, alpha);
             } else {
@@ -469,9 +521,10 @@ function implicitGemm(ws: usize, m: i32, n: i32, k: i32, c: usize, ldc: i32, acc
 
 /**
  * Bytes of workspace every kernel of this file needs for the geometry at geom, for any rows of
- * it: a plan and a 256-row table (4.3 KB), then one k block of packed B and one row block of packed
- * A, the larger of the three forms': kc·roundUp(n, 8) + min(roundUp(m, 4), 128)·kc floats with
- * kc = min(k, 256) (n ≤ 1024 columns at a time). At most 1.2 MB, independent of the batch.
+ * it: a plan, a 256-row table, a tile and 256 zeros (5.4 KB), then one k block of packed B and
+ * one row block of packed A, the larger of the three forms': kc·roundUp(n, 8) +
+ * min(roundUp(m, 4), 128)·kc floats with kc = min(k, 256) (n ≤ 1024 columns at a time). At most
+ * 1.2 MB, independent of the batch.
  */
 export function f32_conv2d_workspace(geom: usize): i32 {
   const g = changetype<Geom>(geom);
