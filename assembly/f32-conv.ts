@@ -36,6 +36,7 @@
 // scalar for the runs' tails, per k block, in k order: again fixed by the geometry alone.
 
 import { KC, MC, MR, NC, NR, cornerOut, edgeTile, fillEmptySum, fullTile, indirectTile, madd, maddLane, packPanel, roundUp, rowsTile, scratchTile } from './f32-gemm';
+import { ACT_RELU } from './activation-math';
 import { sumF32x4 } from './simd';
 
 const FWD = 0;
@@ -98,13 +99,21 @@ function fillPixels(p: Plan, q0: i32, count: i32, table: usize): void {
   const g = changetype<Geom>(p.geom);
   const plane = g.oh * g.ow;
   const image = <usize>g.h * g.w * g.c << 2;
+  let n = q0 / plane;
+  let oh = (q0 - n * plane) / g.ow;
+  let ow = q0 - n * plane - oh * g.ow;
+  let dst = p.dst + ((<usize>q0 * p.ldDst) << 2);
+  const step = <usize>p.ldDst << 2;
   for (let i = 0; i < count; i++) {
-    const q = q0 + i;
-    const n = q / plane;
-    const r = q - n * plane;
-    const oh = r / g.ow;
-    const ow = r - oh * g.ow;
-    setRow(table + (<usize>i << 4), p.src + <usize>n * image, oh * g.sh - g.pt, ow * g.sw - g.pl, p.dst + ((<usize>q * p.ldDst) << 2));
+    setRow(table + (<usize>i << 4), p.src + <usize>n * image, oh * g.sh - g.pt, ow * g.sw - g.pl, dst);
+    dst += step;
+    if (++ow == g.ow) {
+      ow = 0;
+      if (++oh == g.oh) {
+        oh = 0;
+        n++;
+      }
+    }
   }
 }
 
@@ -112,15 +121,24 @@ function fillPixels(p: Plan, q0: i32, count: i32, table: usize): void {
 function fillClassRows(p: Plan, i0: i32, count: i32, table: usize): void {
   const g = changetype<Geom>(p.geom);
   const image = <usize>g.oh * g.ow * g.f << 2;
+  const cr = i0 / p.nqw;
+  let qw = i0 - cr * p.nqw;
+  const gr = p.g0 + cr; // the class's image rows, counted over the batch
+  let n = gr / p.cH;
+  let j = gr - n * p.cH; // the class's row within image n
+  // Row j, column qw of the class reads dy's pixel (bh0 + j, bw0 + qw) and up.
+  const bh0 = (p.ih0 + g.pt - p.rh) / g.sh, bw0 = (p.iw0 + g.pl - p.rw) / g.sw;
   for (let i = 0; i < count; i++) {
-    const cr = (i0 + i) / p.nqw;
-    const qw = i0 + i - cr * p.nqw;
-    const gr = p.g0 + cr; // the class's image rows, counted over the batch
-    const n = gr / p.cH;
-    const ih = p.ih0 + (gr - n * p.cH) * g.sh;
-    const iw = p.iw0 + qw * g.sw;
+    const ih = p.ih0 + j * g.sh, iw = p.iw0 + qw * g.sw;
     const dst = p.dst + ((((<usize>n * g.h + ih) * g.w + iw) * g.c) << 2);
-    setRow(table + (<usize>i << 4), p.src + <usize>n * image, (ih + g.pt - p.rh) / g.sh, (iw + g.pl - p.rw) / g.sw, dst);
+    setRow(table + (<usize>i << 4), p.src + <usize>n * image, bh0 + j, bw0 + qw, dst);
+    if (++qw == p.nqw) {
+      qw = 0;
+      if (++j == p.cH) {
+        j = 0;
+        n++;
+      }
+    }
   }
 }
 
@@ -325,16 +343,17 @@ function packColumn(p: Plan, pc: i32, kc: i32, j: i32, dst: usize): void {
 }
 
 /**
- * The few-columns path: for table rows t … t + mr − 1 and column j, the dot product over k = pc …
- * pc + kc − 1 of the rows' patches with the packed column b, into the scratch tile's rows (t's
- * first float of each 32-byte row). Padded cells read the plan's zeros.
+ * The few-columns path: for table rows t … t + mr − 1, the dot product over k = pc … pc + kc − 1
+ * of the rows' patches with the packed column b, into C's column at byte j of each row (=|+=,
+ * then the epilogue, as cornerOut). Padded cells read the plan's zeros.
  */
-function dotRows(p: Plan, t: usize, mr: i32, pc: i32, kc: i32, b: usize, tile: usize): void {
+function dotRows(p: Plan, t: usize, mr: i32, pc: i32, kc: i32, b: usize, j: usize, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32, tile: usize): void {
   const zero = p.zero;
   const cs = p.srcC;
   const end = pc + kc;
   let v0 = f32x4.splat(0), v1 = v0, v2 = v0, v3 = v0;
   let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+  const d = mr == MR ? runStep(t) : 0;
   let q = pc;
   while (q < end) {
     const tap = q / cs;
@@ -343,14 +362,25 @@ function dotRows(p: Plan, t: usize, mr: i32, pc: i32, kc: i32, b: usize, tile: u
     const jh = tap / p.nw;
     const th = p.th0 + jh * p.thStep;
     const tw = p.tw0 + (tap - jh * p.nw) * p.twStep;
-    let a0 = pixel(p, t, th, tw, c);
-    let a1 = mr > 1 ? pixel(p, t + 16, th, tw, c) : 0;
-    let a2 = mr > 2 ? pixel(p, t + 32, th, tw, c) : 0;
-    let a3 = mr > 3 ? pixel(p, t + 48, th, tw, c) : 0;
-    if (!a0) a0 = zero;
-    if (!a1) a1 = zero;
-    if (!a2) a2 = zero;
-    if (!a3) a3 = zero;
+    let a0: usize, a1: usize, a2: usize, a3: usize;
+    const ih = rowBh(t) + th, iw = rowBw(t) + tw;
+    if (d && <u32>ih < <u32>p.srcH && iw >= 0 && iw + 3 * d < p.srcW) {
+      // Four pixels along a row, all inside: one address and a stride.
+      a0 = rowBase(t) + ((((<usize>ih * p.srcW + iw) * cs) + c) << 2);
+      const step = <usize>(d * cs) << 2;
+      a1 = a0 + step;
+      a2 = a1 + step;
+      a3 = a2 + step;
+    } else {
+      a0 = pixel(p, t, th, tw, c);
+      a1 = mr > 1 ? pixel(p, t + 16, th, tw, c) : 0;
+      a2 = mr > 2 ? pixel(p, t + 32, th, tw, c) : 0;
+      a3 = mr > 3 ? pixel(p, t + 48, th, tw, c) : 0;
+      if (!a0) a0 = zero;
+      if (!a1) a1 = zero;
+      if (!a2) a2 = zero;
+      if (!a3) a3 = zero;
+    }
     const bytes = <usize>seg << 2;
     let o: usize = 0;
     for (; o + 16 <= bytes; o += 16) {
@@ -370,10 +400,28 @@ function dotRows(p: Plan, t: usize, mr: i32, pc: i32, kc: i32, b: usize, tile: u
     q += seg;
     b += bytes;
   }
-  store<f32>(tile, sumF32x4(v0) + s0);
-  store<f32>(tile, sumF32x4(v1) + s1, 32);
-  store<f32>(tile, sumF32x4(v2) + s2, 64);
-  store<f32>(tile, sumF32x4(v3) + s3, 96);
+  dotOut(sumF32x4(v0) + s0, rowDst(t) + j, accum, epi, bias, act, alpha, tile);
+  if (mr > 1) dotOut(sumF32x4(v1) + s1, rowDst(t + 16) + j, accum, epi, bias, act, alpha, tile);
+  if (mr > 2) dotOut(sumF32x4(v2) + s2, rowDst(t + 32) + j, accum, epi, bias, act, alpha, tile);
+  if (mr > 3) dotOut(sumF32x4(v3) + s3, rowDst(t + 48) + j, accum, epi, bias, act, alpha, tile);
+}
+
+/**
+ * C (=|+=) v, then the epilogue: cornerOut's arithmetic for one element (through cornerOut, and
+ * the scratch tile, for the activations other than ReLU, whose code is large).
+ */
+function dotOut(v: f32, c: usize, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32, tile: usize): void {
+  if (epi && <u32>act > <u32>ACT_RELU) {
+    store<f32>(tile, v);
+    cornerOut(tile, c, 0, 1, 1, accum, epi, bias, act, alpha);
+    return;
+  }
+  if (accum) v = load<f32>(c) + v;
+  if (epi) {
+    if (bias) v = v + load<f32>(bias);
+    if (act) v = max<f32>(v, 0); // f32.max, as f32x4.max lane by lane: NaN stays NaN
+  }
+  store<f32>(c, v);
 }
 
 /** The segments of k = pc … pc + kc − 1 (a tap's run of source channels each) into segs; returns their count. */
@@ -451,8 +499,7 @@ function implicitGemm(ws: usize, m: i32, n: i32, k: i32, c: usize, ldc: i32, acc
           const t = table + (<usize>ir << 4);
           for (let j = 0; j < n; j++) {
             const jb = <usize>j << 2;
-            dotRows(p, t, mr, pc, kc, bp + ((<usize>j * kc) << 2), tile);
-            for (let l = 0; l < mr; l++) cornerOut(tile + (<usize>l << 5), rowDst(t + (<usize>l << 4)) + jb, 0, 1, 1, acc || pc > 0, doEpi, bias ? bias + jb : 0, act, alpha);
+            dotRows(p, t, mr, pc, kc, bp + ((<usize>j * kc) << 2), jb, acc || pc > 0, doEpi, bias ? bias + jb : 0, act, alpha, tile);
           }
         }
       }
