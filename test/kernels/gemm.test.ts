@@ -205,13 +205,14 @@ for (const build of BUILDS) {
   });
 }
 
-test('the relaxed build is the relaxed one, and both stay under the 40 KB budget', async () => {
+// The budget issue 14 set for the builds with the convolution kernels (40 KB before them).
+test('the relaxed build is the relaxed one, and both stay within the 56 KB budget', async () => {
   const { readFileSync } = await import('node:fs');
   assert.is(kernels('simd').k.lepton_build(), 0);
   assert.is(kernels('relaxed').k.lepton_build(), 1);
   for (const f of ['lepton.wasm', 'lepton-relaxed.wasm']) {
     const size = readFileSync(new URL(`../../build/${f}`, import.meta.url)).length;
-    assert.ok(size < 40 * 1024, `${f} is ${size} bytes`);
+    assert.ok(size <= 56 * 1024, `${f} is ${size} bytes`);
   }
 });
 
