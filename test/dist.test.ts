@@ -1,7 +1,7 @@
 // The package as a user gets it: `npm pack`, installed from the tarball into a fresh folder,
 // imported by its name from Node (init() finding its own .wasm), type-checked against its .d.ts,
 // and bundled by esbuild for the browser.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -27,16 +27,27 @@ test.after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
 test('the tarball holds the bundle, both .wasm builds and the types, and no sources', () => {
   const files = run('tar', ['-tzf', join(dir, tarball)]).split('\n').filter(Boolean);
-  for (const f of ['package/dist/lepton.js', 'package/dist/lepton-io.js', 'package/dist/lepton.wasm', 'package/dist/lepton-relaxed.wasm', 'package/dist/types/index.d.ts', 'package/package.json']) {
+  for (const f of ['package/dist/lepton.js', 'package/dist/lepton-core.js', 'package/dist/lepton-io.js', 'package/dist/lepton.wasm', 'package/dist/lepton-relaxed.wasm', 'package/dist/types/index.d.ts', 'package/package.json',
+    'package/bin/lepton.mjs', 'package/dist/lepton-cli.js', 'package/dist/lepton-examples.js']) {
     assert.ok(files.includes(f), `${f} missing from the tarball: ${files.join(', ')}`);
   }
   assert.not.ok(files.some((f) => /^package\/(src|assembly|test|build)\//.test(f)), 'no sources or tests in the tarball');
 });
 
+test('import("lepton") shows the public names only, not the chunks\' shared internals', () => {
+  const names = JSON.parse(run(process.execPath, ['--input-type=module', '-e', "console.log(JSON.stringify(Object.keys(await import('lepton'))))"], app)) as string[];
+  const source = readFileSync(join(repo, 'src/index.ts'), 'utf8');
+  // the value exports of src/index.ts: `export { a, b as c, type T }` and `export * as ns`
+  const expected = [...source.matchAll(/^export \{([^}]*)\}/gm)].flatMap((m) => m[1].split(','))
+    .map((s) => s.trim()).filter((s) => s && !s.startsWith('type ')).map((s) => s.split(/\s+as\s+/).pop()!)
+    .concat([...source.matchAll(/^export \* as (\w+)/gm)].map((m) => m[1]));
+  assert.equal([...names].sort(), [...new Set(expected)].sort());
+});
+
 test('the core bundle leaves saving and loading to the io chunk, which it imports on demand', () => {
-  const core = readFileSync(join(app, 'node_modules/lepton/dist/lepton.js'), 'utf8');
+  const core = readFileSync(join(app, 'node_modules/lepton/dist/lepton-core.js'), 'utf8');
   const io = readFileSync(join(app, 'node_modules/lepton/dist/lepton-io.js'), 'utf8');
-  assert.ok(core.includes("import('./lepton-io.js')"), 'lepton.js imports the io chunk dynamically');
+  assert.ok(core.includes("import('./lepton-io.js')"), 'lepton-core.js imports the io chunk dynamically');
   assert.not.ok(/^import .* from '\.\/lepton-io\.js'/m.test(core), 'and never statically');
   // the TF.js importer and the lepton-format reader are io-only code
   for (const marker of ['modelTopology', 'formatVersion']) {
@@ -48,7 +59,7 @@ test('the core bundle leaves saving and loading to the io chunk, which it import
 test('a deployment without lepton-io.js trains, and save() says which file is missing', () => {
   const lone = join(dir, 'lone');
   mkdirSync(lone);
-  for (const f of ['lepton.js', 'lepton.wasm']) cpSync(join(app, 'node_modules/lepton/dist', f), join(lone, f));
+  for (const f of ['lepton.js', 'lepton-core.js', 'lepton.wasm']) cpSync(join(app, 'node_modules/lepton/dist', f), join(lone, f));
   writeFileSync(join(lone, 'run.mjs'), `import { init, layers, sequential } from './lepton.js';
 await init();
 const net = sequential([layers.dense(2, { inputShape: [3] })]);
@@ -68,6 +79,23 @@ test('Node: import "lepton", await init() finds its own .wasm, a model trains to
   assert.ok(out.loss < 0.01, `loss ${out.loss} after training y = x² should be < 0.01`);
   assert.ok(out.reloaded, 'save() and loadModel() (the io chunk) give back a model that predicts the same');
   assert.ok(out.wasmExport.endsWith('/node_modules/lepton/dist/lepton.wasm'), `lepton/lepton.wasm resolves to ${out.wasmExport}`);
+});
+
+test('npx lepton: the bin runs the built CLI (not tsx) from the installed package', () => {
+  const bin = join(app, 'node_modules/.bin/lepton');
+  assert.match(run(bin, ['--version'], app), /^lepton 0\.1\.0\n$/);
+  assert.match(run(bin, ['examples'], app), /^earthquake /m);
+  assert.not.ok(existsSync(join(app, 'node_modules/tsx')), 'tsx is not installed beside it');
+  const dir = mkdtempSync(join(tmpdir(), 'lepton-bin-'));
+  try {
+    const csv = join(dir, 'd.csv');
+    writeFileSync(csv, 'a,b,y\n' + Array.from({ length: 64 }, (_, i) => `${i % 8},${(i * 7) % 5},${i % 8 + ((i * 7) % 5)}`).join('\n') + '\n');
+    const out = run(bin, ['train', csv, '--target', 'y', '--layers', '8', '--epochs', '2', '--validation-split', '0', '--out', join(dir, 'run'), '--quiet'], app);
+    assert.match(out, /^model: /m);
+    assert.ok(existsSync(join(dir, 'run/model/model.json')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('TypeScript: the exports map gives the types to a NodeNext project', () => {

@@ -13,6 +13,7 @@ const leptonWorker :Workerd.Worker = (
   modules = [
     (name = "worker.js", esModule = embed "worker.js"),
     (name = "lepton.js", esModule = embed "../../dist/lepton.js"),
+    (name = "lepton-core.js", esModule = embed "../../dist/lepton-core.js"),
     (name = "lepton-io.js", esModule = embed "../../dist/lepton-io.js"),
     (name = "lepton.wasm", wasm = embed "../../dist/lepton.wasm"),
   ],

@@ -2,6 +2,7 @@
 // list the examples. Progress and results go to stdout; errors are one line on stderr, with exit
 // code 2 for usage mistakes (a bad option, a missing file) and 1 for failures.
 import { examples } from '../../examples/index.js';
+import { LEPTON_VERSION } from '../io/version.js';
 import { writeReport } from '../report/html.js';
 import { helpText, parseArgs, UsageError, type CommandSpec } from './args.js';
 import { evaluateCsv, exportOnnx, predictCsv, trainCsv } from './csv-model.js';
@@ -59,10 +60,14 @@ Commands:
   export <model-dir> <file.onnx>  the saved model as ONNX
   examples                        list the examples
 
-lepton <command> --help shows a command's options.`;
+lepton <command> --help shows a command's options; lepton --version prints the version.`;
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    console.log(`lepton ${LEPTON_VERSION}`);
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(top);
     return name ? 0 : 2;

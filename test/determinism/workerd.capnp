@@ -11,6 +11,7 @@ const caseWorker :Workerd.Worker = (
     (name = "worker.js", esModule = embed "worker.js"),
     (name = "case.js", esModule = embed "case.js"),
     (name = "lepton.js", esModule = embed "../../dist/lepton.js"),
+    (name = "lepton-core.js", esModule = embed "../../dist/lepton-core.js"),
     (name = "lepton-io.js", esModule = embed "../../dist/lepton-io.js"),
     (name = "lepton.wasm", wasm = embed "../../dist/lepton.wasm"),
   ],
