@@ -6,7 +6,6 @@
 // kernel: pixels no tap reaches), dilations, 'valid', 'same' and lopsided explicit padding, batch
 // 1 to 3. Outputs and the workspace sit before guard bands; row ranges computed apart give the
 // bits of the whole call and touch nothing outside their rows.
-import * as v8 from 'node:v8';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { convGeometry, convLength, convTransposeGeometry, GEOMETRY_BYTES, writeGeometry, type ConvGeometry, type Padding } from '../../src/wasm/conv.js';
@@ -16,7 +15,6 @@ import { conv2dDwRef, conv2dDxRef, conv2dRef, conv2dTransposeRef } from '../ref/
 import { BUILDS, checkGuard, guarded } from './guard.js';
 
 // Node 20 accepts the relaxed build only behind this flag, set before it compiles.
-v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const TILE = '4x8';
 /** As the gemm tests: |Δ| ≤ atol + rtol·|ref|, both ∝ the number of terms summed. */

@@ -3,7 +3,6 @@
 // to 4 and the whole image (global pooling), strides smaller than, equal to and larger than the
 // pool, 'valid', 'same' and explicit padding, channels around the 4-lane width, batch 1 to 3;
 // ties, NaN and windows of padding only; row and image ranges computed apart.
-import * as v8 from 'node:v8';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { GEOMETRY_BYTES, globalPoolGeometry, poolGeometry, writeGeometry, type ConvGeometry, type Padding } from '../../src/wasm/conv.js';
@@ -11,7 +10,6 @@ import { close, kernels, rand, type Bench } from '../helpers.js';
 import { avgPoolGradRef, avgPoolRef, maxPoolGradRef, maxPoolRef } from '../ref/pool.js';
 import { BUILDS, checkGuard, guarded } from './guard.js';
 
-v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 interface Case { n: number; h: number; w: number; c: number; pool: [number, number]; s?: [number, number]; pad: Padding }
 
