@@ -14,7 +14,7 @@ import { close, kernels, rand, type Bench } from '../helpers.js';
 import { conv2dDwRef, conv2dDxRef, conv2dRef, conv2dTransposeRef } from '../ref/conv.js';
 import { BUILDS, checkGuard, guarded } from './guard.js';
 
-// Node 20 accepts the relaxed build only behind this flag, set before it compiles.
+// Node 20 accepts the relaxed build only behind a V8 flag: kernels('relaxed') (test/helpers.ts) sets it.
 
 const TILE = '4x8';
 /** As the gemm tests: |Δ| ≤ atol + rtol·|ref|, both ∝ the number of terms summed. */
