@@ -1,22 +1,19 @@
 // The activation math shared by the gemm epilogue (f32-gemm.ts) and the elementwise kernels
 // (f32-activations.ts), so that a fused dense layer and an unfused one give the same bits.
-// Codes are `Act` in src/wasm/kernels.ts. Everything here is plain SIMD mul/add in both builds
-// (never relaxed_madd): activations are memory-bound, and this keeps them identical across builds
-// and engines. The scalar form runs the SIMD form on lane 0, so edge tiles and full tiles of a
-// kernel agree bit for bit. NaN in, NaN out for every code.
+// The codes and SELU's constants come from src/wasm/activation-codes.ts, which src/ reads too.
+// Everything here is plain SIMD mul/add in both builds (never relaxed_madd): activations are
+// memory-bound, and this keeps them identical across builds and engines. The scalar form runs
+// the SIMD form on lane 0, so edge tiles and full tiles of a kernel agree bit for bit. NaN in,
+// NaN out for every code.
 
-export const ACT_LINEAR = 0;
-export const ACT_RELU = 1;
-export const ACT_SIGMOID = 2;
-export const ACT_TANH = 3;
-export const ACT_LEAKY_RELU = 4;
-export const ACT_ELU = 5;
-export const ACT_SELU = 6;
-export const ACT_SOFTPLUS = 7;
+import {
+  ACT_ELU, ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SELU, ACT_SIGMOID, ACT_SOFTPLUS, ACT_TANH,
+  SELU_ALPHA as SELU_ALPHA_F64, SELU_LAMBDA as SELU_LAMBDA_F64,
+} from '../src/wasm/activation-codes';
+export { ACT_ELU, ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SELU, ACT_SIGMOID, ACT_SOFTPLUS, ACT_TANH };
 
-// Full-precision SELU constants (DESIGN.md: the seeds round them).
-export const SELU_LAMBDA: f32 = 1.0507009873554805;
-export const SELU_ALPHA: f32 = 1.6732632423543772;
+export const SELU_LAMBDA: f32 = <f32>SELU_LAMBDA_F64;
+export const SELU_ALPHA: f32 = <f32>SELU_ALPHA_F64;
 
 @inline function fma4(a: v128, b: v128, c: v128): v128 {
   return f32x4.add(f32x4.mul(a, b), c);

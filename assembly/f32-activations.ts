@@ -1,12 +1,13 @@
-// Elementwise activations and their gradients; codes as `Act` in src/wasm/kernels.ts.
+// Elementwise activations and their gradients; codes and SELU constants from activation-math.ts.
 // Every loop runs f32x4 over the first n & ~3 elements, then a scalar tail: nothing past
 // element n − 1 is read or written, and pointers need not be 16-byte aligned.
-import { actF32x4, actF32 } from './activation-math';
+import {
+  actF32x4, actF32, ACT_ELU, ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SELU, ACT_SIGMOID, ACT_SOFTPLUS, ACT_TANH, SELU_ALPHA, SELU_LAMBDA,
+} from './activation-math';
 import { expm1Lanes } from './simd';
 
-const LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3, LEAKY_RELU = 4, ELU = 5, SELU = 6, SOFTPLUS = 7;
-const SELU_LAMBDA: f32 = 1.0507009873554805;
-const SELU_LAMBDA_ALPHA: f32 = 1.7580993408473766; // λ·α
+// λ·α in float32: the product of the rounded constants rounds to the same float as λ·α in float64.
+const SELU_LAMBDA_ALPHA: f32 = SELU_LAMBDA * SELU_ALPHA;
 
 @inline function activationLoop(x: usize, y: usize, n: i32, act: i32, alpha: f32): void {
   const nv = <usize>(n & ~3) << 2, nb = <usize>n << 2;
@@ -15,14 +16,14 @@ const SELU_LAMBDA_ALPHA: f32 = 1.7580993408473766; // λ·α
   for (; i < nb; i += 4) store<f32>(y + i, actF32(load<f32>(x + i), act, alpha));
 }
 
-function forwardLinear(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, LINEAR, alpha); }
-function forwardRelu(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, RELU, alpha); }
-function forwardSigmoid(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, SIGMOID, alpha); }
-function forwardTanh(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, TANH, alpha); }
-function forwardLeakyRelu(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, LEAKY_RELU, alpha); }
-function forwardElu(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, ELU, alpha); }
-function forwardSelu(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, SELU, alpha); }
-function forwardSoftplus(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, SOFTPLUS, alpha); }
+function forwardLinear(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, ACT_LINEAR, alpha); }
+function forwardRelu(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, ACT_RELU, alpha); }
+function forwardSigmoid(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, ACT_SIGMOID, alpha); }
+function forwardTanh(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, ACT_TANH, alpha); }
+function forwardLeakyRelu(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, ACT_LEAKY_RELU, alpha); }
+function forwardElu(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, ACT_ELU, alpha); }
+function forwardSelu(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, ACT_SELU, alpha); }
+function forwardSoftplus(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, ACT_SOFTPLUS, alpha); }
 
 /**
  * y = act(x), n elements (f32). x and y may alias exactly (in place), not partially.
@@ -33,13 +34,13 @@ export function f32_activation(x: usize, y: usize, n: i32, act: i32, alpha: f32)
   // One function per code, so the code is a constant inside its loop (inlined into one function,
   // Binaryen's code folding merged the eight loops back into one with the switch inside).
   switch (act) {
-    case RELU: forwardRelu(x, y, n, alpha); break;
-    case SIGMOID: forwardSigmoid(x, y, n, alpha); break;
-    case TANH: forwardTanh(x, y, n, alpha); break;
-    case LEAKY_RELU: forwardLeakyRelu(x, y, n, alpha); break;
-    case ELU: forwardElu(x, y, n, alpha); break;
-    case SELU: forwardSelu(x, y, n, alpha); break;
-    case SOFTPLUS: forwardSoftplus(x, y, n, alpha); break;
+    case ACT_RELU: forwardRelu(x, y, n, alpha); break;
+    case ACT_SIGMOID: forwardSigmoid(x, y, n, alpha); break;
+    case ACT_TANH: forwardTanh(x, y, n, alpha); break;
+    case ACT_LEAKY_RELU: forwardLeakyRelu(x, y, n, alpha); break;
+    case ACT_ELU: forwardElu(x, y, n, alpha); break;
+    case ACT_SELU: forwardSelu(x, y, n, alpha); break;
+    case ACT_SOFTPLUS: forwardSoftplus(x, y, n, alpha); break;
     default: forwardLinear(x, y, n, alpha);
   }
 }
@@ -47,13 +48,13 @@ export function f32_activation(x: usize, y: usize, n: i32, act: i32, alpha: f32)
 // act'(x) written in terms of the forward output y = act(x).
 @inline function gradScalar(y: f32, act: i32, alpha: f32): f32 {
   switch (act) {
-    case RELU: return y > 0 ? 1 : 0;
-    case SIGMOID: return y * (1 - y);
-    case TANH: return (1 - y) * (1 + y); // 1 − y², without the cancellation near |y| = 1
-    case LEAKY_RELU: return y > 0 ? 1 : alpha;
-    case ELU: return y > 0 ? 1 : y + alpha;
-    case SELU: return y > 0 ? SELU_LAMBDA : y + SELU_LAMBDA_ALPHA;
-    case SOFTPLUS: return -Mathf.expm1(-y); // 1 − e^−y
+    case ACT_RELU: return y > 0 ? 1 : 0;
+    case ACT_SIGMOID: return y * (1 - y);
+    case ACT_TANH: return (1 - y) * (1 + y); // 1 − y², without the cancellation near |y| = 1
+    case ACT_LEAKY_RELU: return y > 0 ? 1 : alpha;
+    case ACT_ELU: return y > 0 ? 1 : y + alpha;
+    case ACT_SELU: return y > 0 ? SELU_LAMBDA : y + SELU_LAMBDA_ALPHA;
+    case ACT_SOFTPLUS: return -Mathf.expm1(-y); // 1 − e^−y
     default: return 1;
   }
 }
@@ -61,13 +62,13 @@ export function f32_activation(x: usize, y: usize, n: i32, act: i32, alpha: f32)
 @inline function gradF32x4(y: v128, act: i32, alpha: f32): v128 {
   const zero = f32x4.splat(0), one = f32x4.splat(1);
   switch (act) {
-    case RELU: return v128.and(one, f32x4.gt(y, zero));
-    case SIGMOID: return f32x4.mul(y, f32x4.sub(one, y));
-    case TANH: return f32x4.mul(f32x4.sub(one, y), f32x4.add(one, y));
-    case LEAKY_RELU: return v128.bitselect(one, f32x4.splat(alpha), f32x4.gt(y, zero));
-    case ELU: return v128.bitselect(one, f32x4.add(y, f32x4.splat(alpha)), f32x4.gt(y, zero));
-    case SELU: return v128.bitselect(f32x4.splat(SELU_LAMBDA), f32x4.add(y, f32x4.splat(SELU_LAMBDA_ALPHA)), f32x4.gt(y, zero));
-    case SOFTPLUS: return f32x4.neg(expm1Lanes(f32x4.neg(y)));
+    case ACT_RELU: return v128.and(one, f32x4.gt(y, zero));
+    case ACT_SIGMOID: return f32x4.mul(y, f32x4.sub(one, y));
+    case ACT_TANH: return f32x4.mul(f32x4.sub(one, y), f32x4.add(one, y));
+    case ACT_LEAKY_RELU: return v128.bitselect(one, f32x4.splat(alpha), f32x4.gt(y, zero));
+    case ACT_ELU: return v128.bitselect(one, f32x4.add(y, f32x4.splat(alpha)), f32x4.gt(y, zero));
+    case ACT_SELU: return v128.bitselect(f32x4.splat(SELU_LAMBDA), f32x4.add(y, f32x4.splat(SELU_LAMBDA_ALPHA)), f32x4.gt(y, zero));
+    case ACT_SOFTPLUS: return f32x4.neg(expm1Lanes(f32x4.neg(y)));
     default: return one;
   }
 }
@@ -79,14 +80,14 @@ export function f32_activation(x: usize, y: usize, n: i32, act: i32, alpha: f32)
   for (; i < nb; i += 4) store<f32>(dx + i, load<f32>(dy + i) * gradScalar(load<f32>(y + i), act, alpha));
 }
 
-function backwardLinear(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, LINEAR, alpha); }
-function backwardRelu(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, RELU, alpha); }
-function backwardSigmoid(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, SIGMOID, alpha); }
-function backwardTanh(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, TANH, alpha); }
-function backwardLeakyRelu(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, LEAKY_RELU, alpha); }
-function backwardElu(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, ELU, alpha); }
-function backwardSelu(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, SELU, alpha); }
-function backwardSoftplus(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, SOFTPLUS, alpha); }
+function backwardLinear(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, ACT_LINEAR, alpha); }
+function backwardRelu(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, ACT_RELU, alpha); }
+function backwardSigmoid(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, ACT_SIGMOID, alpha); }
+function backwardTanh(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, ACT_TANH, alpha); }
+function backwardLeakyRelu(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, ACT_LEAKY_RELU, alpha); }
+function backwardElu(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, ACT_ELU, alpha); }
+function backwardSelu(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, ACT_SELU, alpha); }
+function backwardSoftplus(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, ACT_SOFTPLUS, alpha); }
 
 /**
  * dx = dy ⊙ act'(x), with act' written in terms of the forward output y: sigmoid y(1−y),
@@ -98,13 +99,13 @@ function backwardSoftplus(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): v
  */
 export function f32_activation_grad(y: usize, dy: usize, dx: usize, n: i32, act: i32, alpha: f32): void {
   switch (act) {
-    case RELU: backwardRelu(y, dy, dx, n, alpha); break;
-    case SIGMOID: backwardSigmoid(y, dy, dx, n, alpha); break;
-    case TANH: backwardTanh(y, dy, dx, n, alpha); break;
-    case LEAKY_RELU: backwardLeakyRelu(y, dy, dx, n, alpha); break;
-    case ELU: backwardElu(y, dy, dx, n, alpha); break;
-    case SELU: backwardSelu(y, dy, dx, n, alpha); break;
-    case SOFTPLUS: backwardSoftplus(y, dy, dx, n, alpha); break;
+    case ACT_RELU: backwardRelu(y, dy, dx, n, alpha); break;
+    case ACT_SIGMOID: backwardSigmoid(y, dy, dx, n, alpha); break;
+    case ACT_TANH: backwardTanh(y, dy, dx, n, alpha); break;
+    case ACT_LEAKY_RELU: backwardLeakyRelu(y, dy, dx, n, alpha); break;
+    case ACT_ELU: backwardElu(y, dy, dx, n, alpha); break;
+    case ACT_SELU: backwardSelu(y, dy, dx, n, alpha); break;
+    case ACT_SOFTPLUS: backwardSoftplus(y, dy, dx, n, alpha); break;
     default: backwardLinear(y, dy, dx, n, alpha);
   }
 }

@@ -19,20 +19,20 @@
 // nothing is read or written outside the given matrices. NaN and Inf propagate as IEEE arithmetic
 // does (a NaN anywhere in row i of op(A) or column j of op(B) makes C[i][j] NaN).
 
-import { actF32, actF32x4 } from './activation-math';
+import { ACT_RELU, actF32, actF32x4 } from './activation-math';
 
-const MR = 4;
-const NR = 8;
-const KC = 256; // 256×8 floats of B (8 KiB) stay in L1 while a 4-row A panel streams past
-const MC = 128; // 128×256 floats of A (128 KiB) stay in L2
-const NC = 1024;
+export const MR = 4;
+export const NR = 8;
+export const KC = 256; // 256×8 floats of B (8 KiB) stay in L1 while a 4-row A panel streams past
+export const MC = 128; // 128×256 floats of A (128 KiB) stay in L2
+export const NC = 1024;
 
-@inline function madd(a: v128, b: v128, c: v128): v128 {
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
-@inline function roundUp(x: i32, r: i32): i32 {
+@inline export function roundUp(x: i32, r: i32): i32 {
   return (x + r - 1) / r * r;
 }
 
@@ -115,13 +115,45 @@ export function packPanel(src: usize, ls: i32, ps: i32, kc: i32, w: i32, lanes: 
 /**
  * The 4×8 micro-kernel: C[0:4, 0:8] (=|+=) Σ_p a[p·4 + i]·b[p·8 + j] over packed panels a, b.
  * accum: add to C instead of overwriting it. epi: then C = act(C + bias[j]) (bias 0: none).
+ * Row i of C is at c + i·ldc, or, when rows ≠ 0, at c plus the pointer at rows + 16·i + 12 (the
+ * row table of f32-conv.ts, whose rows are not equally spaced). When lens ≠ 0 the tile is
+ * indirect (f32-conv.ts's convolutions, as XNNPACK's igemm): A is not packed but read in kc
+ * segments, segment s of the i32 length at lens + 16·s from the four row pointers at a + 16·s,
+ * with the packed path's arithmetic in the same k order. rows = 0 and lens = 0 fold away in the
+ * gemm.
  */
-@inline function tile4x8(kc: i32, a: usize, b: usize, c: usize, ldc: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
+@inline function tile4x8(kc: i32, a: usize, b: usize, c: usize, ldc: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32, rows: usize, lens: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
+  for (let s = 0; lens && s < kc; s++) {
+    const len = load<i32>(lens + (<usize>s << 4));
+    let r0 = load<usize>(a), r1 = load<usize>(a, 4), r2 = load<usize>(a, 8), r3 = load<usize>(a, 12);
+    a += 16;
+    for (let q = 0; q < len; q++) {
+      const b0 = v128.load(b);
+      const b1 = v128.load(b, 16);
+      const a0 = v128.load32_splat(r0);
+      c00 = madd(a0, b0, c00);
+      c01 = madd(a0, b1, c01);
+      const a1 = v128.load32_splat(r1);
+      c10 = madd(a1, b0, c10);
+      c11 = madd(a1, b1, c11);
+      const a2 = v128.load32_splat(r2);
+      c20 = madd(a2, b0, c20);
+      c21 = madd(a2, b1, c21);
+      const a3 = v128.load32_splat(r3);
+      c30 = madd(a3, b0, c30);
+      c31 = madd(a3, b1, c31);
+      r0 += 4;
+      r1 += 4;
+      r2 += 4;
+      r3 += 4;
+      b += 32;
+    }
+  }
+  for (let p = 0; !lens && p < kc; p++) {
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
     const a0 = v128.load32_splat(a);
@@ -139,8 +171,18 @@ export function packPanel(src: usize, ls: i32, ps: i32, kc: i32, w: i32, lanes: 
     a += 16;
     b += 32;
   }
-  const row = <usize>ldc << 2;
-  const c1 = c + row, c2 = c + 2 * row, c3 = c + 3 * row;
+  let c1: usize, c2: usize, c3: usize;
+  if (rows) {
+    c1 = c + load<usize>(rows, 28);
+    c2 = c + load<usize>(rows, 44);
+    c3 = c + load<usize>(rows, 60);
+    c += load<usize>(rows, 12);
+  } else {
+    const row = <usize>ldc << 2;
+    c1 = c + row;
+    c2 = c + 2 * row;
+    c3 = c + 3 * row;
+  }
   if (accum) {
     c00 = f32x4.add(v128.load(c), c00);
     c01 = f32x4.add(v128.load(c, 16), c01);
@@ -151,6 +193,24 @@ export function packPanel(src: usize, ls: i32, ps: i32, kc: i32, w: i32, lanes: 
     c30 = f32x4.add(v128.load(c3), c30);
     c31 = f32x4.add(v128.load(c3, 16), c31);
   }
+  if (epi && <u32>act <= <u32>ACT_RELU) {
+    // The common epilogues in registers (a short k, as a convolution's, would otherwise pay a
+    // store and a reload of the tile): the same add, then max, as epilogue8.
+    if (bias) {
+      const b0 = v128.load(bias), b1 = v128.load(bias, 16);
+      c00 = f32x4.add(c00, b0); c01 = f32x4.add(c01, b1);
+      c10 = f32x4.add(c10, b0); c11 = f32x4.add(c11, b1);
+      c20 = f32x4.add(c20, b0); c21 = f32x4.add(c21, b1);
+      c30 = f32x4.add(c30, b0); c31 = f32x4.add(c31, b1);
+    }
+    if (act) {
+      const z = f32x4.splat(0);
+      c00 = f32x4.max(c00, z); c01 = f32x4.max(c01, z);
+      c10 = f32x4.max(c10, z); c11 = f32x4.max(c11, z);
+      c20 = f32x4.max(c20, z); c21 = f32x4.max(c21, z);
+      c30 = f32x4.max(c30, z); c31 = f32x4.max(c31, z);
+    }
+  }
   v128.store(c, c00);
   v128.store(c, c01, 16);
   v128.store(c1, c10);
@@ -159,7 +219,7 @@ export function packPanel(src: usize, ls: i32, ps: i32, kc: i32, w: i32, lanes: 
   v128.store(c2, c21, 16);
   v128.store(c3, c30);
   v128.store(c3, c31, 16);
-  if (epi && (bias || act)) {
+  if (epi && <u32>act > <u32>ACT_RELU) {
     epilogue8(c, bias, act, alpha);
     epilogue8(c1, bias, act, alpha);
     epilogue8(c2, bias, act, alpha);
@@ -181,21 +241,39 @@ function epilogue8(c: usize, bias: usize, act: i32, alpha: f32): void {
 }
 
 /** A full 4×8 tile straight into C. */
-function fullTile(kc: i32, a: usize, b: usize, c: usize, ldc: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
-  tile4x8(kc, a, b, c, ldc, accum, epi, bias, act, alpha);
+export function fullTile(kc: i32, a: usize, b: usize, c: usize, ldc: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
+  tile4x8(kc, a, b, c, ldc, accum, epi, bias, act, alpha, 0, 0);
+}
+
+/** A full 4×8 tile into the rows of a row table (f32-conv.ts), j bytes into each row. */
+export function rowsTile(kc: i32, a: usize, b: usize, j: usize, rows: usize, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
+  tile4x8(kc, a, b, j, 0, accum, epi, bias, act, alpha, rows, 0);
+}
+
+/**
+ * An indirect 4×8 tile (nseg segments, see tile4x8) into the rows of a row table (rows ≠ 0, j
+ * bytes into each) or into c with ldc (rows = 0).
+ */
+export function indirectTile(nseg: i32, ptrs: usize, lens: usize, b: usize, c: usize, ldc: i32, rows: usize, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
+  tile4x8(nseg, ptrs, b, c, ldc, accum, epi, bias, act, alpha, rows, lens);
+}
+
+/** The 4×8 tile of the panels a, b into the scratch tile t (ldc 8), overwritten, no epilogue. */
+export function scratchTile(kc: i32, a: usize, b: usize, t: usize): void {
+  tile4x8(kc, a, b, t, NR, false, false, 0, 0, 0, 0, 0);
 }
 
 /**
  * An edge tile (mr < 4 or nr < 8): computed whole into the scratch tile t (ldc 8), then its
  * mr×nr corner goes into C with the same arithmetic, element by element, as fullTile.
  */
-function edgeTile(kc: i32, a: usize, b: usize, c: usize, ldc: i32, mr: i32, nr: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32, t: usize): void {
-  tile4x8(kc, a, b, t, NR, false, false, 0, 0, 0);
+export function edgeTile(kc: i32, a: usize, b: usize, c: usize, ldc: i32, mr: i32, nr: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32, t: usize): void {
+  tile4x8(kc, a, b, t, NR, false, false, 0, 0, 0, 0, 0);
   cornerOut(t, c, ldc, mr, nr, accum, epi, bias, act, alpha);
 }
 
 /** C[0:mr, 0:nr] (=|+=) the scratch tile t (ldc 8), then the epilogue, element by element. */
-function cornerOut(t: usize, c: usize, ldc: i32, mr: i32, nr: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
+export function cornerOut(t: usize, c: usize, ldc: i32, mr: i32, nr: i32, accum: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
   for (let i = 0; i < mr; i++) {
     const ci = c + ((<usize>i * ldc) << 2);
     const ti = t + ((<usize>i * NR) << 2);
@@ -213,7 +291,7 @@ function cornerOut(t: usize, c: usize, ldc: i32, mr: i32, nr: i32, accum: bool, 
 }
 
 /** C (m×n, ldc) = v or act(bias) on every element: the k = 0 case. */
-function fillEmptySum(m: i32, n: i32, c: usize, ldc: i32, acc: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
+export function fillEmptySum(m: i32, n: i32, c: usize, ldc: i32, acc: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
   if (acc) return;
   for (let i = 0; i < m; i++) {
     const ci = c + ((<usize>i * ldc) << 2);
@@ -229,7 +307,7 @@ function fillEmptySum(m: i32, n: i32, c: usize, ldc: i32, acc: bool, epi: bool, 
 }
 
 /** madd on lane 0 only: a scalar with exactly the arithmetic of a vector lane (fused or not). */
-@inline function maddLane(a: f32, b: f32, c: f32): f32 {
+@inline export function maddLane(a: f32, b: f32, c: f32): f32 {
   return f32x4.extract_lane(madd(f32x4.splat(a), f32x4.splat(b), f32x4.splat(c)), 0);
 }
 

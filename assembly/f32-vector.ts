@@ -19,14 +19,6 @@ export function f32_scale(n: i32, a: f32, x: usize, y: usize): void {
   for (; i < nb; i += 4) store<f32>(y + i, a * load<f32>(x + i));
 }
 
-/** y_i = v for i < n. */
-export function f32_fill(y: usize, n: i32, v: f32): void {
-  const nv = <usize>(n & ~3) << 2, nb = <usize>n << 2, vv = f32x4.splat(v);
-  let i: usize = 0;
-  for (; i < nv; i += 16) v128.store(y + i, vv);
-  for (; i < nb; i += 4) store<f32>(y + i, v);
-}
-
 /** y_i = x_i for i < n, bit for bit (NaN payloads kept). x = y is a no-op; partial overlap is not allowed. */
 export function f32_copy(x: usize, y: usize, n: i32): void {
   const nv = <usize>(n & ~3) << 2, nb = <usize>n << 2;

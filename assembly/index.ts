@@ -4,11 +4,15 @@ export { lepton_heap_base, lepton_build } from './meta';
 export {
   f32_gemm_workspace, f32_gemm_nn, f32_gemm_nt, f32_gemm_tn, f32_gemm_nn_bias_act,
 } from './f32-gemm';
+export {
+  f32_conv2d_workspace, f32_conv2d_bias_act, f32_conv2d_dx, f32_conv2d_transpose_bias_act, f32_conv2d_dw,
+} from './f32-conv';
+export { f32_maxpool2d, f32_maxpool2d_grad, f32_avgpool2d, f32_avgpool2d_grad } from './f32-pool';
 export { f32_activation, f32_activation_grad, f32_prelu, f32_prelu_grad } from './f32-activations';
 export { f32_softmax, f32_softmax_grad, f32_softmax_xent, f32_sparse_softmax_xent } from './f32-softmax-xent';
 export { f32_mse, f32_mae, f32_huber, f32_bce_logits, f32_bce, f32_cce } from './f32-losses';
 export { f32_col_sum, f32_sumsq } from './f32-reduce';
-export { f32_axpy, f32_scale, f32_fill, f32_copy, f32_clip, f32_gather_rows, f32_mul, f32_copy_2d } from './f32-vector';
+export { f32_axpy, f32_scale, f32_copy, f32_clip, f32_gather_rows, f32_mul, f32_copy_2d } from './f32-vector';
 export { f32_sgd, f32_sgd_momentum, f32_adam, f32_rmsprop } from './f32-optimizers';
 export { f32_box_muller } from './f32-random';
 export { f32_batchnorm_stats, f32_batchnorm_apply, f32_batchnorm_grad } from './f32-batchnorm';

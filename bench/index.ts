@@ -1,5 +1,5 @@
 // The benchmark suite: `npm run bench` (or `npm run bench -- --quick` for a smoke run; add
-// `--only gemm,train,predict,cold,size` to pick sections). Every figure of lepton stands beside the
+// `--only gemm,conv,train,predict,cold,size` to pick sections). Every figure of lepton stands beside the
 // peers' measured in the same run: TensorFlow.js (wasm with SIMD on 1 and 2 threads; cpu) and ONNX
 // Runtime (native onnxruntime-node, and onnxruntime-web's wasm) for inference; PyTorch (native,
 // CPU, in /usr/bin/python3: bench/peers/torch_bench.py) for training and inference where
@@ -18,13 +18,17 @@ import { run as size } from './size.bench.js';
 
 const quick = process.argv.includes('--quick');
 const onlyAt = process.argv.indexOf('--only');
-const only = onlyAt > 0 ? process.argv[onlyAt + 1].split(',') : ['gemm', 'train', 'predict', 'cold', 'size'];
+const only = onlyAt > 0 ? process.argv[onlyAt + 1].split(',') : ['gemm', 'conv', 'train', 'predict', 'cold', 'size'];
 
 const lepton = (section: Task['section'], extra: Partial<Task> = {}): Task[] =>
   [[false, 1], [false, 2], [true, 1], [true, 2]].map(([fast, threads]) => ({ section, impl: 'lepton', fast: fast as boolean, threads: threads as number, ...extra }));
 
 const tasks: Task[] = [];
 if (only.includes('gemm')) tasks.push(...lepton('gemm'), { section: 'gemm', impl: 'tfjs wasm', threads: 1 }, { section: 'gemm', impl: 'tfjs wasm', threads: 2 });
+if (only.includes('conv')) {
+  // The convolution kernels beside the dense gemm of the same m·n·k (lepton's rows) and the peers' kernels.
+  tasks.push(...lepton('conv'), { section: 'conv', impl: 'tfjs wasm', threads: 1 }, { section: 'conv', impl: 'ort node', threads: 1 }, { section: 'conv', impl: 'ort node', threads: 2 });
+}
 if (only.includes('train')) {
   for (const model of ['fashion', 'earthquake'] as const) {
     tasks.push(...lepton('train', { model }));

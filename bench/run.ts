@@ -1,5 +1,6 @@
 // One bench task in its own process (the lepton build and TF.js's wasm thread count are fixed per
 // process): `tsx bench/run.ts '<task json>'` prints `RESULT <rows json>` as its last line.
+import { run as conv, type ConvImpl } from './conv.bench.js';
 import { run as gemm } from './gemm.bench.js';
 import { run as infer, type InferImpl } from './infer.bench.js';
 import type { BenchModel } from './peers/tfjs-train.js';
@@ -7,7 +8,7 @@ import type { Row } from './rows.js';
 import { run as train } from './train-mlp.bench.js';
 
 export interface Task {
-  section: 'gemm' | 'train' | 'predict';
+  section: 'gemm' | 'conv' | 'train' | 'predict';
   impl: string;
   threads: number;
   fast?: boolean;
@@ -20,6 +21,7 @@ export interface Task {
 const task = JSON.parse(process.argv[2]) as Task;
 let rows: Row[];
 if (task.section === 'gemm') rows = await gemm({ impl: task.impl as 'lepton' | 'tfjs wasm', threads: task.threads, fast: task.fast, quick: task.quick });
+else if (task.section === 'conv') rows = await conv({ impl: task.impl as ConvImpl, threads: task.threads, fast: task.fast, quick: task.quick });
 else if (task.section === 'train') rows = [await train({ impl: task.impl as 'lepton' | 'tfjs wasm' | 'tfjs cpu' | 'torch', model: task.model!, threads: task.threads, fast: task.fast, quick: task.quick, batchNorm: task.batchNorm })];
 else rows = await infer({ impl: task.impl as InferImpl, threads: task.threads, fast: task.fast, quick: task.quick });
 if (task.impl === 'tfjs wasm' && task.threads > 1) {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Import circles among src/ modules: the strongly connected components of the import graph
+// Import circles among src/ modules: the strongly connected components of the import graph and
+// the longest simple circle in each
 // (static imports and re-exports, `import type` included, dynamic import() too), each edge marked
 // type-only or not. The house rule (README, "Contributing"): no circle of more than two files,
 // and a pair only when one direction imports types alone. Prints the circles; exits 1 if a rule
@@ -69,21 +70,54 @@ export function circles(graph = importGraph()) {
   return out.map((comp) => {
     const inside = new Set(comp);
     const edges = comp.flatMap((a) => [...graph.get(a)].filter(([b]) => inside.has(b)).map(([b, typeOnly]) => ({ from: rel(a), to: rel(b), typeOnly })));
-    return { files: comp.map(rel).sort(), edges, typeOnly: edges.some((e) => e.typeOnly) };
+    const cycle = longestCycle(comp, graph);
+    // A pair is fine when one of its two directions imports types alone.
+    const pairs = edges.filter((e) => edges.some((f) => f.from === e.to && f.to === e.from));
+    const valuePair = pairs.some((e) => !e.typeOnly && !pairs.find((f) => f.from === e.to && f.to === e.from).typeOnly);
+    return { files: comp.map(rel).sort(), edges, longest: cycle.map(rel), typeOnly: !valuePair };
   });
+}
+
+/**
+ * The longest simple cycle in a strongly connected component (files in import order): two type-only
+ * pairs that share a file make one component of three files but no circle of three. Components
+ * of more than 16 files are not searched: the whole component stands for the circle.
+ */
+function longestCycle(comp, graph) {
+  if (comp.length > 16) return comp;
+  const inside = new Set(comp);
+  let best = [];
+  const order = new Map(comp.map((v, i) => [v, i]));
+  for (const start of comp) {
+    // Cycles through `start` whose other files come after it in `order` (each cycle found once).
+    const path = [start], on = new Set(path);
+    const dfs = (v) => {
+      for (const w of graph.get(v).keys()) {
+        if (!inside.has(w)) continue;
+        if (w === start && path.length > best.length) best = [...path];
+        else if (!on.has(w) && order.get(w) > order.get(start)) {
+          path.push(w); on.add(w);
+          dfs(w);
+          path.pop(); on.delete(w);
+        }
+      }
+    };
+    dfs(start);
+  }
+  return best;
 }
 
 const rel = (p) => relative(root, p);
 
-/** The house rule: at most two files, and a pair only with one type-only direction. */
-export const broken = (c) => c.files.length > 2 || !c.typeOnly;
+/** The house rule: no circle of more than two files, and a pair only with one type-only direction. */
+export const broken = (c) => c.longest.length > 2 || !c.typeOnly;
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const cs = circles();
   if (process.argv.includes('--json')) console.log(JSON.stringify({ circles: cs }, null, 2));
   else {
-    for (const c of cs) console.log(`${broken(c) ? 'BROKEN' : 'ok'}  ${c.files.join(' <-> ')}  (${c.edges.map((e) => `${e.from} -> ${e.to}${e.typeOnly ? ' [type]' : ''}`).join('; ')})`);
-    console.log(`${cs.length} circle(s), largest ${Math.max(0, ...cs.map((c) => c.files.length))} files, ${cs.filter(broken).length} breaking the rule`);
+    for (const c of cs) console.log(`${broken(c) ? 'BROKEN' : 'ok'}  ${c.files.join(' <-> ')}: longest circle ${c.longest.length} (${c.edges.map((e) => `${e.from} -> ${e.to}${e.typeOnly ? ' [type]' : ''}`).join('; ')})`);
+    console.log(`${cs.length} component(s) with circles, longest circle ${Math.max(0, ...cs.map((c) => c.longest.length))} files, ${cs.filter(broken).length} breaking the rule`);
   }
   process.exit(cs.some(broken) ? 1 : 0);
 }

@@ -11,17 +11,18 @@ export interface ActivationSpec {
   alpha: number;
 }
 
-const aliases: Record<string, ActivationName> = {
-  linear: 'linear', relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', leakyRelu: 'leakyRelu',
-  leaky_relu: 'leakyRelu', leakyrelu: 'leakyRelu', elu: 'elu', selu: 'selu', softplus: 'softplus', softmax: 'softmax',
-};
+// A Map, not an object literal: 'toString' or '__proto__' must be unknown names like any other.
+const aliases = new Map<string, ActivationName>([
+  ...activationNames.map((n): [string, ActivationName] => [n, n]),
+  ['leaky_relu', 'leakyRelu'], ['leakyrelu', 'leakyRelu'],
+]);
 
 /**
  * `'leakyRelu'` as an activation name uses α = 0.2 (TensorFlow's default, seed 002); the
  * `leakyReLU` layer takes its own alpha (Keras default 0.3). ELU uses α = 1.
  */
 export function getActivation(name: string | undefined | null, where: string): ActivationSpec {
-  const key = name == null ? 'linear' : aliases[name];
+  const key = name == null ? 'linear' : aliases.get(name);
   if (!key) throw new Error(`${where}: unknown activation '${name}'; expected one of ${activationNames.join(', ')}`);
   const code = key === 'softmax' ? -1 : Act[key];
   const alpha = key === 'leakyRelu' ? 0.2 : key === 'elu' ? 1 : 0;

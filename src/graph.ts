@@ -44,10 +44,6 @@ export function input({ shape, name }: InputArgs): SymbolicTensor {
   return new SymbolicTensor([...shape], name ?? (inputCount++ === 0 ? 'input' : `input_${inputCount - 1}`));
 }
 
-export function resetInputNamesForTests(): void {
-  inputCount = 0;
-}
-
 /**
  * The nodes that lead from `inputs` to `outputs`, producers before consumers. Throws when a path
  * reaches back into itself (a cycle), when an output needs a tensor that is not among the inputs,

@@ -113,11 +113,14 @@ export const initializers = {
 export type InitializerName = keyof typeof initializers;
 export type InitializerLike = InitializerName | Initializer;
 
+// By name, through a Map: initializers['toString'] would be Object.prototype's.
+const byName: ReadonlyMap<string, () => Initializer> = new Map(Object.entries(initializers));
+
 export function getInitializer(spec: InitializerLike, where: string): Initializer {
   if (typeof spec !== 'string') return spec;
-  const make = (initializers as Record<string, (() => Initializer) | undefined>)[spec];
+  const make = byName.get(spec);
   if (!make) {
-    throw new Error(`${where}: unknown initializer '${spec}'; expected one of ${Object.keys(initializers).join(', ')}`);
+    throw new Error(`${where}: unknown initializer '${spec}'; expected one of ${[...byName.keys()].join(', ')}`);
   }
   return make();
 }

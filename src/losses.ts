@@ -76,19 +76,21 @@ export const losses = {
   }),
 };
 
-const aliases: Record<string, keyof typeof losses> = {
-  mse: 'meanSquaredError', meanSquaredError: 'meanSquaredError', mean_squared_error: 'meanSquaredError',
-  mae: 'meanAbsoluteError', meanAbsoluteError: 'meanAbsoluteError', mean_absolute_error: 'meanAbsoluteError',
-  huber: 'huber', binaryCrossentropy: 'binaryCrossentropy', binary_crossentropy: 'binaryCrossentropy',
-  categoricalCrossentropy: 'categoricalCrossentropy', categorical_crossentropy: 'categoricalCrossentropy',
-  sparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy', sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
-};
+// Keras's camelCase and snake_case names; a Map, so that 'toString' or '__proto__' is unknown.
+const aliasList = [
+  ['mse', 'meanSquaredError'], ['meanSquaredError', 'meanSquaredError'], ['mean_squared_error', 'meanSquaredError'],
+  ['mae', 'meanAbsoluteError'], ['meanAbsoluteError', 'meanAbsoluteError'], ['mean_absolute_error', 'meanAbsoluteError'],
+  ['huber', 'huber'], ['binaryCrossentropy', 'binaryCrossentropy'], ['binary_crossentropy', 'binaryCrossentropy'],
+  ['categoricalCrossentropy', 'categoricalCrossentropy'], ['categorical_crossentropy', 'categoricalCrossentropy'],
+  ['sparseCategoricalCrossentropy', 'sparseCategoricalCrossentropy'], ['sparse_categorical_crossentropy', 'sparseCategoricalCrossentropy'],
+] as const satisfies readonly (readonly [string, keyof typeof losses])[];
+const aliases = new Map<string, keyof typeof losses>(aliasList);
 
-export type LossName = keyof typeof aliases;
+export type LossName = (typeof aliasList)[number][0];
 
 export function getLoss(spec: string | Loss): Loss {
   if (typeof spec === 'object' && spec !== null && typeof spec.compute === 'function') return spec;
-  const key = typeof spec === 'string' ? aliases[spec] : undefined;
-  if (!key) throw new Error(`compile: unknown loss ${JSON.stringify(spec)}; expected one of ${Object.keys(aliases).join(', ')} or a losses.* object`);
+  const key = typeof spec === 'string' ? aliases.get(spec) : undefined;
+  if (!key) throw new Error(`compile: unknown loss ${JSON.stringify(spec)}; expected one of ${[...aliases.keys()].join(', ')} or a losses.* object`);
   return losses[key]();
 }

@@ -120,21 +120,28 @@ export function rocAuc(scores: ArrayLike<number>, positives: ArrayLike<number>, 
   return area / (P * N);
 }
 
-/**
- * Resolves a metric name. 'accuracy' picks binary, sparse categorical or categorical accuracy
- * from the loss and the output width, as Keras does.
- */
+type MakeMetric = (name: string, lossName: string, outputUnits: number) => Metric;
+
+/** 'accuracy' picks binary, sparse categorical or categorical accuracy from the loss and the output width, as Keras does. */
+const accuracy: MakeMetric = (name, lossName, outputUnits) =>
+  lossName === 'binaryCrossentropy' || (outputUnits === 1 && lossName !== 'sparseCategoricalCrossentropy') ? new BinaryAccuracy(name) : new CategoricalAccuracy(name);
+const squared: MakeMetric = (name) => new ElementwiseMean(name, (d) => d * d);
+const absolute: MakeMetric = (name) => new ElementwiseMean(name, Math.abs);
+const auc: MakeMetric = (name) => new AUC(name);
+
+// A Map, so that 'toString' or '__proto__' is an unknown name like any other.
+const metricTable = new Map<string, MakeMetric>([
+  ['accuracy', accuracy], ['acc', accuracy],
+  ['binaryAccuracy', (name) => new BinaryAccuracy(name)],
+  ['categoricalAccuracy', (name) => new CategoricalAccuracy(name)], ['sparseCategoricalAccuracy', (name) => new CategoricalAccuracy(name)],
+  ['mse', squared], ['meanSquaredError', squared],
+  ['mae', absolute], ['meanAbsoluteError', absolute],
+  ['auc', auc], ['AUC', auc],
+]);
+
+/** Resolves a metric name; the metric keeps the name as typed (the key in logs and history). */
 export function getMetric(spec: string, lossName: string, outputUnits: number): Metric {
-  switch (spec) {
-    case 'accuracy': case 'acc':
-      if (lossName === 'binaryCrossentropy' || (outputUnits === 1 && lossName !== 'sparseCategoricalCrossentropy')) return new BinaryAccuracy(spec);
-      return new CategoricalAccuracy(spec);
-    case 'binaryAccuracy': return new BinaryAccuracy(spec);
-    case 'categoricalAccuracy': case 'sparseCategoricalAccuracy': return new CategoricalAccuracy(spec);
-    case 'mse': case 'meanSquaredError': return new ElementwiseMean(spec, (d) => d * d);
-    case 'mae': case 'meanAbsoluteError': return new ElementwiseMean(spec, Math.abs);
-    case 'auc': case 'AUC': return new AUC(spec);
-    default:
-      throw new Error(`compile: unknown metric '${spec}'; expected accuracy, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, mse, mae or auc`);
-  }
+  const make = metricTable.get(spec);
+  if (!make) throw new Error(`compile: unknown metric '${spec}'; expected one of ${[...metricTable.keys()].join(', ')}`);
+  return make(spec, lossName, outputUnits);
 }

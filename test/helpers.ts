@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import * as assert from 'uvu/assert';
 import { Arena } from '../src/wasm/arena.js';
 import type { Kernels } from '../src/wasm/kernels.js';
@@ -23,11 +24,20 @@ export interface Bench {
 
 const modules = new Map<string, WebAssembly.Module>();
 
+/**
+ * Node 20 accepts the relaxed build only behind this flag, set before it compiles. Every test that
+ * compiles the relaxed build itself comes through here; init() sets the flag on its own.
+ */
+export function allowRelaxedSimd(): void {
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
+}
+
 /** A fresh instance of the plain (default) or relaxed build, over its own memory. */
 export function kernels(build: 'simd' | 'relaxed' = 'simd'): Bench {
   const file = build === 'simd' ? 'build/lepton.wasm' : 'build/lepton-relaxed.wasm';
   let module = modules.get(file);
   if (!module) {
+    if (build === 'relaxed') allowRelaxedSimd();
     module = new WebAssembly.Module(readFileSync(new URL(`../${file}`, import.meta.url)));
     modules.set(file, module);
   }

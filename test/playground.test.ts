@@ -4,6 +4,7 @@
 // weights export as JSON, x² with batch norm trains to a stated loss (and, on a wider net, with
 // gemms split across threads), the circles example draws its decision boundary, and screenshots
 // go to out/ (gitignored).
+// test-alone: exclusive (the responsiveness check times the main thread; scripts/test-alone.mjs)
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';

@@ -8,7 +8,7 @@
 
 const FLOAT = 1;
 
-class Writer {
+export class Writer {
   private readonly parts: number[] = [];
   varint(v: number): this {
     let x = BigInt.asUintN(64, BigInt(v)); // negative int64: ten bytes of two's complement
@@ -42,7 +42,7 @@ class Writer {
   }
 }
 
-function tensor(name: string, dims: number[], data: Float32Array): Writer {
+export function tensor(name: string, dims: number[], data: Float32Array): Writer {
   const t = new Writer();
   for (const d of dims) t.int(1, d);
   t.int(2, FLOAT).string(8, name);
@@ -57,7 +57,7 @@ function valueInfo(name: string, width: number): Writer {
   return new Writer().string(1, name).message(2, new Writer().message(1, tensorType));
 }
 
-function node(op: string, inputs: string[], outputs: string[], attrs: Writer[] = []): Writer {
+export function node(op: string, inputs: string[], outputs: string[], attrs: Writer[] = []): Writer {
   const n = new Writer();
   for (const i of inputs) n.string(1, i);
   for (const o of outputs) n.string(2, o);

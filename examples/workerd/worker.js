@@ -59,6 +59,9 @@ export default {
   },
 };
 
+// A body declared too long is refused before any of it is read. workerd then closes the connection
+// without reading the rest, so a client still writing it may see a reset instead of this 400; a
+// client that sends `Expect: 100-continue` gets the 400 before it sends a byte (test/workerd.test.ts).
 async function body(request) {
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > LIMITS.bodyBytes) throw new BadRequest(`request body of ${declared} bytes is over the limit of ${LIMITS.bodyBytes}`);

@@ -38,7 +38,7 @@ export function modelCheckpoint({ path, saveBestOnly = false, monitor = 'val_los
     },
     async onEpochEnd(epoch: number, logs?: Logs) {
       if (saveBestOnly) {
-        const current = logs?.[monitor];
+        const current = logs && Object.hasOwn(logs, monitor) ? logs[monitor] : undefined; // own keys: not 'constructor'
         if (current === undefined) {
           throw new Error(`modelCheckpoint: monitored quantity '${monitor}' is not in the logs; available: ${Object.keys(logs ?? {}).join(', ') || 'none'}` +
             (monitor.startsWith('val_') ? ' (pass validationSplit or validationData to fit)' : ''));

@@ -14,7 +14,8 @@ const improves = (mode: Mode, monitor: string) => {
 };
 
 function read(logs: Logs | undefined, monitor: string, who: string): number {
-  const v = logs?.[monitor];
+  // Own keys only: a monitor named 'constructor' is not in the logs either.
+  const v = logs && Object.hasOwn(logs, monitor) ? logs[monitor] : undefined;
   if (v === undefined) {
     throw new Error(`${who}: monitored quantity '${monitor}' is not in the logs; available: ${Object.keys(logs ?? {}).join(', ') || 'none'}` +
       (monitor.startsWith('val_') ? ' (pass validationSplit or validationData to fit)' : ''));

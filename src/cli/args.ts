@@ -50,7 +50,7 @@ export function parseArgs(spec: CommandSpec, argv: string[]): Parsed {
       continue;
     }
     const [rawName, inline] = a.slice(2).split(/=(.*)/s, 2);
-    const f = spec.flags[rawName];
+    const f = Object.hasOwn(spec.flags, rawName) ? spec.flags[rawName] : undefined; // --constructor is unknown too
     if (!f) {
       const near = closest(rawName, Object.keys(spec.flags));
       throw new UsageError(`lepton ${spec.name}: unknown option --${rawName}${near ? `; did you mean --${near}?` : ''} (see lepton ${spec.name} --help)`);

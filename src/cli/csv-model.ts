@@ -4,7 +4,8 @@
 // same way. Which task a CSV gets is decided in task.ts.
 
 import { writeFile } from 'node:fs/promises';
-import { CsvError, data, init, layers, loadModel, optimizers, report, sequential, type Model, type Tensor } from '../index.js';
+import { CsvError, data, init, layers, loadModel, report, sequential, type Model, type Tensor } from '../index.js';
+import { optimizerNames } from '../optimizers/index.js';
 import type { Callback } from '../callbacks/types.js';
 import type { Transform, TransformJSON } from '../data/preprocessing.js';
 import type { Layer } from '../layers/layer.js';
@@ -116,6 +117,8 @@ function buildNet(o: TrainCsvOptions, features: number, task: Task, outputs: num
 
 export async function trainCsv(path: string, o: TrainCsvOptions): Promise<number> {
   if (o.target.length === 0) fail('lepton train: a CSV needs --target <column,...> naming what to predict');
+  const make = optimizerNames.get(o.optimizer);
+  if (!make) fail(`lepton train: --optimizer must be one of ${[...optimizerNames.keys()].join(', ')}, got '${o.optimizer}'`);
   const table = await openTable('train', path, o.delimiter, [{ names: o.target, role: 'target' }]);
   const features = table.names.filter((c) => !o.target.includes(c));
   if (features.length === 0) fail(`lepton train: ${path} has no columns left for inputs besides the target(s) ${o.target.join(', ')}`);
@@ -149,8 +152,7 @@ export async function trainCsv(path: string, o: TrainCsvOptions): Promise<number
 
   const outputs = task === 'multiclass' ? classNames!.length : yCols;
   const { net, shape } = buildNet(o, nf, task, outputs);
-  const make = (optimizers as unknown as Record<string, (a: { learningRate: number }) => unknown>)[o.optimizer];
-  net.compile({ optimizer: make({ learningRate: o.lr }) as never, loss, metrics: task === 'regression' ? ['mae'] : ['accuracy'] });
+  net.compile({ optimizer: make!({ learningRate: o.lr }), loss, metrics: task === 'regression' ? ['mae'] : ['accuracy'] });
   net.preprocessing = prep;
   if (!o.quiet) net.summary();
 

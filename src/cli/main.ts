@@ -4,7 +4,7 @@
 // stopped by Ctrl-C. Every option is checked before any data is read or any training starts.
 import { examples } from '../../examples/index.js';
 import { activationNames } from '../activations.js';
-import { optimizers } from '../index.js';
+import { optimizerNames } from '../optimizers/index.js';
 import { LEPTON_VERSION } from '../io/version.js';
 import { writeReport } from '../report/html.js';
 import { closest, helpText, parseArgs, UsageError, type CommandSpec, type FlagSpec } from './args.js';
@@ -37,7 +37,7 @@ const train: CommandSpec = {
     activation: { type: 'string', help: 'hidden activation', default: 'tanh', choices: activationNames },
     'batch-norm': { type: 'boolean', help: 'batch normalization after each hidden layer' },
     loss: { type: 'string', help: 'the loss (default: mse for regression, binaryCrossentropy for two classes, sparseCategoricalCrossentropy for more)', choices: LOSSES },
-    optimizer: { type: 'string', help: 'the optimizer', default: 'adam', choices: Object.keys(optimizers) },
+    optimizer: { type: 'string', help: 'the optimizer', default: 'adam', choices: [...optimizerNames.keys()] },
     lr: { type: 'number', help: 'learning rate', default: 1e-3, above: 0 },
     epochs: { type: 'int', help: 'training epochs (a file: default 20; each example has its own)', min: 1 },
     'batch-size': { type: 'int', help: 'mini-batch size', default: 32, min: 1 },
@@ -66,7 +66,8 @@ const exportCmd: CommandSpec = {
   positionals: ['model', 'out'], flags: {},
 };
 const list: CommandSpec = { name: 'examples', usage: 'lepton examples', summary: 'Lists the examples.', positionals: [], flags: {} };
-const commands = { train, evaluate, predict, export: exportCmd, examples: list };
+// A Map: `lepton constructor` is an unknown command, not Object.
+const commands = new Map([train, evaluate, predict, exportCmd, list].map((c) => [c.name, c]));
 
 const top = `Usage: lepton <command> [options]
 
@@ -89,10 +90,10 @@ async function main(argv: string[]): Promise<number> {
     console.log(top);
     return name ? 0 : 2;
   }
-  const spec = commands[name as keyof typeof commands];
+  const spec = commands.get(name);
   if (!spec) {
-    const near = closest(name, Object.keys(commands));
-    throw new UsageError(`lepton: unknown command '${name}'${near ? `; did you mean '${near}'?` : ''} (expected one of ${Object.keys(commands).join(', ')})`);
+    const near = closest(name, [...commands.keys()]);
+    throw new UsageError(`lepton: unknown command '${name}'; expected one of ${[...commands.keys()].join(', ')}${near ? `; did you mean '${near}'?` : ''}`);
   }
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(helpText(spec));

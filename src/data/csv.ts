@@ -243,7 +243,11 @@ class CsvParser {
     return b[p + 1] === LF ? p + 2 : p + 1;
   }
 
-  /** One data record into the current block. Hot: numbers are read from the bytes. */
+  /**
+   * One data record into the current block. Hot: numbers are read from the bytes. Long on purpose:
+   * the number parse stays inline in the per-cell loop, so a cell's position and value stay in
+   * locals (a helper would have to return both for every cell of a 155 MB/s parse).
+   */
   private row(b: Uint8Array, p: number, end: number, final: boolean, out: Batch[]): number {
     if (b[p] === CR && p + 1 === end && !final) return INCOMPLETE;
     if (b[p] === LF || (b[p] === CR && b[p + 1] === LF)) {

@@ -4,7 +4,8 @@
 
 import { log1p } from '../math.js';
 import { ShapeError, sizeOf, toTensor, type Tensor, type TensorLike } from '../tensor.js';
-import { Dataset, gatherView as gather, type Batch } from './dataset.js';
+import { gatherView as gather, type Batch } from './blocks.js';
+import { Dataset } from './dataset.js';
 
 /** Which array a transform reads and rewrites. */
 export type Target = 'x' | 'y';

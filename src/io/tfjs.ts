@@ -4,14 +4,16 @@
 // then loads it with all of its checks. Sequential models become lepton sequential documents;
 // functional ones (class Model or Functional: InputLayers, inbound_nodes, input_layers, output_layers)
 // become lepton functional documents, whose graph functional.ts builds with input() and apply().
-// Initializers map when lepton has them (they matter only for retraining from scratch); training
-// config (loss, optimizer) is not imported: compile.
+// Each TF.js layer config is translated by the TF.js half of its class's entry in the one layer
+// list (layers.ts). Training config (loss, optimizer) is not imported: compile.
 
 import type { Model } from '../model/index.js';
 import { arr, checkTree, int, LIMITS, num, obj, opt, shape, str, writeF32, crc32, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
 import { functionalWeights } from './functional.js';
+import { builtinLayers, type LayerEntry } from './layers.js';
 import { fromArtifacts, impliedWeights } from './lepton.js';
+import type { TfjsLayer } from './tfjs-config.js';
 import { FORMAT_VERSION, LEPTON_VERSION } from './version.js';
 
 /** tf.io.ModelArtifacts as tfjs-layers hands them to a save handler, or parsed model.json + concatenated shards. */
@@ -23,18 +25,16 @@ export function isTfjsArtifacts(s: unknown): boolean {
   return typeof s === 'object' && s !== null && ('modelTopology' in s || 'modelJson' in s) && 'weightData' in s;
 }
 
-const SUPPORTED = [
-  'InputLayer', 'Dense', 'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'PReLU', 'BatchNormalization', 'Dropout', 'Flatten', 'Reshape',
-  'Add', 'Subtract', 'Multiply', 'Average', 'Concatenate',
-];
-const ACTIVATIONS = new Map([
-  ['linear', 'linear'], ['relu', 'relu'], ['sigmoid', 'sigmoid'], ['tanh', 'tanh'], ['elu', 'elu'], ['selu', 'selu'],
-  ['softplus', 'softplus'], ['softmax', 'softmax'], ['leaky_relu', 'leakyRelu'],
-]);
-const INITIALIZERS = new Map([
-  ['GlorotUniform', 'glorotUniform'], ['GlorotNormal', 'glorotNormal'], ['HeNormal', 'heNormal'], ['HeUniform', 'heUniform'],
-  ['LecunNormal', 'lecunNormal'], ['LecunUniform', 'lecunUniform'], ['Zeros', 'zeros'], ['Ones', 'ones'],
-]);
+/** TF.js class name → the lepton class it becomes, its translation, and the class's entry. */
+interface TfjsClass {
+  className: string;
+  translate: (t: TfjsLayer) => Json;
+  entry: LayerEntry;
+}
+const tfjsClasses = new Map<string, TfjsClass>();
+for (const [className, entry] of builtinLayers) {
+  for (const [cls, translate] of Object.entries(entry.tfjs ?? {})) tfjsClasses.set(cls, { className, translate, entry });
+}
 
 export function fromTfjs(a: TfjsArtifacts): Model {
   let modelJson: Json;
@@ -64,10 +64,10 @@ export function fromTfjs(a: TfjsArtifacts): Model {
   if (functional || !Array.isArray(cfg)) obj(cfg, 'modelTopology.config');
   const tlayers = arr(Array.isArray(cfg) ? cfg : (cfg as Json).layers, 'modelTopology.config.layers');
 
-  const unsupported = tlayers.map((l, i) => obj(l, `layers[${i}]`)).filter((l) => !SUPPORTED.includes(l.class_name as string))
+  const unsupported = tlayers.map((l, i) => obj(l, `layers[${i}]`)).filter((l) => l.class_name !== 'InputLayer' && !(typeof l.class_name === 'string' && tfjsClasses.has(l.class_name)))
     .map((l) => `${String(obj(l.config ?? {}, 'config').name ?? l.name ?? '?').slice(0, 80)} (${String(l.class_name).slice(0, 80)})`);
   if (unsupported.length) {
-    throw new ModelFormatError(`this TF.js model uses layers lepton does not have: ${unsupported.slice(0, 20).join(', ')}${unsupported.length > 20 ? ` and ${unsupported.length - 20} more` : ''}; supported: ${SUPPORTED.join(', ')}`);
+    throw new ModelFormatError(`this TF.js model uses layers lepton does not have: ${unsupported.slice(0, 20).join(', ')}${unsupported.length > 20 ? ` and ${unsupported.length - 20} more` : ''}; supported: InputLayer, ${[...tfjsClasses.keys()].join(', ')}`);
   }
 
   const name = !Array.isArray(cfg) && typeof (cfg as Json)?.name === 'string' ? (cfg as Json).name : functional ? 'model' : 'sequential';
@@ -121,10 +121,10 @@ function sequentialTopology(tlayers: unknown[]): Json {
     if (t.class_name === 'InputLayer') continue;
     const name = str(c.name, `${path}.config.name`);
     const base = { name, trainable: c.trainable === false ? false : true };
-    const layer = translate(t.class_name as string, c, base, path, rank);
-    if (layer.className === 'Flatten') rank = 1;
-    if (layer.className === 'Reshape') rank = ((layer.config as Json).targetShape as number[]).length;
-    layers.push(layer);
+    const { className, translate, entry } = tfjsClasses.get(t.class_name as string)!;
+    const config = translate({ cls: t.class_name as string, c, base, path, lastAxis: rank });
+    if (entry.rank) rank = entry.rank(config);
+    layers.push({ className, config });
   }
   if (!inputShape) throw new ModelFormatError('modelTopology: no layer declares the input shape (batch_input_shape)');
   return { inputShape, layers };
@@ -163,9 +163,10 @@ function functionalTopology(cfg: Json, tlayers: unknown[], modelName: string): J
       continue;
     }
     const base = { name, trainable: c.trainable === false ? false : true };
-    const layer = translate(t.class_name as string, c, base, path, NaN);
+    const { className, translate } = tfjsClasses.get(t.class_name as string)!;
+    const config = translate({ cls: t.class_name as string, c, base, path, lastAxis: NaN });
     const inbound = nodes.map((n, k) => nodeRefs(n, `${path}.inbound_nodes[${k}]`));
-    layers.push({ ...layer, inbound });
+    layers.push({ className, config, inbound });
   }
   const inputs = arr(cfg.input_layers, 'modelTopology.config.input_layers', MAX_PORTS).map((r, i) => {
     const p = `modelTopology.config.input_layers[${i}]`;
@@ -209,112 +210,6 @@ function nodeRefs(v: unknown, p: string): [string, number][] {
   });
   if (refs.length === 0) throw new ModelFormatError(`${p}: a call needs at least one input`);
   return refs;
-}
-
-/** `lastAxis`: the index of the feature axis (every layer lepton has keeps the input's rank). */
-function translate(cls: string, c: Json, base: { name: string; trainable: boolean }, path: string, lastAxis: number): Json {
-  const act = (v: unknown, p: string): string => {
-    const a = v === undefined || v === null ? 'linear' : str(v, p);
-    const m = ACTIVATIONS.get(a);
-    if (!m) throw new ModelFormatError(`${base.name}: activation '${a.slice(0, 80)}' is not one lepton has (${[...ACTIVATIONS.keys()].join(', ')})`);
-    return m;
-  };
-  const none = (keys: string[]) => {
-    for (const k of keys) {
-      if (c[k] !== undefined && c[k] !== null) throw new ModelFormatError(`${base.name} (${cls}): ${k} is not supported by lepton`);
-    }
-  };
-  switch (cls) {
-    case 'Dense':
-      none(['activity_regularizer', 'kernel_constraint', 'bias_constraint']);
-      return { className: 'Dense', config: {
-        ...base, units: int(c.units, `${path}.config.units`, 1, LIMITS.dim), activation: act(c.activation, `${path}.config.activation`),
-        useBias: c.use_bias === false ? false : true,
-        kernelInitializer: initializer(c.kernel_initializer), biasInitializer: initializer(c.bias_initializer),
-        kernelRegularizer: regularizer(c.kernel_regularizer, `${base.name}.kernel_regularizer`),
-        biasRegularizer: regularizer(c.bias_regularizer, `${base.name}.bias_regularizer`),
-      } };
-    case 'Activation':
-      return { className: 'Activation', config: { ...base, activation: act(c.activation, `${path}.config.activation`) } };
-    case 'ReLU': {
-      const plain = (c.max_value === undefined || c.max_value === null) && !c.threshold && !c.negative_slope;
-      if (!plain) throw new ModelFormatError(`${base.name} (ReLU): max_value, threshold and negative_slope are not supported by lepton`);
-      return { className: 'Activation', config: { ...base, activation: 'relu' } };
-    }
-    case 'LeakyReLU':
-      return { className: 'LeakyReLU', config: { ...base, alpha: num(c.alpha ?? c.negative_slope ?? 0.3, `${path}.config.alpha`) } };
-    case 'ELU':
-      return { className: 'ELU', config: { ...base, alpha: num(c.alpha ?? 1, `${path}.config.alpha`) } };
-    case 'Softmax':
-      const axis = Array.isArray(c.axis) && c.axis.length === 1 ? c.axis[0] : c.axis ?? -1;
-      if (axis !== -1 && axis !== lastAxis) {
-        throw new ModelFormatError(`${base.name} (Softmax): only the last axis is supported, got axis ${JSON.stringify(c.axis)}`);
-      }
-      return { className: 'Softmax', config: base };
-    case 'PReLU':
-      none(['alpha_regularizer', 'alpha_constraint', 'shared_axes']);
-      return { className: 'PReLU', config: { ...base, alphaInitializer: initializer(c.alpha_initializer) } };
-    case 'BatchNormalization':
-      none(['beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint']);
-      if (c.renorm === true || (c.virtual_batch_size !== undefined && c.virtual_batch_size !== null)) {
-        throw new ModelFormatError(`${base.name} (BatchNormalization): renorm and virtual_batch_size are not supported by lepton`);
-      }
-      return { className: 'BatchNormalization', config: {
-        ...base, axis: axisOf(c.axis, `${path}.config.axis`, -1),
-        momentum: num(c.momentum ?? 0.99, `${path}.config.momentum`), epsilon: num(c.epsilon ?? 1e-3, `${path}.config.epsilon`),
-        center: c.center === false ? false : true, scale: c.scale === false ? false : true,
-        gammaInitializer: initializer(c.gamma_initializer) ?? null, betaInitializer: initializer(c.beta_initializer) ?? null,
-        movingMeanInitializer: initializer(c.moving_mean_initializer) ?? null, movingVarianceInitializer: initializer(c.moving_variance_initializer) ?? null,
-      } };
-    case 'Dropout':
-      none(['noise_shape']);
-      return { className: 'Dropout', config: { ...base, rate: num(c.rate, `${path}.config.rate`) } };
-    case 'Flatten':
-      if (c.data_format === 'channels_first') throw new ModelFormatError(`${base.name} (Flatten): data_format channels_first is not supported by lepton`);
-      return { className: 'Flatten', config: base };
-    case 'Reshape':
-      return { className: 'Reshape', config: { ...base, targetShape: arr(c.target_shape, `${path}.config.target_shape`, 8) } };
-    case 'Add': case 'Subtract': case 'Multiply': case 'Average':
-      return { className: cls, config: base };
-    case 'Concatenate':
-      return { className: 'Concatenate', config: { ...base, axis: axisOf(c.axis, `${path}.config.axis`, -1) } };
-  }
-  throw new ModelFormatError(`${base.name}: unsupported layer ${cls}`);
-}
-
-/** A Keras axis (a number, or a list of one as Keras 2 writes BatchNormalization's); lepton checks it at build. */
-function axisOf(v: unknown, path: string, fallback: number): number {
-  if (v === undefined || v === null) return fallback;
-  const a = Array.isArray(v) ? (v.length === 1 ? v[0] : NaN) : v;
-  return int(a, path, -1, 8);
-}
-
-function initializer(v: unknown): string | undefined {
-  if (typeof v !== 'object' || v === null) return undefined;
-  const o = v as Json;
-  const name = typeof o.class_name === 'string' ? o.class_name : '';
-  const direct = INITIALIZERS.get(name);
-  if (direct) return direct;
-  if (name === 'VarianceScaling' && typeof o.config === 'object' && o.config !== null) {
-    const { scale, mode, distribution } = o.config as Json;
-    const key = `${scale}/${mode}/${distribution}`;
-    return new Map([
-      ['1/fan_avg/uniform', 'glorotUniform'], ['1/fan_avg/truncated_normal', 'glorotNormal'], ['1/fan_avg/normal', 'glorotNormal'],
-      ['2/fan_in/truncated_normal', 'heNormal'], ['2/fan_in/uniform', 'heUniform'], ['1/fan_in/truncated_normal', 'lecunNormal'], ['1/fan_in/uniform', 'lecunUniform'],
-    ]).get(key);
-  }
-  return undefined; // lepton's default; the weights come from the file anyway
-}
-
-function regularizer(v: unknown, path: string): Json | null {
-  if (v === undefined || v === null) return null;
-  const o = obj(v, path);
-  const c = obj(o.config ?? {}, `${path}.config`);
-  const l1 = o.class_name === 'L1L2' || o.class_name === 'L1' ? (c.l1 ?? 0) : 0;
-  if ((o.class_name !== 'L1L2' && o.class_name !== 'L2') || l1 !== 0) {
-    throw new ModelFormatError(`${path}: ${String(o.class_name).slice(0, 40)} with l1 = ${l1}; lepton has the L2 penalty only`);
-  }
-  return { name: 'l2', config: { l2: num(c.l2 ?? 0, `${path}.config.l2`) } };
 }
 
 const DTYPE_BYTES = new Map([['float32', 4], ['int32', 4], ['bool', 1]]);

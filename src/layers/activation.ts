@@ -2,9 +2,10 @@
 // softmax(), and prelu() with a learned slope per unit.
 
 import { getActivation, type ActivationSpec } from '../activations.js';
-import { getInitializer, type InitializerLike } from '../initializers.js';
+import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
 import { Act } from '../wasm/kernels.js';
-import { Layer, scratchBuf, type Buf, type Ctx, type LayerArgs, type Weight } from './layer.js';
+import { initializerConfig, lastStep, Layer, scratchBuf, type Buf, type Ctx, type LayerArgs, type Weight } from './layer.js';
+import { onnxOps, type OnnxGraph } from './onnx.js';
 
 export class Activation extends Layer {
   readonly className: string;
@@ -21,8 +22,12 @@ export class Activation extends Layer {
   }
 
   override outputActivation(): 'softmax' | 'sigmoid' | undefined {
-    const n = this.activation.name;
-    return n === 'softmax' || n === 'sigmoid' ? n : undefined;
+    return lastStep(this.activation);
+  }
+
+  /** Softmax runs over the last axis: (batch·positions, last). */
+  private last(): number {
+    return this.inputShape![this.inputShape!.length - 1];
   }
 
   forward(x: Buf, ctx: Ctx, logits = false): Buf {
@@ -30,7 +35,7 @@ export class Activation extends Layer {
     const y = scratchBuf(ctx, x.rows, x.cols);
     const a = this.activation;
     if (logits && this.outputActivation()) ctx.k.f32_copy(x.ptr, y.ptr, x.rows * x.cols);
-    else if (a.name === 'softmax') ctx.k.f32_softmax(x.ptr, y.ptr, x.rows, x.cols);
+    else if (a.name === 'softmax') ctx.k.f32_softmax(x.ptr, y.ptr, (x.rows * x.cols) / this.last(), this.last());
     else ctx.k.f32_activation(x.ptr, y.ptr, x.rows * x.cols, a.code, a.alpha);
     ctx.saved.y = y;
     return y;
@@ -42,15 +47,20 @@ export class Activation extends Layer {
     if (logits || a.name === 'linear') return dy;
     if (a.name === 'softmax') {
       const dx = scratchBuf(ctx, dy.rows, dy.cols);
-      ctx.k.f32_softmax_grad((ctx.saved.y as Buf).ptr, dy.ptr, dx.ptr, dy.rows, dy.cols);
+      ctx.k.f32_softmax_grad((ctx.saved.y as Buf).ptr, dy.ptr, dx.ptr, (dy.rows * dy.cols) / this.last(), this.last());
       return dx;
     }
     ctx.k.f32_activation_grad((ctx.saved.y as Buf).ptr, dy.ptr, dy.ptr, dy.rows * dy.cols, a.code, a.alpha);
     return dy;
   }
 
+  /** Every class of this layer writes both: LeakyReLU and ELU read alpha, Activation the name. */
   getConfig(): Record<string, unknown> {
-    return { name: this.name, activation: this.activation.name, alpha: this.activation.alpha };
+    return this.config({ activation: this.activation.name, alpha: this.activation.alpha });
+  }
+
+  override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
+    onnxOps.activation(g, x, this.activation, output);
   }
 }
 
@@ -80,12 +90,12 @@ export function softmax(args: LayerArgs = {}): Activation {
 /** PReLU: y = x > 0 ? x : α_j·x with α learned per unit (initialized to zeros, as Keras). */
 export class PReLU extends Layer {
   readonly className = 'PReLU';
-  private readonly alphaInitializer: InitializerLike;
+  readonly alphaInitializer: Initializer;
   alpha!: Weight;
 
   constructor(args: LayerArgs & { alphaInitializer?: InitializerLike } = {}) {
     super('p_re_lu', args);
-    this.alphaInitializer = args.alphaInitializer ?? 'zeros';
+    this.alphaInitializer = getInitializer(args.alphaInitializer ?? 'zeros', this.name);
   }
 
   computeOutputShape(inputShape: number[]): number[] {
@@ -95,7 +105,7 @@ export class PReLU extends Layer {
   override build(inputShape: number[]): void {
     super.build(inputShape);
     const units = inputShape.reduce((a, b) => a * b, 1);
-    this.alpha = this.addWeight('alpha', [units], getInitializer(this.alphaInitializer, this.name));
+    this.alpha = this.addWeight('alpha', [units], this.alphaInitializer);
   }
 
   forward(x: Buf, ctx: Ctx): Buf {
@@ -108,16 +118,21 @@ export class PReLU extends Layer {
 
   backward(dy: Buf, ctx: Ctx, needDx: boolean, acc: boolean): Buf | null {
     const dx = needDx ? scratchBuf(ctx, dy.rows, dy.cols) : dy;
-    if (this.trainable || needDx) {
+    if (this.trainsNow || needDx) {
       // f32_prelu_grad writes dx and dα in one pass; without needDx dx lands on dy (no longer needed).
-      const scratchDalpha = this.trainable ? this.alpha.gradPtr : ctx.scratch.alloc(dy.cols * 4);
-      ctx.k.f32_prelu_grad((ctx.saved.x as Buf).ptr, this.alpha.ptr, dy.ptr, dx.ptr, scratchDalpha, dy.rows, dy.cols, acc && this.trainable ? 1 : 0);
+      const scratchDalpha = this.trainsNow ? this.alpha.gradPtr : ctx.scratch.alloc(dy.cols * 4);
+      ctx.k.f32_prelu_grad((ctx.saved.x as Buf).ptr, this.alpha.ptr, dy.ptr, dx.ptr, scratchDalpha, dy.rows, dy.cols, acc && this.trainsNow ? 1 : 0);
     }
     return needDx ? dx : null;
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, alphaInitializer: typeof this.alphaInitializer === 'string' ? this.alphaInitializer : this.alphaInitializer.name };
+    return this.config({ alphaInitializer: initializerConfig(this.alphaInitializer) });
+  }
+
+  override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
+    const [alpha] = g.weights(this);
+    g.node('PRelu', [x, g.constant(`${this.name}/alpha`, alpha, [alpha.length])], output);
   }
 }
 

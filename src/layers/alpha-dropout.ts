@@ -3,10 +3,11 @@
 // a·x + b restores mean 0 and variance 1, so SELU's fixed point survives dropout. As Keras:
 // a = ((1 − rate)(1 + rate·α'²))^−½, b = −a·α'·rate; active only in training.
 
+import { SELU_ALPHA, SELU_LAMBDA } from '../wasm/activation-codes.js';
 import { scratchBuf, type Buf, type Ctx } from './layer.js';
 import { Dropout, fillMask, type DropoutArgs } from './dropout.js';
 
-const ALPHA_PRIME = -1.0507009873554805 * 1.6732632423543772; // −λα
+const ALPHA_PRIME = -SELU_LAMBDA * SELU_ALPHA; // −λα
 
 export class AlphaDropout extends Dropout {
   override readonly className = 'AlphaDropout';

@@ -4,10 +4,11 @@
 // weights in the model's slab, updated after a good step as Keras does:
 // moving = moving·momentum + batch·(1 − momentum), with the biased batch variance (DESIGN.md).
 
-import { getInitializer, type InitializerLike } from '../initializers.js';
+import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
 import { ShapeError } from '../tensor.js';
 import type { Kernels } from '../wasm/kernels.js';
-import { deferCommit, Layer, scratchBuf, type Buf, type Committer, type Ctx, type LayerArgs, type Weight } from './layer.js';
+import { deferCommit, initializerConfig, Layer, scratchBuf, type Buf, type Committer, type Ctx, type LayerArgs, type Weight } from './layer.js';
+import { onnxOps, type OnnxGraph } from './onnx.js';
 
 export interface BatchNormalizationArgs extends LayerArgs {
   /** The channel axis; only the last (−1, Keras's default) is supported. */
@@ -33,13 +34,15 @@ interface Saved {
 
 export class BatchNormalization extends Layer implements Committer {
   readonly className = 'BatchNormalization';
+  /** Statistics over the batch need two samples (in training; the model checks every batch). */
   override readonly minBatch = { rows: 2, why: 'batch normalization in training' };
   readonly axis: number;
   readonly momentum: number;
   readonly epsilon: number;
   readonly center: boolean;
   readonly scale: boolean;
-  private readonly args: BatchNormalizationArgs;
+  /** Keras order: gamma, beta, moving mean, moving variance (gamma and beta null when not learned). */
+  readonly initializers: { gamma: Initializer | null; beta: Initializer | null; movingMean: Initializer; movingVariance: Initializer };
   gamma?: Weight;
   beta?: Weight;
   movingMean!: Weight;
@@ -53,7 +56,11 @@ export class BatchNormalization extends Layer implements Committer {
     this.epsilon = args.epsilon ?? 1e-3;
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
-    this.args = args;
+    const init = (v: InitializerLike | undefined, d: InitializerLike) => getInitializer(v ?? d, this.name);
+    this.initializers = {
+      gamma: this.scale ? init(args.gammaInitializer, 'ones') : null, beta: this.center ? init(args.betaInitializer, 'zeros') : null,
+      movingMean: init(args.movingMeanInitializer, 'zeros'), movingVariance: init(args.movingVarianceInitializer, 'ones'),
+    };
     if (!(this.momentum >= 0 && this.momentum <= 1)) throw new RangeError(`${this.name}: momentum must be in [0, 1], got ${this.momentum}`);
     if (!(this.epsilon > 0) || !Number.isFinite(this.epsilon)) throw new RangeError(`${this.name}: epsilon must be a finite number > 0, got ${this.epsilon}`);
   }
@@ -69,12 +76,11 @@ export class BatchNormalization extends Layer implements Committer {
     super.build(inputShape);
     const c = inputShape[inputShape.length - 1];
     this.channels = c;
-    const init = (v: InitializerLike | undefined, d: InitializerLike) => getInitializer(v ?? d, this.name);
-    // Keras order: gamma, beta, moving mean, moving variance.
-    if (this.scale) this.gamma = this.addWeight('gamma', [c], init(this.args.gammaInitializer, 'ones'));
-    if (this.center) this.beta = this.addWeight('beta', [c], init(this.args.betaInitializer, 'zeros'));
-    this.movingMean = this.addWeight('moving_mean', [c], init(this.args.movingMeanInitializer, 'zeros'), { trainable: false });
-    this.movingVariance = this.addWeight('moving_variance', [c], init(this.args.movingVarianceInitializer, 'ones'), { trainable: false });
+    const i = this.initializers;
+    if (i.gamma) this.gamma = this.addWeight('gamma', [c], i.gamma);
+    if (i.beta) this.beta = this.addWeight('beta', [c], i.beta);
+    this.movingMean = this.addWeight('moving_mean', [c], i.movingMean, { trainable: false });
+    this.movingVariance = this.addWeight('moving_variance', [c], i.movingVariance, { trainable: false });
   }
 
   forward(x: Buf, ctx: Ctx): Buf {
@@ -84,7 +90,7 @@ export class BatchNormalization extends Layer implements Committer {
     const y = scratchBuf(ctx, x.rows, x.cols);
     const gamma = this.gamma?.ptr ?? 0, beta = this.beta?.ptr ?? 0;
     // A frozen batch norm runs in inference mode, as Keras does for fine-tuning.
-    const training = ctx.training && this.trainable;
+    const training = ctx.training && this.trainsNow;
     const s = ctx.saved as unknown as Saved;
     s.x = x;
     s.training = training;
@@ -92,7 +98,7 @@ export class BatchNormalization extends Layer implements Committer {
       k.f32_batchnorm_apply(x.ptr, y.ptr, this.movingMean.ptr, this.movingVariance.ptr, gamma, beta, rows, c, this.epsilon);
       return y;
     }
-    if (rows < 2) throw new ShapeError(`${this.name}: batch normalization in training needs at least 2 samples per batch, got ${x.rows}`);
+    if (rows < this.minBatch.rows) throw new ShapeError(`${this.name}: batch normalization in training needs at least 2 samples per batch, got ${x.rows}`);
     const mean = ctx.scratch.alloc(c * 4), variance = ctx.scratch.alloc(c * 4);
     k.f32_batchnorm_stats(x.ptr, mean, variance, rows, c);
     k.f32_batchnorm_apply(x.ptr, y.ptr, mean, variance, gamma, beta, rows, c, this.epsilon);
@@ -125,15 +131,43 @@ export class BatchNormalization extends Layer implements Committer {
       k.f32_batchnorm_apply(dy.ptr, dy.ptr, zeros, this.movingVariance.ptr, gamma, 0, rows, c, this.epsilon);
       return dy;
     }
-    const dgamma = this.trainable && this.gamma ? this.gamma.gradPtr : 0;
-    const dbeta = this.trainable && this.beta ? this.beta.gradPtr : 0;
+    const dgamma = this.trainsNow && this.gamma ? this.gamma.gradPtr : 0;
+    const dbeta = this.trainsNow && this.beta ? this.beta.gradPtr : 0;
     // dx is written over dy, which the contract allows.
     k.f32_batchnorm_grad(x.ptr, dy.ptr, needDx ? dy.ptr : 0, mean, variance, gamma, dgamma, dbeta, rows, c, this.epsilon, acc ? 1 : 0);
     return needDx ? dy : null;
   }
 
+  /** The initializers are saved so that a loaded, untrained model is the same model. */
   getConfig(): Record<string, unknown> {
-    return { name: this.name, axis: this.axis, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale };
+    const i = this.initializers;
+    return this.config({
+      axis: this.axis, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale,
+      gammaInitializer: initializerConfig(i.gamma), betaInitializer: initializerConfig(i.beta),
+      movingMeanInitializer: initializerConfig(i.movingMean), movingVarianceInitializer: initializerConfig(i.movingVariance),
+    });
+  }
+
+  /** Inference form: the moving statistics. */
+  override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
+    const w = g.weights(this); // Keras order
+    const shape = this.inputShape!, c = shape[shape.length - 1];
+    let k = 0;
+    const gamma = this.gamma ? w[k++] : new Float32Array(c).fill(1);
+    const beta = this.beta ? w[k++] : new Float32Array(c);
+    const [mean, variance] = w.slice(k);
+    if (shape.length === 1) {
+      onnxOps.batchNormInference(g, x, { prefix: this.name, gamma, beta, mean, variance, epsilon: this.epsilon }, output);
+      return;
+    }
+    // Channels last with more axes: ONNX's operator normalizes axis 1, so write the kernel's own
+    // affine map, (x − mean)·a + β with a = γ/√(var + ε) in float32, broadcast over the last axis.
+    const f = Math.fround, eps = f(this.epsilon);
+    const a = gamma.map((gm, j) => f(f(1 / f(Math.sqrt(f(variance[j] + eps)))) * gm));
+    const centered = g.fresh(`${this.name}/centered`), scaled = g.fresh(`${this.name}/scaled`);
+    g.node('Sub', [x, g.constant(`${this.name}/moving_mean`, mean, [c])], centered);
+    g.node('Mul', [centered, g.constant(`${this.name}/scale`, a, [c])], scaled);
+    g.node('Add', [scaled, g.constant(`${this.name}/beta`, beta, [c])], output);
   }
 }
 

@@ -2,10 +2,11 @@
 // backward turns dy into dz = dy ⊙ act'(z), then dW = xᵀ·dz, db = Σ_batch dz, dx = dz·Wᵀ.
 
 import { getActivation, type ActivationSpec } from '../activations.js';
-import { getInitializer, type InitializerLike } from '../initializers.js';
+import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
 import { ShapeError } from '../tensor.js';
 import type { Kernels } from '../wasm/kernels.js';
-import { Layer, outputBuf, type Buf, type Ctx, type LayerArgs, type Regularizer, type Weight } from './layer.js';
+import { initializerConfig, lastStep, Layer, outputBuf, regularizerConfig, type Buf, type Ctx, type LayerArgs, type Regularizer, type Weight } from './layer.js';
+import { onnxOps, type OnnxGraph } from './onnx.js';
 
 export interface DenseArgs extends LayerArgs {
   activation?: string;
@@ -21,6 +22,8 @@ export class Dense extends Layer {
   readonly units: number;
   readonly activation: ActivationSpec;
   readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
   private readonly args: DenseArgs;
   kernel!: Weight;
   bias?: Weight;
@@ -31,6 +34,8 @@ export class Dense extends Layer {
     this.units = units;
     this.activation = getActivation(args.activation, this.name);
     this.useBias = args.useBias ?? true;
+    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform', this.name);
+    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros', this.name);
     this.args = args;
   }
 
@@ -43,19 +48,12 @@ export class Dense extends Layer {
 
   override build(inputShape: number[]): void {
     super.build(inputShape);
-    this.kernel = this.addWeight('kernel', [inputShape[0], this.units], getInitializer(this.args.kernelInitializer ?? 'glorotUniform', this.name), {
-      regularizer: this.args.kernelRegularizer,
-    });
-    if (this.useBias) {
-      this.bias = this.addWeight('bias', [this.units], getInitializer(this.args.biasInitializer ?? 'zeros', this.name), {
-        regularizer: this.args.biasRegularizer,
-      });
-    }
+    this.kernel = this.addWeight('kernel', [inputShape[0], this.units], this.kernelInitializer, { regularizer: this.args.kernelRegularizer });
+    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInitializer, { regularizer: this.args.biasRegularizer });
   }
 
   override outputActivation(): 'softmax' | 'sigmoid' | undefined {
-    const n = this.activation.name;
-    return n === 'softmax' || n === 'sigmoid' ? n : undefined;
+    return lastStep(this.activation);
   }
 
   forward(x: Buf, ctx: Ctx, logits = false): Buf {
@@ -83,7 +81,7 @@ export class Dense extends Layer {
     } else if (!logits && this.activation.name !== 'linear') {
       k.f32_activation_grad(y.ptr, dy.ptr, dy.ptr, dy.rows * n, this.activation.code, this.activation.alpha);
     }
-    if (this.trainable) {
+    if (this.trainsNow) {
       // dW (inputDim × units) (+)= xᵀ·dz;  db (+)= column sums of dz
       k.f32_gemm_tn(x.cols, n, x.rows, x.ptr, x.cols, dz.ptr, n, this.kernel.gradPtr, n, acc ? 1 : 0, ctx.ws);
       if (this.bias) k.f32_col_sum(dz.ptr, this.bias.gradPtr, dz.rows, n, acc ? 1 : 0);
@@ -101,11 +99,21 @@ export class Dense extends Layer {
   }
 
   getConfig(): Record<string, unknown> {
-    return {
-      name: this.name, units: this.units, activation: this.activation.name, useBias: this.useBias,
-      kernelInitializer: this.kernel?.initializer.name ?? this.args.kernelInitializer ?? 'glorotUniform',
-      biasInitializer: this.bias?.initializer.name ?? this.args.biasInitializer ?? 'zeros',
-      kernelRegularizer: this.args.kernelRegularizer ? { name: this.args.kernelRegularizer.name, ...this.args.kernelRegularizer.config } : null,
-    };
+    const { useBias, args } = this;
+    return this.config({
+      units: this.units, activation: this.activation.name, useBias,
+      kernelInitializer: initializerConfig(this.kernelInitializer), biasInitializer: initializerConfig(useBias ? this.biasInitializer : null),
+      kernelRegularizer: regularizerConfig(args.kernelRegularizer), biasRegularizer: useBias ? regularizerConfig(args.biasRegularizer) : null,
+    });
+  }
+
+  /** Gemm (MatMul without a bias), then the activation unless linear. */
+  override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
+    const [kernel, bias] = g.weights(this);
+    const w = g.constant(`${this.name}/kernel`, kernel, this.kernel.shape);
+    const z = this.activation.name === 'linear' ? output : g.fresh(`${this.name}/z`);
+    if (bias) g.node('Gemm', [x, w, g.constant(`${this.name}/bias`, bias, [bias.length])], z);
+    else g.node('MatMul', [x, w], z);
+    if (z !== output) onnxOps.activation(g, z, this.activation, output);
   }
 }

@@ -4,6 +4,7 @@
 
 import { Random } from '../random.js';
 import { Layer, scratchBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
+import type { OnnxGraph } from './onnx.js';
 
 export interface DropoutArgs extends LayerArgs {
   /** A seed for this layer's own mask stream; by default the model's generator draws the masks. */
@@ -62,8 +63,14 @@ export class Dropout extends Layer {
     return dy;
   }
 
+  /** A layer with its own seed saves the seed and its mask stream's state, so that training resumed from a file draws the masks it would have drawn. */
   getConfig(): Record<string, unknown> {
-    return { name: this.name, rate: this.rate };
+    return this.config({ rate: this.rate, ...(this.seed !== undefined ? { seed: this.seed, rngState: this.rng!.getState() } : {}) });
+  }
+
+  /** Inference is the identity (both dropouts). */
+  override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
+    g.node('Identity', [x], output);
   }
 }
 

@@ -6,11 +6,13 @@
 // next to forward with the same names, gradients `d`-prefixed.
 
 import { SymbolicTensor, type Node } from '../graph.js';
+import type { ActivationSpec } from '../activations.js';
 import type { Initializer } from '../initializers.js';
 import type { Random } from '../random.js';
 import { ShapeError, sizeOf } from '../tensor.js';
 import type { Arena, Scratch } from '../wasm/arena.js';
 import type { Kernels } from '../wasm/kernels.js';
+import type { OnnxGraph } from './onnx.js';
 
 /** A (rows × cols) float32 matrix in the arena: rows = batch, cols = features. */
 export interface Buf {
@@ -102,15 +104,12 @@ export function deferCommit(ctx: Ctx, layer: Committer, saved: Record<string, un
   ctx.ncommit++;
 }
 
-let nameCounts = new Map<string, number>();
+const nameCounts = new Map<string, number>();
 /** Keras-style unique names: dense, dense_1, dense_2, ... */
 export function uniqueName(base: string): string {
   const n = nameCounts.get(base) ?? 0;
   nameCounts.set(base, n + 1);
   return n === 0 ? base : `${base}_${n}`;
-}
-export function resetNamesForTests(): void {
-  nameCounts = new Map();
 }
 
 export interface LayerArgs {
@@ -198,6 +197,14 @@ export abstract class Layer {
    */
   readonly minBatch?: { rows: number; why: string };
 
+  /**
+   * @internal Whether the step running now trains this layer: its `trainable` as the running
+   * model's compile captured it (Keras: compile freezes the behaviour), set by the model before
+   * each training or differentiating pass. Layers read it, not `trainable`, when they decide to
+   * write weight gradients or (batch normalization) to use batch statistics.
+   */
+  trainsNow = true;
+
   /** @internal The last backward pass that wrote this layer's weight gradients (see Ctx.pass). */
   backwardPass = 0;
 
@@ -232,8 +239,24 @@ export abstract class Layer {
     return undefined;
   }
 
-  /** Keras-style config for summary() and save. */
+  /**
+   * The layer's saved form, and its only source: save() writes it as it is and the layer's io
+   * entry (io/layers.ts) reads it back, so it holds every option the layer was made with, as
+   * JSON. Built-in layers return this.config({ ...their options }).
+   */
   abstract getConfig(): Record<string, unknown>;
+
+  /** A config as lepton writes it: the name, the layer's own fields, then trainable. */
+  protected config(own: Record<string, unknown> = {}): Record<string, unknown> {
+    return { name: this.name, ...own, trainable: this.trainable };
+  }
+
+  /**
+   * Writes the layer's inference form into an ONNX graph: reads the tensors named `inputs`, writes
+   * the one named `output` (a layer without it cannot be exported, unless registerOnnxExporter
+   * gives its class an exporter).
+   */
+  writeOnnx?(inputs: string[], output: string, g: OnnxGraph): void;
 
   countParams(): number {
     return this.weights.reduce((s, w) => s + w.size, 0);
@@ -247,6 +270,15 @@ export abstract class Layer {
     }
   }
 }
+
+/** What outputActivation() says of a layer whose last step is `a`. */
+export const lastStep = (a: ActivationSpec): 'softmax' | 'sigmoid' | undefined => (a.name === 'softmax' || a.name === 'sigmoid' ? a.name : undefined);
+
+/** An initializer as a config holds it: its name, or { name, config } when it has options (null: none). */
+export const initializerConfig = (i: Initializer | null): string | Record<string, unknown> | null => (!i ? null : Object.keys(i.config).length ? { name: i.name, config: { ...i.config } } : i.name);
+
+/** A regularizer as a config holds it (null: none). */
+export const regularizerConfig = (r: Regularizer | undefined): Record<string, unknown> | null => (r ? { name: r.name, config: { ...r.config } } : null);
 
 export const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 

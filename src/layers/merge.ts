@@ -6,6 +6,7 @@
 
 import { ShapeError } from '../tensor.js';
 import { Layer, sameShape, scratchBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
+import { onnxOps, type OnnxGraph } from './onnx.js';
 
 type Op = 'add' | 'subtract' | 'multiply' | 'average';
 
@@ -41,9 +42,11 @@ abstract class Merge extends Layer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name };
+    return this.config();
   }
 }
+
+const onnxOp = { add: 'Add', subtract: 'Sub', multiply: 'Mul', average: 'Mean' } as const;
 
 /** Elementwise merges: all inputs of one shape. */
 export class ElementwiseMerge extends Merge {
@@ -64,6 +67,10 @@ export class ElementwiseMerge extends Merge {
       }
     });
     return [...shapes[0]];
+  }
+
+  override writeOnnx(inputs: string[], output: string, g: OnnxGraph): void {
+    onnxOps.merge(g, onnxOp[this.op], inputs, output);
   }
 
   override call(xs: Buf[], ctx: Ctx): Buf {
@@ -138,6 +145,15 @@ export class Concatenate extends Merge {
     });
     if (!this.built) this.widths = shapes.map((s) => s[s.length - 1]);
     return [...shapes[0].slice(0, -1), shapes.reduce((a, s) => a + s[s.length - 1], 0)];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return this.config({ axis: this.axis });
+  }
+
+  /** Only the last axis can be concatenated (−1, or the rank counting the batch axis): −1 in ONNX. */
+  override writeOnnx(inputs: string[], output: string, g: OnnxGraph): void {
+    onnxOps.merge(g, 'Concat', inputs, output);
   }
 
   /** The inputs' last-axis widths, set when the layer is built. */

@@ -3,6 +3,7 @@
 
 import { ShapeError, sizeOf } from '../tensor.js';
 import { Layer, type Buf, type Ctx, type LayerArgs } from './layer.js';
+import type { OnnxGraph } from './onnx.js';
 
 export class Reshape extends Layer {
   readonly className: string;
@@ -39,7 +40,11 @@ export class Reshape extends Layer {
   }
 
   getConfig(): Record<string, unknown> {
-    return this.targetShape ? { name: this.name, targetShape: this.targetShape } : { name: this.name };
+    return this.config(this.targetShape ? { targetShape: [...this.targetShape] } : {});
+  }
+
+  override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
+    g.node('Reshape', [x, g.constantInts(`${this.name}/shape`, [0, ...this.outputShape!])], output); // 0: keep the batch axis
   }
 }
 

@@ -2,6 +2,7 @@
 // per output (given once for all, as a list in output order, or by output name), every name
 // checked now, so a typo fails at compile and not at the first step.
 
+import type { Layer } from '../layers/layer.js';
 import { getLoss, type Loss } from '../losses.js';
 import { getMetric } from '../metrics.js';
 import { getOptimizer, type Optimizer } from '../optimizers/index.js';
@@ -12,6 +13,8 @@ export interface Compiled {
   losses: Loss[];
   lossWeights: number[];
   metricNames: string[];
+  /** The layers this model trains, by the `trainable` flags at compile (Keras: compile again to apply a change). */
+  trained: Layer[];
 }
 
 const isLoss = (v: unknown): boolean => typeof v === 'string' || (typeof v === 'object' && v !== null && 'compute' in v);
@@ -20,7 +23,7 @@ const isLoss = (v: unknown): boolean => typeof v === 'string' || (typeof v === '
  * `outputs`: the outputs' names and unit counts, or null for a model not built yet (a sequential
  * without an input shape: one output, its units known later).
  */
-export function resolveCompile(model: string, outputs: { name: string; units: number }[] | null, args: CompileArgs): Compiled {
+export function resolveCompile(model: string, outputs: { name: string; units: number }[] | null, args: CompileArgs, trained: Layer[]): Compiled {
   const { optimizer, loss, lossWeights, metrics = [] } = args ?? ({} as CompileArgs);
   if (optimizer === undefined || loss === undefined) throw new Error(`${model}.compile needs an optimizer and a loss, got optimizer ${optimizer} and loss ${loss}`);
   const opt = getOptimizer(optimizer);
@@ -49,5 +52,5 @@ export function resolveCompile(model: string, outputs: { name: string; units: nu
   });
   if (!Array.isArray(metrics)) throw new TypeError(`compile: metrics must be an array of names, got ${typeof metrics}`);
   losses.forEach((l, o) => { for (const m of metrics) getMetric(m, l.name, outputs ? outputs[o].units : 1); });
-  return { optimizer: opt, losses, lossWeights: weights, metricNames: [...metrics] };
+  return { optimizer: opt, losses, lossWeights: weights, metricNames: [...metrics], trained };
 }

@@ -24,19 +24,26 @@ const reclaim = new FinalizationRegistry<{ rt: Runtime; blocks: number[]; scratc
 });
 
 /**
- * The weights an optimizer step updates: trainable weights of trainable layers; a model used as
- * a layer contributes its layers only while its own `trainable` is set (freeze a GAN's
- * discriminator inside the combined model, train it through its own model).
+ * The layers a model trains, by the `trainable` flags now (compile captures them): trainable
+ * layers; a model used as a layer contributes its layers only while its own `trainable` is set
+ * (freeze a GAN's discriminator inside the combined model, train it through its own model).
  */
-export function trainedWeights(layers: readonly Layer[]): Weight[] {
-  const out: Weight[] = [];
+export function trainedLayers(layers: readonly Layer[]): Layer[] {
+  const out: Layer[] = [];
   const walk = (ls: readonly Layer[], on: boolean): void => {
     for (const l of ls) {
       if (isModel(l)) walk(l.layers, on && l.trainable);
-      else if (on && l.trainable) for (const w of l.weights) if (w.trainable && !out.includes(w)) out.push(w);
+      else if (on && l.trainable && !out.includes(l)) out.push(l);
     }
   };
   walk(layers, true);
+  return out;
+}
+
+/** The trainable weights of these layers (moving statistics are not), each once. */
+export function weightsOf(layers: readonly Layer[]): Weight[] {
+  const out: Weight[] = [];
+  for (const l of layers) for (const w of l.weights) if (w.trainable && !out.includes(w)) out.push(w);
   return out;
 }
 
@@ -94,9 +101,9 @@ export class ModelMemory {
     });
   }
 
-  /** Contiguous runs of trained weights per slab: one optimizer call each. */
-  updateSegments(weights: readonly Weight[], layers: readonly Layer[]): void {
-    const trained = (this.trained = trainedWeights(layers));
+  /** Contiguous runs of the trained weights per slab: one optimizer call each. */
+  updateSegments(weights: readonly Weight[], trained: Weight[]): void {
+    this.trained = trained;
     for (const w of weights) {
       if (!this.groups.some((g) => g.slab === w.slab)) this.groups.push({ slab: w.slab!, state: [], segments: [] });
     }

@@ -18,7 +18,6 @@ import type { Optimizer } from '../optimizers/index.js';
 import { Random } from '../random.js';
 import { assertFinite, ShapeError, sizeOf, toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import { History, readTrainingState, writeTrainingState, type TrainingState } from '../training/history.js';
-import { identity } from '../training/sources.js';
 import { StepRunner } from '../training/step.js';
 import * as trainer from '../training/trainer.js';
 import type { Kernels } from '../wasm/kernels.js';
@@ -26,8 +25,8 @@ import { runtime } from '../wasm/runtime.js';
 import { resolveCompile, type Compiled } from './compile.js';
 import { GraphExecutor, type GraphState } from './executor.js';
 import { modelIo } from './hooks.js';
-import { checkBatchRows, checkX, checkY, checkWeights, list } from './inputs.js';
-import { ModelMemory, trainedWeights } from './memory.js';
+import { checkX } from './inputs.js';
+import { ModelMemory, trainedLayers, weightsOf } from './memory.js';
 import { summaryText } from './summary.js';
 import type { CompileArgs, Data, DatasetFitArgs, EvaluateArgs, FitArgs, ModelArgs, PredictArgs } from './types.js';
 
@@ -105,17 +104,24 @@ export class Model extends Layer {
     this.inputShape = [...inputs[0].shape];
     this.outputShape = [...outputs[0].shape];
     this.built = true;
-    this.mem.updateSegments(this.weights, this.layers);
-    this.stepRunner = new StepRunner(this, exec, this.mem, this.layers, this.rngs.step);
+    this.mem.updateSegments(this.weights, this.trainedWeights());
+    this.stepRunner = new StepRunner(this, exec, this.mem, this.layers, this.rngs.step, () => this.trainedLayers());
     this.stepRunner.setCompiled(this.compiled);
   }
 
   /**
    * The weights an optimizer step updates: trainable weights of trainable layers; a model used as
-   * a layer contributes its layers only while its own `trainable` is set.
+   * a layer contributes its layers only while its own `trainable` is set. As compiled: `trainable`
+   * takes effect at compile (Keras), so a discriminator compiled, then frozen inside the combined
+   * model, still trains through its own model.
    */
   trainedWeights(): Weight[] {
-    return trainedWeights(this.layers);
+    return weightsOf(this.trainedLayers());
+  }
+
+  /** @internal The layers a step trains: as compiled, or by the flags now before compile. */
+  trainedLayers(): readonly Layer[] {
+    return this.compiled?.trained ?? trainedLayers(this.layers);
   }
 
   // A model as a layer: the outer graph calls it with the outer step's context; what it keeps for
@@ -193,7 +199,7 @@ export class Model extends Layer {
   compile(args: CompileArgs): void {
     this.ensureBuilt();
     const outputs = this.built ? this.outputs.map((o) => ({ name: o.name, units: sizeOf(o.shape) })) : null;
-    const c = resolveCompile(this.name, outputs, args);
+    const c = resolveCompile(this.name, outputs, args, trainedLayers(this.layers));
     if (this.compiled?.optimizer !== c.optimizer) this.mem.releaseState();
     this.compiled = c;
     this.stepRunner?.setCompiled(c);
@@ -203,10 +209,10 @@ export class Model extends Layer {
     if (!this.compiled) throw new Error(`${this.name}.${what}: compile the model first (model.compile({ optimizer, loss }))`);
   }
 
-  /** @internal Grows the optimizer state; re-derives the trained weights (a layer's `trainable` may have changed). */
+  /** @internal Grows the optimizer state; lays out the trained weights (another model may have placed some since). */
   prepareTraining(): void {
     this.mem.ensureState(this.compiled!.optimizer.slots);
-    this.mem.updateSegments(this.weights, this.layers);
+    this.mem.updateSegments(this.weights, this.trainedWeights());
   }
 
   /** Trains for `epochs` epochs of mini-batches; resolves to a Keras-like History. */
@@ -250,23 +256,15 @@ export class Model extends Layer {
    * The loss on one batch and its gradient with respect to every weight (Keras order and layout),
    * without updating anything (batch-norm moving averages included). Frozen layers report zeros.
    */
-  computeGradients(x: Data, y: Data, { sampleWeight }: { sampleWeight?: TensorLike } = {}): { loss: number; grads: Tensor[] } {
+  computeGradients(x: Data, y: Data, opts?: { sampleWeight?: TensorLike; inputs?: false }): { loss: number; grads: Tensor[] };
+  /**
+   * With `inputs: true`, also the gradient of the loss (the mean over the batch, sample weights
+   * applied) with respect to every input, one tensor per input: FGSM's ∇ₓJ(θ, x, y).
+   */
+  computeGradients(x: Data, y: Data, opts: { sampleWeight?: TensorLike; inputs: true }): { loss: number; grads: Tensor[]; inputGrads: Tensor[] };
+  computeGradients(x: Data, y: Data, { sampleWeight, inputs = false }: { sampleWeight?: TensorLike; inputs?: boolean } = {}): { loss: number; grads: Tensor[]; inputGrads?: Tensor[] } {
     this.requireCompiled('computeGradients');
-    const xt = this.standardX(x, 'x');
-    const n = xt[0].shape[0];
-    const yt = checkY(this, this.compiled!.losses, y, n, 'y');
-    const w = checkWeights(sampleWeight, n, 'sampleWeight');
-    checkBatchRows(this.layers, n, n, 'x');
-    const r = this.runner, a = this.mem.rt.arena;
-    r.gather(xt, yt, w, identity(n), 0, n);
-    this.mem.updateSegments(this.weights, this.layers);
-    this.mem.zeroGrads();
-    try {
-      const loss = r.backprop(n, w !== null);
-      return { loss, grads: this.weights.map((wt) => ({ data: Float32Array.from(a.f32(wt.gradPtr, wt.size)), shape: [...wt.shape] })) };
-    } finally {
-      r.done();
-    }
+    return trainer.computeGradients(this, x, y, sampleWeight, inputs);
   }
 
   /**
@@ -280,32 +278,8 @@ export class Model extends Layer {
   backward(dy: Buf, ctx: Ctx, needDx: boolean, acc?: boolean): Buf | null;
   backward(a: Data | Buf, b: Data | Ctx, c?: { training?: boolean } | boolean): Tensor | Tensor[] | Buf | null {
     if (isCtx(b)) return this.callBackward(a as Buf, b, [c as boolean])[0];
-    return this.inputGradients(a as Data, b, (c as { training?: boolean } | undefined) ?? {});
-  }
-
-  private inputGradients(x: Data, dy: Data, { training = true }: { training?: boolean }): Tensor | Tensor[] {
-    const xt = this.standardX(x, 'x');
-    const n = xt[0].shape[0];
-    const dys = list(this, dy, this.outputs.length, 'dy').map((v, o) => {
-      const t = toTensor(v, `dy[${o}]`);
-      const want = [n, ...this.outputs[o].shape];
-      if (sizeOf(t.shape) !== sizeOf(want)) throw new ShapeError(`${this.name}.backward: dy for output ${this.outputs[o].name} must be [${want.join(', ')}], got [${t.shape.join(', ')}]`);
-      assertFinite(t, 'dy');
-      return t;
-    });
-    if (training) checkBatchRows(this.layers, n, n, 'x');
-    const r = this.runner, a = this.mem.rt.arena;
-    r.gather(xt, null, null, identity(n), 0, n);
-    try {
-      const dxs = r.inputGradients(n, dys, training, this.inputs.map(() => true));
-      const out = dxs.map((d, i) => ({
-        data: d ? Float32Array.from(a.f32(d.ptr, d.rows * d.cols)) : new Float32Array(n * sizeOf(this.inputs[i].shape)),
-        shape: [n, ...this.inputs[i].shape],
-      }));
-      return out.length === 1 ? out[0] : out;
-    } finally {
-      r.done();
-    }
+    const out = trainer.inputGradients(this, a as Data, b, (c as { training?: boolean } | undefined)?.training ?? true);
+    return out.length === 1 ? out[0] : out;
   }
 
   /** Copies of every weight in Keras order and layout (Dense: kernel [inputDim, units], then bias). */

@@ -232,9 +232,12 @@ export const optimizers = {
   rmsprop: (args?: ConstructorParameters<typeof RMSprop>[0]) => new RMSprop(args),
 };
 
+// By name, through a Map: optimizers['constructor'] would be Object itself.
+export const optimizerNames: ReadonlyMap<string, (args?: OptimizerArgs) => Optimizer> = new Map(Object.entries(optimizers));
+
 export function getOptimizer(spec: string | Optimizer): Optimizer {
   if (spec instanceof Optimizer) return spec;
-  const make = typeof spec === 'string' ? (optimizers as Record<string, (() => Optimizer) | undefined>)[spec] : undefined;
-  if (!make) throw new Error(`compile: unknown optimizer ${JSON.stringify(spec)}; expected one of ${Object.keys(optimizers).join(', ')} or an optimizers.* object`);
+  const make = typeof spec === 'string' ? optimizerNames.get(spec) : undefined;
+  if (!make) throw new Error(`compile: unknown optimizer ${JSON.stringify(spec)}; expected one of ${[...optimizerNames.keys()].join(', ')} or an optimizers.* object`);
   return make();
 }

@@ -31,12 +31,15 @@ export function identity(n: number): Int32Array {
   return idx;
 }
 
-/** Checked host arrays, read in `rows` order (all rows when null), reshuffled each epoch by `shuffle`. */
+/**
+ * Checked host arrays, read in `rows` order (all rows in order when null: copied in runs, with no
+ * index), reshuffled each epoch by `shuffle`.
+ */
 export class ArraySource implements BatchSource {
   readonly samples: number;
   readonly weighted: boolean;
-  private readonly base: Int32Array;
-  private readonly idx: Int32Array;
+  private readonly base: Int32Array | null;
+  private readonly idx: Int32Array | null;
   private pos = 0;
 
   constructor(
@@ -46,19 +49,20 @@ export class ArraySource implements BatchSource {
     rows: Int32Array | null = null,
     private readonly shuffle: Random | null = null,
   ) {
-    this.base = rows ?? identity(arrays.x[0].shape[0]);
-    this.idx = Int32Array.from(this.base);
-    this.samples = this.base.length;
+    this.base = rows ?? (shuffle ? identity(arrays.x[0].shape[0]) : null);
+    this.idx = this.base && Int32Array.from(this.base);
+    this.samples = this.base ? this.base.length : arrays.x[0].shape[0];
     this.weighted = arrays.w !== null;
   }
 
   /** The source over the last `fraction` of this order's rows (Keras's validationSplit: before any shuffling), and the one over the rest. */
   split(fraction: number, validationWeights: Float32Array | null): { train: ArraySource; validation: ArraySource } {
-    const n = this.base.length, at = Math.floor(n * (1 - fraction));
+    const n = this.samples, at = Math.floor(n * (1 - fraction));
     if (at === 0 || at === n) throw new RangeError(`fit: validationSplit ${fraction} of ${n} samples leaves an empty split`);
+    const base = this.base ?? identity(n);
     return {
-      train: new ArraySource(this.host, this.arrays, this.batchSize, this.base.subarray(0, at), this.shuffle),
-      validation: new ArraySource(this.host, { ...this.arrays, w: validationWeights }, this.batchSize, this.base.subarray(at)),
+      train: new ArraySource(this.host, this.arrays, this.batchSize, base.subarray(0, at), this.shuffle),
+      validation: new ArraySource(this.host, { ...this.arrays, w: validationWeights }, this.batchSize, base.subarray(at)),
     };
   }
 
@@ -67,8 +71,8 @@ export class ArraySource implements BatchSource {
     // Each epoch permutes the base order afresh, so the order depends on the RNG state alone and
     // a run resumed from a checkpoint (which saves that state) shuffles as the uninterrupted one.
     if (this.shuffle) {
-      this.idx.set(this.base);
-      this.shuffle.shuffle(this.idx);
+      this.idx!.set(this.base!);
+      this.shuffle.shuffle(this.idx!);
     }
   }
 
@@ -87,7 +91,6 @@ export class StreamSource implements BatchSource {
   readonly samples = undefined;
   weighted = false;
   private it?: AsyncIterator<Batch>;
-  private ids: Int32Array = new Int32Array(0);
 
   constructor(
     private readonly host: RunnerHost,
@@ -104,9 +107,8 @@ export class StreamSource implements BatchSource {
     if (r.done) return 0;
     const a = this.check(r.value);
     const rows = a.x[0].shape[0];
-    if (this.ids.length < rows) this.ids = identity(rows);
     this.weighted = a.w !== null;
-    this.host.runner.gather(a.x, a.y, a.w, this.ids, 0, rows);
+    this.host.runner.gather(a.x, a.y, a.w, null, 0, rows);
     return rows;
   }
 }

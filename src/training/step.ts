@@ -6,13 +6,14 @@
 
 import type { GraphExecutor, GraphState } from '../model/executor.js';
 import type { Signature, Targets } from '../model/inputs.js';
-import type { ModelMemory } from '../model/memory.js';
+import { allLayers, type ModelMemory } from '../model/memory.js';
 import type { Compiled } from '../model/compile.js';
 import { gatherRows } from '../data/gather.js';
 import { nextPass, stepBuf, type Buf, type Ctx, type Layer } from '../layers/layer.js';
 import { getMetric, type Metric, type MetricUpdate } from '../metrics.js';
 import type { Random } from '../random.js';
 import { sizeOf, type Tensor } from '../tensor.js';
+import { ACT_SIGMOID } from '../wasm/activation-codes.js';
 import { TrainingError } from './history.js';
 
 export class StepRunner {
@@ -33,7 +34,11 @@ export class StepRunner {
   private readonly dOut: Buf[] = [];
   private readonly metricUpdates: MetricUpdate[] = [];
   private readonly noInputGrads: boolean[];
+  private allInputGrads?: boolean[];
+  /** The inputs' gradients of the last backprop with inputGrads (null entries otherwise). */
+  lastDxs: (Buf | null)[] = [];
   private readonly topSaved: Record<string, unknown> = {}; // the step's own saved slot; nodes get theirs
+  private readonly all: Layer[];
 
   constructor(
     private readonly sig: Signature,
@@ -41,8 +46,11 @@ export class StepRunner {
     private readonly mem: ModelMemory,
     private readonly layers: readonly Layer[],
     private readonly rng: Random,
+    /** The layers a step trains (as the model compiled them). */
+    private readonly trained: () => readonly Layer[],
   ) {
     this.top = exec.newState();
+    this.all = allLayers(layers);
     this.noInputGrads = sig.inputs.map(() => false);
   }
 
@@ -103,35 +111,39 @@ export class StepRunner {
     io.rows = rowsCap;
   }
 
-  /** Copies the rows `idx[start..start+rows)` of x, y and w into the batch region (no allocation). */
-  gather(xs: Tensor[], ts: Targets[] | null, w: Float32Array | null, idx: Int32Array, start: number, rows: number): void {
+  /**
+   * Copies the rows `idx[start..start+rows)` of x, y and w into the batch region (no allocation);
+   * without `idx`, the rows start..start+rows, the inputs in one copy each.
+   */
+  gather(xs: Tensor[], ts: Targets[] | null, w: Float32Array | null, idx: Int32Array | null, start: number, rows: number): void {
     this.ensureIo(rows, w !== null, ts !== null);
     const a = this.mem.rt.arena;
     for (let i = 0; i < xs.length; i++) {
-      const inDim = sizeOf(this.sig.inputs[i].shape);
-      gatherRows(xs[i].data, idx, start, rows, inDim, a.f32All(), this.io.x[i] >> 2);
+      const d = sizeOf(this.sig.inputs[i].shape);
+      if (idx) gatherRows(xs[i].data, idx, start, rows, d, a.f32All(), this.io.x[i] >> 2);
+      else a.f32All().set(xs[i].data.subarray(start * d, (start + rows) * d), this.io.x[i] >> 2);
     }
     for (let o = 0; ts && o < ts.length; o++) this.gatherTargets(o, ts[o], idx, start, rows);
     if (w) {
       const wd = a.f32All(), at = this.io.w >> 2;
-      for (let r = 0; r < rows; r++) wd[at + r] = w[idx[start + r]];
+      for (let r = 0; r < rows; r++) wd[at + r] = w[idx ? idx[start + r] : start + r];
     }
   }
 
-  private gatherTargets(o: number, t: Targets, idx: Int32Array, start: number, rows: number): void {
+  private gatherTargets(o: number, t: Targets, idx: Int32Array | null, start: number, rows: number): void {
     const a = this.mem.rt.arena, at = this.io.t[o] >> 2;
     const cols = this.targetCols(o);
     if (cols === 0) {
       const td = a.i32All();
-      for (let r = 0; r < rows; r++) td[at + r] = t.data[idx[start + r]];
+      for (let r = 0; r < rows; r++) td[at + r] = t.data[idx ? idx[start + r] : start + r];
     } else if (t.labels) {
       const td = a.f32All(); // one-hot rows for a sparse loss on probabilities
       td.fill(0, at, at + rows * cols);
-      for (let r = 0; r < rows; r++) td[at + r * cols + t.data[idx[start + r]]] = 1;
+      for (let r = 0; r < rows; r++) td[at + r * cols + t.data[idx ? idx[start + r] : start + r]] = 1;
     } else {
       const td = a.f32All();
       for (let r = 0; r < rows; r++) {
-        const s = idx[start + r] * cols, q = at + r * cols;
+        const s = (idx ? idx[start + r] : start + r) * cols, q = at + r * cols;
         for (let j = 0; j < cols; j++) td[q + j] = t.data[s + j];
       }
     }
@@ -155,6 +167,13 @@ export class StepRunner {
     ctx.pass = nextPass();
     ctx.nbufs = 0; // the scratch was reset: so are the handles on it
     return ctx;
+  }
+
+  /** Tells every layer whether this step trains it (Layer.trainsNow): no allocation, two passes. */
+  private markTrained(): void {
+    const all = this.all, trained = this.trained();
+    for (let i = 0; i < all.length; i++) all[i].trainsNow = false;
+    for (let i = 0; i < trained.length; i++) trained[i].trainsNow = true;
   }
 
   /** Gives the step's scratch back (after a call that returns to the user). */
@@ -183,7 +202,7 @@ export class StepRunner {
     if (!this.outputFused[o]) return z;
     const p = stepBuf(ctx, ctx.scratch.alloc(z.rows * z.cols * 4), z.rows, z.cols);
     if (this.losses[o].fusesWith === 'softmax') ctx.k.f32_softmax(z.ptr, p.ptr, z.rows, z.cols);
-    else ctx.k.f32_activation(z.ptr, p.ptr, z.rows * z.cols, 2 /* sigmoid */, 0);
+    else ctx.k.f32_activation(z.ptr, p.ptr, z.rows * z.cols, ACT_SIGMOID, 0);
     return p;
   }
 
@@ -216,16 +235,17 @@ export class StepRunner {
    * gradient slabs. Returns the loss (penalties included); the outputs are in outputBufs() and
    * the step's context is this.stepCtx.
    */
-  backprop(rows: number, hasWeights: boolean): number {
+  backprop(rows: number, hasWeights: boolean, inputGrads = false): number {
     const k = this.mem.rt.kernels;
     const ctx = this.ctx(rows, true);
     const logits = this.logitsFlags();
+    this.markTrained();
     this.exec.runForward(this.top, this.inputBufs(rows), ctx, logits);
     const outs = this.outputBufs();
     const dOut = this.dOut;
     dOut.length = outs.length;
     let loss = this.lossOf(outs, hasWeights, ctx, dOut);
-    this.exec.runBackward(this.top, ctx, dOut, this.noInputGrads, logits);
+    this.lastDxs = this.exec.runBackward(this.top, ctx, dOut, inputGrads ? (this.allInputGrads ??= this.sig.inputs.map(() => true)) : this.noInputGrads, logits);
     const trained = this.mem.trained;
     for (let i = 0; i < trained.length; i++) {
       const w = trained[i];
@@ -259,6 +279,7 @@ export class StepRunner {
   /** Forward on the batch region's inputs; the outputs are in outputBufs() until the next call. */
   predict(rows: number, training: boolean): Buf[] {
     const ctx = this.ctx(rows, training);
+    if (training) this.markTrained();
     this.exec.runForward(this.top, this.inputBufs(rows), ctx, null);
     return this.outputBufs();
   }
@@ -270,6 +291,7 @@ export class StepRunner {
   inputGradients(rows: number, dys: Tensor[], training: boolean, needAll: boolean[]): (Buf | null)[] {
     const a = this.mem.rt.arena;
     const ctx = this.ctx(rows, training);
+    this.markTrained();
     this.exec.runForward(this.top, this.inputBufs(rows), ctx, null);
     const dOut = dys.map((t) => {
       const b = stepBuf(ctx, ctx.scratch.alloc(t.data.length * 4), rows, t.data.length / Math.max(rows, 1));

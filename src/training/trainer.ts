@@ -8,10 +8,11 @@ import type { Callback, CallbackModel, Logs, TrainingParams } from '../callbacks
 import { Dataset, type Batch } from '../data/dataset.js';
 import type { Layer, Weight } from '../layers/layer.js';
 import type { Metric } from '../metrics.js';
-import { checkBatchRows, checkWeights, checkY, combineClassWeight, type Arrays, type Signature } from '../model/inputs.js';
+import type { ModelMemory } from '../model/memory.js';
+import { checkBatchRows, checkWeights, checkY, combineClassWeight, list, type Arrays, type Signature } from '../model/inputs.js';
 import type { Data, DatasetFitArgs, EvaluateArgs, PredictArgs } from '../model/types.js';
 import type { Random } from '../random.js';
-import { sizeOf, type Tensor, type TensorLike } from '../tensor.js';
+import { assertFinite, ShapeError, sizeOf, toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import { History, TrainingError } from './history.js';
 import { ArraySource, StreamSource, identity, type BatchSource } from './sources.js';
 import type { StepRunner } from './step.js';
@@ -23,9 +24,11 @@ export interface TrainerHost extends Signature, CallbackModel {
   readonly weights: Weight[];
   readonly runner: StepRunner;
   readonly shuffleRng: Random;
+  readonly mem: ModelMemory;
   /** x checked against the inputs, building a model whose input shape comes from the data. */
   standardX(x: Data, what: string): Tensor[];
-  /** Grows the optimizer state and re-derives the trained weights (a `trainable` may have changed). */
+  readonly trainedWeights: () => Weight[];
+  /** Grows the optimizer state and lays out the trained weights. */
   prepareTraining(): void;
 }
 
@@ -113,7 +116,9 @@ function arrayPlan(host: TrainerHost, arrays: Arrays, rows: Int32Array | null, r
   validation: BatchSource | undefined, classWeight: Record<number, number> | undefined): Plan {
   const n = arrays.x[0].shape[0];
   // Class weights re-weight training samples only (Keras): validation keeps the sample weights.
-  const train = new ArraySource(host, { ...arrays, w: combineClassWeight(host, arrays.y!, n, arrays.w, classWeight) }, batchSize, rows, rng);
+  // Training reads through an index even in storage order: gathering by index allocates nothing
+  // per step (a run copied with one set() would make a subarray view per batch).
+  const train = new ArraySource(host, { ...arrays, w: combineClassWeight(host, arrays.y!, n, arrays.w, classWeight) }, batchSize, rows ?? identity(n), rng);
   if (split > 0 && !validation) {
     const s = train.split(split, arrays.w);
     return { train: s.train, validation: s.validation, batchSize };
@@ -150,11 +155,13 @@ export async function fit(host: TrainerHost, x: Data | Dataset, y: Data | undefi
     cb.setParams?.(params);
   }
   host.stopTraining = false;
+  // When the event loop last had a turn: kept across epochs, so that short epochs still yield.
+  const clock = { lastYield: now() };
   for (const cb of cbs) await cb.onTrainBegin?.({});
   try {
     for (let epoch = initialEpoch; epoch < epochs && !host.stopTraining; epoch++) {
       for (const cb of cbs) await cb.onEpochBegin?.(epoch, {});
-      const logs = await runEpoch(host, train, cbs, epoch, history);
+      const logs = await runEpoch(host, train, cbs, epoch, history, clock);
       if (!params.steps) {
         params.steps = logs.steps;
         params.samples = logs.seen;
@@ -178,13 +185,13 @@ export async function fit(host: TrainerHost, x: Data | Dataset, y: Data | undefi
  * the event loop given a turn every ~100 ms (a Ctrl-C handler or a page's stop button can then set
  * stopTraining, which takes effect after the batch). Allocates nothing per batch for arrays.
  */
-async function runEpoch(host: TrainerHost, src: BatchSource, cbs: Callback[], epoch: number, history: History): Promise<{ logs: Logs; steps: number; seen: number }> {
+async function runEpoch(host: TrainerHost, src: BatchSource, cbs: Callback[], epoch: number, history: History, clock: { lastYield: number }): Promise<{ logs: Logs; steps: number; seen: number }> {
   const r = host.runner;
   const metrics = r.makeMetrics();
   const lossKeys = r.outputLossKeys();
   const outSums = lossKeys.map(() => 0);
   const batchLogs: Logs = { batch: 0, size: 0, loss: 0 };
-  let lossSum = 0, seen = 0, b = 0, lastYield = now();
+  let lossSum = 0, seen = 0, b = 0;
   src.begin();
   for (;;) {
     let rows = src.next();
@@ -212,9 +219,9 @@ async function runEpoch(host: TrainerHost, src: BatchSource, cbs: Callback[], ep
       for (const cb of cbs) cb.onBatchEnd?.(b, batchLogs);
     }
     b++;
-    if (now() - lastYield > 100) {
+    if (now() - clock.lastYield > 100) {
       await yieldToEventLoop();
-      lastYield = now();
+      clock.lastYield = now();
     }
     if (host.stopTraining) break;
   }
@@ -229,68 +236,59 @@ function epochLogs(loss: number, lossKeys: string[], outLosses: number[], metric
   return logs;
 }
 
-/** Loss and metrics over a source in inference mode; sync for arrays, a promise for a stream. */
-function evaluateSource(host: TrainerHost, src: BatchSource): Record<string, number> | Promise<Record<string, number>> {
-  const e = new Evaluation(host);
+/**
+ * Runs `each` on every batch of one pass over the source and returns `end()`: synchronously while
+ * the source is synchronous (arrays), as a promise from the first batch that is not (a stream).
+ * The step's scratch is given back either way.
+ */
+function pass<R>(host: TrainerHost, src: BatchSource, each: (rows: number) => void, end: () => R): R | Promise<R> {
+  let sync = true;
+  const rest = async (pending: Promise<number>): Promise<R> => {
+    try {
+      for (let rows = await pending; rows > 0; rows = await src.next()) each(rows);
+      return end();
+    } finally {
+      host.runner?.done();
+    }
+  };
   try {
     src.begin();
     for (;;) {
       const rows = src.next();
-      if (typeof rows !== 'number') return evaluateRest(e, src, rows);
-      if (rows === 0) return e.result();
-      e.add(rows, src.weighted);
+      if (typeof rows !== 'number') {
+        sync = false;
+        return rest(rows);
+      }
+      if (rows === 0) return end();
+      each(rows);
     }
-  } catch (err) {
-    host.runner.done();
-    throw err;
-  }
-}
-
-async function evaluateRest(e: Evaluation, src: BatchSource, pending: Promise<number>): Promise<Record<string, number>> {
-  try {
-    for (let rows = await pending; rows > 0; rows = await src.next()) e.add(rows, src.weighted);
-    return e.result();
   } finally {
-    e.host.runner.done();
+    if (sync) host.runner?.done();
   }
 }
 
-/** Sums of an evaluation: the loss and per-output losses weighted by rows, and the metrics. */
-class Evaluation {
-  private readonly metrics: Metric[][];
-  private readonly lossKeys: string[];
-  private readonly outSums: number[];
-  private lossSum = 0;
-  private seen = 0;
-
-  constructor(readonly host: TrainerHost) {
-    this.metrics = host.runner.makeMetrics();
-    this.lossKeys = host.runner.outputLossKeys();
-    this.outSums = this.lossKeys.map(() => 0);
-  }
-
-  add(rows: number, weighted: boolean): void {
-    const r = this.host.runner;
-    this.lossSum += r.test(rows, weighted, this.metrics) * rows;
-    for (let o = 0; o < this.outSums.length; o++) this.outSums[o] += r.outLoss[o] * rows;
-    this.seen += rows;
-  }
-
-  result(): Record<string, number> {
-    this.host.runner.done();
-    if (this.seen === 0) throw new Error('evaluate: the data holds no samples');
-    const k = this.host.runner.kernels;
+/** Loss (penalties included) and metrics over a source in inference mode, every batch weighted by its rows. */
+function evaluateSource(host: TrainerHost, src: BatchSource): Record<string, number> | Promise<Record<string, number>> {
+  const r = host.runner;
+  const metrics = r.makeMetrics(), lossKeys = r.outputLossKeys(), outSums = lossKeys.map(() => 0);
+  let lossSum = 0, seen = 0;
+  return pass(host, src, (rows) => {
+    lossSum += r.test(rows, src.weighted, metrics) * rows;
+    for (let o = 0; o < outSums.length; o++) outSums[o] += r.outLoss[o] * rows;
+    seen += rows;
+  }, () => {
+    if (seen === 0) throw new Error('evaluate: the data holds no samples');
     let penalty = 0;
-    for (const wt of this.host.weights) if (wt.regularizer) penalty += wt.regularizer.value(k, wt.ptr, wt.size);
-    return epochLogs(this.lossSum / this.seen + penalty, this.lossKeys, this.outSums.map((s) => s / this.seen), this.metrics);
-  }
+    for (const w of host.weights) if (w.regularizer) penalty += w.regularizer.value(r.kernels, w.ptr, w.size);
+    return epochLogs(lossSum / seen + penalty, lossKeys, outSums.map((v) => v / seen), metrics);
+  });
 }
 
 /** Loss and metrics over the data, with the model in inference mode. */
 export function evaluate(host: TrainerHost, x: Data | Dataset, y: Data | undefined, args: EvaluateArgs = {}): Record<string, number> | Promise<Record<string, number>> {
   const batchSize = positiveInt(args.batchSize ?? 32, 'batchSize', 'evaluate');
   if (x instanceof Dataset) {
-    if (!x.inMemory && !host.built) return buildFromStream(host, x).then(() => evaluateSource(host, testSource(host, x, batchSize, 'evaluate')));
+    if (!x.inMemory && !host.built) return buildFromStream(host, x).then(() => evaluate(host, x, y, args));
     return evaluateSource(host, testSource(host, x, batchSize, 'evaluate'));
   }
   if (y === undefined) throw new Error('evaluate: pass targets y (evaluate(x, y)) or a Dataset of (x, y)');
@@ -300,101 +298,108 @@ export function evaluate(host: TrainerHost, x: Data | Dataset, y: Data | undefin
 /** Outputs for every sample, in batches; one tensor per output. Sync for arrays, a promise for a Dataset. */
 export function predict(host: TrainerHost, x: Data | Dataset, { batchSize = 256, training = false }: PredictArgs = {}): Tensor[] | Promise<Tensor[]> {
   positiveInt(batchSize, 'batchSize', 'predict');
-  if (x instanceof Dataset && !x.inMemory && !host.built) return buildFromStream(host, x).then(() => predict(host, x, { batchSize, training }));
   let src: BatchSource;
   if (!(x instanceof Dataset)) src = new ArraySource(host, checkArrays(host, x, undefined, undefined), batchSize);
-  else if (x.inMemory) {
+  else if (!x.inMemory) {
+    if (!host.built) return buildFromStream(host, x).then(() => predict(host, x, { batchSize, training }));
+    src = new StreamSource(host, x.batchSize ? x : x.batch(batchSize), batchChecker(host, 'none'));
+  } else {
     const { arrays, rows } = datasetArrays(host, x, false, 'predict');
     src = new ArraySource(host, arrays, x.batchSize ?? batchSize, rows);
-  } else src = new StreamSource(host, x.batchSize ? x : x.batch(batchSize), batchChecker(host, 'none'));
-  const out = new Outputs(host, src.samples);
-  try {
-    src.begin();
-    for (;;) {
-      const rows = src.next();
-      if (typeof rows !== 'number') return predictRest(out, src, rows, training);
-      if (rows === 0) return out.result();
-      out.add(host.runner.predict(rows, training), rows);
-    }
-  } catch (err) {
-    host.runner?.done();
-    throw err;
   }
+  // Batches of the outputs, copied out of the arena, joined at the end.
+  const parts: Float32Array[][] = host.outputs.map(() => []);
+  let n = 0;
+  return pass(host, src, (rows) => {
+    host.runner.predict(rows, training).forEach((y, o) => parts[o].push(Float32Array.from(host.runner.arena.f32(y.ptr, y.rows * y.cols))));
+    n += rows;
+  }, () => {
+    if (n === 0 && src.samples === undefined) throw new Error('predict: the Dataset yielded no samples');
+    return parts.map((ps, o) => ({ data: ps.length === 1 ? ps[0] : concat(ps), shape: [n, ...host.outputs[o].shape] }));
+  });
 }
 
-async function predictRest(out: Outputs, src: BatchSource, pending: Promise<number>, training: boolean): Promise<Tensor[]> {
-  try {
-    for (let rows = await pending; rows > 0; rows = await src.next()) out.add(out.host.runner.predict(rows, training), rows);
-  } finally {
-    out.host.runner?.done();
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
   }
-  return out.result();
+  return out;
 }
 
-/** predict's outputs: one array per output, sized up front when the sample count is known. */
-class Outputs {
-  private parts?: Float32Array[][];
-  private units: number[] = [];
-  private n = 0;
-
-  /** `samples`: known up front for arrays, not for a stream. The outputs' shapes are read at the first batch (the model may be built by it). */
-  constructor(readonly host: TrainerHost, private readonly samples: number | undefined) {}
-
-  private get known(): boolean {
-    return this.samples !== undefined;
-  }
-
-  add(ys: { ptr: number }[], rows: number): void {
-    const a = this.host.runner.arena;
-    if (!this.parts) {
-      this.units = this.host.outputs.map((t) => sizeOf(t.shape));
-      this.parts = this.units.map((u) => (this.samples === undefined ? [] : [new Float32Array(this.samples * u)]));
-    }
-    const parts = this.parts;
-    ys.forEach((y, o) => {
-      const v = a.f32(y.ptr, rows * this.units[o]);
-      if (this.known) parts[o][0].set(v, this.n * this.units[o]);
-      else parts[o].push(Float32Array.from(v));
-    });
-    this.n += rows;
-  }
-
-  result(): Tensor[] {
-    this.host.runner?.done();
-    if (!this.parts) {
-      if (!this.known) throw new Error('predict: the Dataset yielded no samples');
-      // No batch ran (no samples): empty outputs of the right shapes.
-      return this.host.outputs.map((t) => ({ data: new Float32Array(0), shape: [0, ...t.shape] }));
-    }
-    return this.parts.map((ps, o) => {
-      const data = ps.length === 1 ? ps[0] : new Float32Array(this.n * this.units[o]);
-      if (ps.length !== 1) {
-        let at = 0;
-        for (const p of ps) { data.set(p, at); at += p.length; }
-      }
-      return { data, shape: [this.n, ...this.host.outputs[o].shape] };
-    });
-  }
+/**
+ * One batch from the user into the batch region, for a call that trains or differentiates on it
+ * whole: checked (y, weights and class weights when given), the batch-size rule of the layers held
+ * when `training`. Returns the rows and whether they carry weights.
+ */
+function placeBatch(host: TrainerHost, x: Data, y: Data | null, sampleWeight: TensorLike | undefined, classWeight: Record<number, number> | undefined, training: boolean, who: string): { n: number; weighted: boolean } {
+  const a = checkArrays(host, x, y ?? undefined, sampleWeight);
+  const n = a.x[0].shape[0];
+  if (n === 0) throw new RangeError(`${who}: x holds no samples`);
+  const w = a.y ? combineClassWeight(host, a.y, n, a.w, classWeight) : null;
+  if (training) checkBatchRows(host.layers, n, n, 'x');
+  host.runner.gather(a.x, a.y, w, null, 0, n);
+  return { n, weighted: w !== null };
 }
 
 /** One optimizer step on one batch; returns its loss. */
 export function trainOnBatch(host: TrainerHost, x: Data, y: Data, { sampleWeight, classWeight }: { sampleWeight?: TensorLike; classWeight?: Record<number, number> } = {}): number {
-  const a = checkArrays(host, x, y, sampleWeight);
-  const n = a.x[0].shape[0];
-  if (n === 0) throw new RangeError('trainOnBatch: x holds no samples');
-  const w = combineClassWeight(host, a.y!, n, a.w, classWeight);
-  checkBatchRows(host.layers, n, n, 'x');
+  const { n, weighted } = placeBatch(host, x, y, sampleWeight, classWeight, true, 'trainOnBatch');
   host.prepareTraining();
-  const r = host.runner;
-  r.gather(a.x, a.y, w, identity(n), 0, n);
   try {
-    return r.step(n, w !== null, host.outputs.map(() => []));
+    return host.runner.step(n, weighted, host.outputs.map(() => []));
   } catch (e) {
     if (e instanceof TrainingError) e.message = `${host.name}.trainOnBatch: ${e.message}; the weights were not updated`;
     throw e;
   } finally {
+    host.runner.done();
+  }
+}
+
+/**
+ * The loss on one batch and its gradient with respect to every weight (Keras order) and, with
+ * `inputs`, to every input; nothing updated (weights, optimizer state, batch-norm statistics).
+ */
+export function computeGradients(host: TrainerHost, x: Data, y: Data, sampleWeight?: TensorLike, inputs = false): { loss: number; grads: Tensor[]; inputGrads?: Tensor[] } {
+  const { n, weighted } = placeBatch(host, x, y, sampleWeight, undefined, true, 'computeGradients');
+  const r = host.runner;
+  host.mem.updateSegments(host.weights, host.trainedWeights());
+  host.mem.zeroGrads();
+  try {
+    const loss = r.backprop(n, weighted, inputs);
+    const grads = host.weights.map((w) => ({ data: Float32Array.from(r.arena.f32(w.gradPtr, w.size)), shape: [...w.shape] }));
+    return inputs ? { loss, grads, inputGrads: inputTensors(host, r.lastDxs, n) } : { loss, grads };
+  } finally {
     r.done();
   }
+}
+
+/** The gradient of each input given upstream gradients `dy` on the outputs (Model.backward). */
+export function inputGradients(host: TrainerHost, x: Data, dy: Data, training: boolean): Tensor[] {
+  const { n } = placeBatch(host, x, null, undefined, undefined, training, 'backward');
+  const dys = list(host, dy, host.outputs.length, 'dy').map((v, o) => {
+    const t = toTensor(v, `dy[${o}]`);
+    const want = [n, ...host.outputs[o].shape];
+    if (sizeOf(t.shape) !== sizeOf(want)) throw new ShapeError(`${host.name}.backward: dy for output ${host.outputs[o].name} must be [${want.join(', ')}], got [${t.shape.join(', ')}]`);
+    assertFinite(t, 'dy');
+    return t;
+  });
+  const r = host.runner;
+  try {
+    return inputTensors(host, r.inputGradients(n, dys, training, host.inputs.map(() => true)), n);
+  } finally {
+    r.done();
+  }
+}
+
+/** Copies of the inputs' gradients (zeros for an input the outputs do not depend on). */
+function inputTensors(host: TrainerHost, dxs: ({ ptr: number; rows: number; cols: number } | null)[], n: number): Tensor[] {
+  return dxs.map((d, i) => ({
+    data: d ? Float32Array.from(host.runner.arena.f32(d.ptr, d.rows * d.cols)) : new Float32Array(n * sizeOf(host.inputs[i].shape)),
+    shape: [n, ...host.inputs[i].shape],
+  }));
 }
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());

@@ -4,17 +4,20 @@
 // kernel's header says so (optional per-sample weights, optional outputs). The math, aliasing,
 // tail and NaN rules of each kernel are in its header comment in `assembly/`.
 
-/** Activation codes shared by the gemm epilogue and the elementwise kernels. */
+import { ACT_ELU, ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SELU, ACT_SIGMOID, ACT_SOFTPLUS, ACT_TANH } from './activation-codes.js';
+
+/** Activation codes shared by the gemm epilogue and the elementwise kernels (their formulas in activation-codes.ts). */
 export const Act = {
-  linear: 0,
-  relu: 1,
-  sigmoid: 2,
-  tanh: 3,
-  leakyRelu: 4, // y = x > 0 ? x : alpha·x
-  elu: 5, //       y = x > 0 ? x : alpha·(eˣ − 1)
-  selu: 6, //      λ·(x > 0 ? x : α·(eˣ − 1)), λ = 1.0507009873554805, α = 1.6732632423543772
-  softplus: 7, //  log(1 + eˣ)
+  linear: ACT_LINEAR,
+  relu: ACT_RELU,
+  sigmoid: ACT_SIGMOID,
+  tanh: ACT_TANH,
+  leakyRelu: ACT_LEAKY_RELU,
+  elu: ACT_ELU,
+  selu: ACT_SELU,
+  softplus: ACT_SOFTPLUS,
 } as const;
+
 export type ActCode = (typeof Act)[keyof typeof Act];
 
 type Ptr = number;
@@ -34,6 +37,40 @@ export interface Kernels {
   f32_gemm_tn(m: number, n: number, k: number, a: Ptr, lda: number, b: Ptr, ldb: number, c: Ptr, ldc: number, acc: number, ws: Ptr): void;
   /** C = act(A·B + bias) with bias (n) or 0 for none; the fused dense forward. */
   f32_gemm_nn_bias_act(m: number, n: number, k: number, a: Ptr, lda: number, b: Ptr, ldb: number, c: Ptr, ldc: number, bias: Ptr, act: number, alpha: number, ws: Ptr): void;
+
+  // f32-conv.ts: convolution as implicit gemms, channels-last. geom: the byte offset of a geometry
+  // block (src/wasm/conv.ts writeGeometry: n, h, w, c, oh, ow, f, kh, kw, sh, sw, dh, dw, pt, pl):
+  // x [n, h, w, c], y and dy [n, oh, ow, f], W [kh, kw, c, f]. ws: at least
+  // f32_conv2d_workspace(geom) bytes (≤ 1.2 MB whatever the batch), 16-byte aligned, per thread.
+  // Each call computes a range of rows; the whole tensor is the range from 0 to the count given.
+  /** Workspace bytes for any kernel and any rows of this geometry. */
+  f32_conv2d_workspace(geom: Ptr): number;
+  /** y = act(conv(x, W) + bias) for output rows r0 … r0 + nr − 1 of n·oh; bias (f) or 0. */
+  f32_conv2d_bias_act(geom: Ptr, x: Ptr, w: Ptr, y: Ptr, bias: Ptr, act: number, alpha: number, r0: number, nr: number, ws: Ptr): void;
+  /** dx (+ dx when acc ≠ 0) = ∂(Σ dy·y)/∂x for dx rows r0 … r0 + nr − 1 of n·h. */
+  f32_conv2d_dx(geom: Ptr, dy: Ptr, w: Ptr, dx: Ptr, acc: number, r0: number, nr: number, ws: Ptr): void;
+  /**
+   * conv2dTranspose: y [n, h, w, c] = act(f32_conv2d_dx(x [n, oh, ow, f]) + bias (c)) for rows r0 …
+   * r0 + nr − 1 of n·h; geom is the conv it transposes (conv.ts convTransposeGeometry), W Keras's
+   * conv2dTranspose kernel [kh, kw, filters = c, inChannels = f].
+   */
+  f32_conv2d_transpose_bias_act(geom: Ptr, x: Ptr, w: Ptr, y: Ptr, bias: Ptr, act: number, alpha: number, r0: number, nr: number, ws: Ptr): void;
+  /**
+   * dW (+ dW when acc ≠ 0) = Σ patches(x)ᵀ·dy for dW rows k0 … k0 + kn − 1 of kh·kw·c and columns
+   * f0 … f0 + fn − 1 of f. The bias gradient is f32_col_sum(dy, db, n·oh·ow, f, acc).
+   */
+  f32_conv2d_dw(geom: Ptr, x: Ptr, dy: Ptr, dw: Ptr, acc: number, k0: number, kn: number, f0: number, fn: number, ws: Ptr): void;
+
+  // f32-pool.ts: pooling over windows of real cells (padding never takes part), the same geometry
+  // block with f = c (kh, kw the pool size). A global pooling is the window of the whole image.
+  /** y = window max; argmax (i32, or 0) its index (ih·w + iw)·c + ch within the image; rows r0 … of n·oh. */
+  f32_maxpool2d(geom: Ptr, x: Ptr, y: Ptr, argmax: Ptr, r0: number, nr: number): void;
+  /** dx (+ dx when acc ≠ 0): each dy at the cell its argmax names, for images n0 … n0 + nn − 1. */
+  f32_maxpool2d_grad(geom: Ptr, dy: Ptr, argmax: Ptr, dx: Ptr, acc: number, n0: number, nn: number): void;
+  /** y = mean of the window's real cells (TensorFlow's 'same'), rows r0 … r0 + nr − 1 of n·oh. */
+  f32_avgpool2d(geom: Ptr, x: Ptr, y: Ptr, r0: number, nr: number): void;
+  /** dx (+ dx when acc ≠ 0): each dy / (its window's real cells) to each of them, images n0 … */
+  f32_avgpool2d_grad(geom: Ptr, dy: Ptr, dx: Ptr, acc: number, n0: number, nn: number): void;
 
   // f32-activations.ts. Elementwise over n contiguous floats; x and y may alias.
   /** y = act(x). */
@@ -82,7 +119,6 @@ export interface Kernels {
   f32_axpy(n: number, a: number, x: Ptr, y: Ptr): void;
   /** y = a·x; x and y may alias. */
   f32_scale(n: number, a: number, x: Ptr, y: Ptr): void;
-  f32_fill(y: Ptr, n: number, v: number): void;
   f32_copy(x: Ptr, y: Ptr, n: number): void;
   /** x = min(max(x, lo), hi) in place. */
   f32_clip(x: Ptr, n: number, lo: number, hi: number): void;

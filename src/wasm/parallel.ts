@@ -15,11 +15,20 @@
 // core the host took away stalls the caller, and a step of 82 µs has a dozen such jobs. The bar
 // stays where a job is long enough for that to be rare.
 //
+// Convolutions and poolings take the range of rows they compute as arguments (f32-conv.ts,
+// f32-pool.ts), so a chunk is the same call with another range: the forward and the transposed
+// convolution split by output rows (of batch × height), dX by rows of dx, dW by rows of dW (4 at a
+// time, (kh, kw, c)) or, when it has fewer of those than chunks to make, by columns (8 filters at a
+// time); poolings split by output rows forward and by images backward (a backward scatters, and
+// an image's windows overlap). Every output element is one chunk's, summed in an order fixed by
+// the geometry: the same bits for any thread count.
+//
 // The Adam update over the parameter slab is elementwise: it splits into ranges of whole f32x4
 // lanes (the slab's segments are padded to 4 floats), each element updated by one thread with the
 // same arithmetic.
 
 import type { Arena } from './arena.js';
+import { readGeometry } from './conv.js';
 import type { Kernels } from './kernels.js';
 import { MAX_CHUNKS, type Job, type Pool, POOL_KERNELS, type PoolKernel } from './pool.js';
 
@@ -34,7 +43,12 @@ export const tuning = {
 
 type GemmForm = 'nn' | 'nt' | 'tn';
 
-/** The runtime's kernels with the gemms split across `pool` when it pays. */
+/**
+ * The runtime's kernels with the gemms split across `pool` when it pays. Long because it is one
+ * closure over the state every wrapper shares (the workers' workspaces, the reusable jobs, the
+ * shift table): the wrappers stay plain functions with the export's signature, called per layer
+ * per step with no object lookups.
+ */
 export function parallelKernels(raw: Kernels, pool: Pool, arena: Arena): Kernels {
   const wsPtr: number[] = [];
   const wsSize: number[] = [];
@@ -61,6 +75,17 @@ export function parallelKernels(raw: Kernels, pool: Pool, arena: Arena): Kernels
     f32_gemm_tn: job('f32_gemm_tn', 11),
     f32_gemm_nn_bias_act: job('f32_gemm_nn_bias_act', 13),
     f32_adam: job('f32_adam', 13),
+  };
+  const conv = {
+    f32_conv2d_bias_act: job('f32_conv2d_bias_act', 10),
+    f32_conv2d_dx: job('f32_conv2d_dx', 8),
+    f32_conv2d_transpose_bias_act: job('f32_conv2d_transpose_bias_act', 10),
+    f32_conv2d_dw: job('f32_conv2d_dw', 10),
+    // No workspace: an argument past the last, ignored by the export.
+    f32_maxpool2d: { ...job('f32_maxpool2d', 6), wsArg: 6 },
+    f32_maxpool2d_grad: { ...job('f32_maxpool2d_grad', 7), wsArg: 7 },
+    f32_avgpool2d: { ...job('f32_avgpool2d', 5), wsArg: 5 },
+    f32_avgpool2d_grad: { ...job('f32_avgpool2d_grad', 6), wsArg: 6 },
   };
   jobs.f32_adam.wsArg = 13; // no workspace: an argument past the last, ignored by the export
   jobs.f32_adam.shifts = [0, 4, 1, 4, 2, 4, 3, 4, 4, 4]; // p, g, m, v, vmax move 4 bytes per element
@@ -115,12 +140,89 @@ export function parallelKernels(raw: Kernels, pool: Pool, arena: Arena): Kernels
     return true;
   };
 
+  /**
+   * Splits the call in `args` over `len` rows (sizeArg: the count, sizeArg − 1: the first) in
+   * chunks of a multiple of `unit` rows; false when `work` (multiply-adds, or elements touched)
+   * is too little for `share` per chunk.
+   */
+  const splitRows = (j: Job, args: IArguments, len: number, unit: number, sizeArg: number, work: number, share: number, ws: number): boolean => {
+    if (work < 2 * share) return false;
+    const parts = pool.available();
+    if (parts < 2) return false;
+    const units = Math.ceil(len / unit);
+    const chunks = Math.min(units, parts * tuning.chunksPerThread, Math.floor(work / share), MAX_CHUNKS);
+    if (chunks < 2) return false;
+    for (let i = 0; i < j.nargs; i++) j.args[i] = args[i];
+    j.sizeArg = sizeArg;
+    j.len = len;
+    j.per = Math.ceil(units / chunks) * unit;
+    j.chunks = Math.ceil(len / j.per);
+    shifts[0] = sizeArg - 1; shifts[1] = 1; // the first row moves with the chunk
+    j.nshifts = 1;
+    if (ws) workspaces(parts, ws);
+    pool.run(j);
+    return true;
+  };
+  const geometry = (ptr: number) => readGeometry(arena.i32All(), ptr);
+  /** Multiply-adds of a convolution: every output pixel, filter and tap. */
+  const macs = (g: ReturnType<typeof geometry>) => g.n * g.oh * g.ow * g.f * g.kh * g.kw * g.c;
+  /** Cells a pooling reads: every output element's window. */
+  const cells = (g: ReturnType<typeof geometry>) => g.n * g.oh * g.ow * g.c * g.kh * g.kw;
+  const available = () => pool.available() > 1;
+
   // Small calls (every call of the earthquake MLP) go straight to the export: one multiply and
   // compare, no arguments object.
   const big = (m: number, n: number, k: number): boolean => m * n * k >= 2 * tuning.minShare && pool.available() > 1;
 
   return {
     ...raw,
+    f32_conv2d_bias_act(geom, x, w, y, bias, act, alpha, r0, nr, ws) {
+      const g = available() ? geometry(geom) : undefined;
+      if (!g || !splitRows(conv.f32_conv2d_bias_act, arguments, nr, 1, 8, macs(g) * nr / (g.n * g.oh), tuning.minShare, raw.f32_conv2d_workspace(geom))) {
+        raw.f32_conv2d_bias_act(geom, x, w, y, bias, act, alpha, r0, nr, ws);
+      }
+    },
+    f32_conv2d_dx(geom, dy, w, dx, acc, r0, nr, ws) {
+      const g = available() ? geometry(geom) : undefined;
+      if (!g || !splitRows(conv.f32_conv2d_dx, arguments, nr, 1, 6, macs(g) * nr / (g.n * g.h), tuning.minShare, raw.f32_conv2d_workspace(geom))) {
+        raw.f32_conv2d_dx(geom, dy, w, dx, acc, r0, nr, ws);
+      }
+    },
+    f32_conv2d_transpose_bias_act(geom, x, w, y, bias, act, alpha, r0, nr, ws) {
+      const g = available() ? geometry(geom) : undefined;
+      if (!g || !splitRows(conv.f32_conv2d_transpose_bias_act, arguments, nr, 1, 8, macs(g) * nr / (g.n * g.h), tuning.minShare, raw.f32_conv2d_workspace(geom))) {
+        raw.f32_conv2d_transpose_bias_act(geom, x, w, y, bias, act, alpha, r0, nr, ws);
+      }
+    },
+    f32_conv2d_dw(geom, x, dy, dw, acc, k0, kn, f0, fn, ws) {
+      const g = available() ? geometry(geom) : undefined;
+      let done = false;
+      if (g) {
+        // By rows of dW (each chunk packs all of dy, cheap) unless there are too few of them.
+        const work = macs(g) * (kn / (g.kh * g.kw * g.c)) * (fn / g.f);
+        const byRows = Math.ceil(kn / 4) >= Math.min(pool.available() * tuning.chunksPerThread, Math.ceil(fn / 8));
+        done = byRows
+          ? splitRows(conv.f32_conv2d_dw, arguments, kn, 4, 6, work, tuning.minShare, raw.f32_conv2d_workspace(geom))
+          : splitRows(conv.f32_conv2d_dw, arguments, fn, 8, 8, work, tuning.minShare, raw.f32_conv2d_workspace(geom));
+      }
+      if (!done) raw.f32_conv2d_dw(geom, x, dy, dw, acc, k0, kn, f0, fn, ws);
+    },
+    f32_maxpool2d(geom, x, y, argmax, r0, nr) {
+      const g = available() ? geometry(geom) : undefined;
+      if (!g || !splitRows(conv.f32_maxpool2d, arguments, nr, 1, 5, cells(g) * nr / (g.n * g.oh), tuning.minElements, 0)) raw.f32_maxpool2d(geom, x, y, argmax, r0, nr);
+    },
+    f32_maxpool2d_grad(geom, dy, argmax, dx, acc, n0, nn) {
+      const g = available() ? geometry(geom) : undefined;
+      if (!g || !splitRows(conv.f32_maxpool2d_grad, arguments, nn, 1, 6, cells(g) * nn / g.n, tuning.minElements, 0)) raw.f32_maxpool2d_grad(geom, dy, argmax, dx, acc, n0, nn);
+    },
+    f32_avgpool2d(geom, x, y, r0, nr) {
+      const g = available() ? geometry(geom) : undefined;
+      if (!g || !splitRows(conv.f32_avgpool2d, arguments, nr, 1, 4, cells(g) * nr / (g.n * g.oh), tuning.minElements, 0)) raw.f32_avgpool2d(geom, x, y, r0, nr);
+    },
+    f32_avgpool2d_grad(geom, dy, dx, acc, n0, nn) {
+      const g = available() ? geometry(geom) : undefined;
+      if (!g || !splitRows(conv.f32_avgpool2d_grad, arguments, nn, 1, 5, cells(g) * nn / g.n, tuning.minElements, 0)) raw.f32_avgpool2d_grad(geom, dy, dx, acc, n0, nn);
+    },
     f32_adam(p, g, m, v, vmax, n, lr, beta1, beta2, eps, c1, c2, wd) {
       if (n < 2 * tuning.minElements || !splitElementwise(jobs.f32_adam, arguments, n, vmax ? 5 : 4)) raw.f32_adam(p, g, m, v, vmax, n, lr, beta1, beta2, eps, c1, c2, wd);
     },

@@ -1,6 +1,6 @@
 // The worker pool (DESIGN.md "Memory": one shared WebAssembly.Memory, every worker instantiating
 // the same compiled module over it). A job is one kernel call cut into chunks along one dimension
-// (a gemm's rows or columns, see parallel.ts). The caller is a participant too: it publishes the
+// (a gemm's rows or columns, a convolution's rows, see parallel.ts). The caller is a participant too: it publishes the
 // job, then it and the workers claim chunks from one atomic counter until none are left, and the
 // call returns when every chunk is done. Claiming instead of fixed shares keeps a step fast when
 // a core is busy with another process: the threads that run take the chunks. Which thread
@@ -20,6 +20,8 @@
 /** Kernels a worker may be asked to run, by index. */
 export const POOL_KERNELS = [
   'f32_gemm_nn', 'f32_gemm_nt', 'f32_gemm_tn', 'f32_gemm_nn_bias_act', 'f32_adam',
+  'f32_conv2d_bias_act', 'f32_conv2d_dx', 'f32_conv2d_transpose_bias_act', 'f32_conv2d_dw',
+  'f32_maxpool2d', 'f32_maxpool2d_grad', 'f32_avgpool2d', 'f32_avgpool2d_grad',
 ] as const;
 export type PoolKernel = (typeof POOL_KERNELS)[number];
 

@@ -2,8 +2,13 @@
 // other data, and round-tripped through JSON.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { data } from '../../src/index.js';
+import { data, init } from '../../src/index.js';
 import { close } from '../helpers.js';
+
+// log1p and the other element maps run on the kernels.
+test.before(async () => {
+  await init(new URL('../../build/lepton.wasm', import.meta.url));
+});
 
 const x = { data: Float32Array.of(1, 10, 2, 20, 3, 60, 6, -40), shape: [4, 2] }; // columns [1,2,3,6], [10,20,60,-40]
 const pre = data.preprocessing;

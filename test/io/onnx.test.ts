@@ -3,8 +3,9 @@
 import * as ort from 'onnxruntime-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { init, layers, onnxOps, sequential, type Sequential } from '../../src/index.js';
-import { buildOnnx, registerOnnxExporter } from '../../src/io/onnx.js';
+import { init, Layer, layers, onnxOps, registerOnnxExporter, sequential, type Buf, type Ctx, type LayerArgs, type Sequential } from '../../src/index.js';
+import { buildOnnx, exporters } from '../../src/io/onnx.js';
+import type { Dense } from '../../src/layers/dense.js';
 import { ProtoWriter } from '../../src/io/protobuf.js';
 import { rand } from '../helpers.js';
 
@@ -58,9 +59,8 @@ test('activation layers, LeakyReLU, ELU, PReLU, Softmax and a dense without bias
   await parity(m, 5);
 });
 
-test('the extension points: batch norm (inference form) and merge layers through onnxOps', async () => {
-  // A stand-in layer graph: two inputs, BatchNormalization on one, then each merge op.
-  const stub = (className: string) => ({ className, name: className.toLowerCase(), weights: [] }) as unknown as Parameters<typeof buildOnnx>[0]['steps'][0]['layer'];
+test('the building blocks: batch norm (inference form) and every merge through onnxOps', async () => {
+  // A stand-in graph: two inputs, BatchNormalization on one, then each merge op.
   const gamma = Float32Array.of(1.5, 0.5, 2), beta = Float32Array.of(0.1, -0.2, 0.3), mean = Float32Array.of(0.5, -1, 0), variance = Float32Array.of(4, 0.25, 1);
   const a = { data: rand(6 * 3, 8), shape: [6, 3] }, b = { data: rand(6 * 3, 9), shape: [6, 3] };
   const bn = (i: number, j: number) => gamma[j] * (a.data[i * 3 + j] - mean[j]) / Math.sqrt(variance[j] + 1e-3) + beta[j];
@@ -69,12 +69,13 @@ test('the extension points: batch norm (inference form) and merge layers through
     Mean: (i, j) => (bn(i, j) + b.data[i * 3 + j]) / 2,
   };
   for (const op of ['Add', 'Sub', 'Mul', 'Mean', 'Concat'] as const) {
-    registerOnnxExporter('TestBatchNorm', (_l, [x], out, g) => onnxOps.batchNormInference(g, x, { prefix: 'bn', gamma, beta, mean, variance, epsilon: 1e-3 }, out));
-    registerOnnxExporter('TestMerge', (_l, inputs, out, g) => onnxOps.merge(g, op, inputs, out));
     const bytes = buildOnnx({
-      name: `merge_${op}`, inputs: [{ name: 'a', shape: [3] }, { name: 'b', shape: [3] }],
-      steps: [{ layer: stub('TestBatchNorm'), inputs: ['a'], output: 'bn' }, { layer: stub('TestMerge'), inputs: ['bn', 'b'], output: 'out' }],
-      outputs: [{ name: 'out', shape: [op === 'Concat' ? 6 : 3] }], weights: new Map(),
+      name: `merge_${op}`, inputs: [{ name: 'a', shape: [3] }, { name: 'b', shape: [3] }], outputs: [{ name: 'out', shape: [op === 'Concat' ? 6 : 3] }], values: new Map(),
+      graph(g) {
+        const h = g.fresh('bn');
+        onnxOps.batchNormInference(g, 'a', { prefix: 'bn', gamma, beta, mean, variance, epsilon: 1e-3 }, h);
+        onnxOps.merge(g, op, [h, 'b'], 'out');
+      },
     });
     const got = await runOnnx(bytes, { a, b });
     for (let i = 0; i < 6; i++) {
@@ -87,16 +88,59 @@ test('the extension points: batch norm (inference form) and merge layers through
   }
 });
 
+/** A user's layer without writeOnnx: y = 2x. */
+class Twice extends Layer {
+  readonly className = 'Twice';
+  constructor(args: LayerArgs = {}) {
+    super('twice', args);
+  }
+  computeOutputShape(inputShape: number[]): number[] {
+    return inputShape;
+  }
+  forward(x: Buf, ctx: Ctx): Buf {
+    const y = { ptr: ctx.scratch.alloc(x.rows * x.cols * 4), rows: x.rows, cols: x.cols };
+    ctx.k.f32_scale(x.rows * x.cols, 2, x.ptr, y.ptr);
+    return y;
+  }
+  backward(dy: Buf, ctx: Ctx, needDx: boolean): Buf | null {
+    if (needDx) ctx.k.f32_scale(dy.rows * dy.cols, 2, dy.ptr, dy.ptr);
+    return needDx ? dy : null;
+  }
+  getConfig(): Record<string, unknown> {
+    return this.config();
+  }
+}
+
+test("a user's layer class exports through registerOnnxExporter, which also wins over a built-in's writeOnnx", async () => {
+  const m = sequential([layers.dense(6, { inputShape: [4], activation: 'tanh' }), new Twice(), layers.dense(3)], { seed: 5 });
+  assert.throws(() => m.toOnnx(), /twice\w* is a Twice layer, which has no ONNX exporter/);
+  registerOnnxExporter('Twice', (_l, [x], out, g) => g.node('Mul', [x, g.constant('two', Float32Array.of(2), [])], out));
+  await parity(m, 4);
+  // a Dense written as MatMul + Add by the user's exporter instead of its own Gemm
+  registerOnnxExporter('Dense', (l, [x], out, g) => {
+    const [k, b] = g.weights(l);
+    const z = g.fresh(`${l.name}/z`);
+    g.node('MatMul', [x, g.constant(`${l.name}/k`, k, [k.length / b.length, b.length])], z);
+    const act = (l as Dense).activation;
+    const y = act.name === 'linear' ? out : g.fresh(`${l.name}/y`);
+    g.node('Add', [z, g.constant(`${l.name}/b`, b, [b.length])], y);
+    if (y !== out) onnxOps.activation(g, y, act, out);
+  });
+  try {
+    await parity(m, 4);
+  } finally {
+    exporters.delete('Dense');
+    exporters.delete('Twice');
+  }
+});
+
 test('protobuf writer: varints, negative int64, floats, nested messages', () => {
   const w = new ProtoWriter().int(1, 150).int(2, -1).float(3, 1.5).message(4, (m) => m.string(1, 'hi'));
   assert.equal(Array.from(w.finish()), [0x08, 0x96, 0x01, 0x10, ...Array(9).fill(0xff), 0x01, 0x1d, 0, 0, 0xc0, 0x3f, 0x22, 4, 0x0a, 2, 0x68, 0x69]);
 });
 
-test('an unbuilt model, or a layer without an exporter, is a clear error', () => {
+test('an unbuilt model is a clear error', () => {
   assert.throws(() => sequential([layers.dense(2)]).toOnnx(), /not built yet/);
-  const conv = { className: 'Conv2D', name: 'conv2d', weights: [] } as unknown as Parameters<typeof buildOnnx>[0]['steps'][0]['layer'];
-  assert.throws(() => buildOnnx({ name: 'm', inputs: [{ name: 'x', shape: [3] }], steps: [{ layer: conv, inputs: ['x'], output: 'y' }], outputs: [{ name: 'y', shape: [3] }], weights: new Map() }),
-    /conv2d is a Conv2D layer, which has no ONNX exporter/);
 });
 
 test.run();

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { SELU_ALPHA, SELU_LAMBDA } from '../../src/wasm/activation-codes.js';
 import { Act } from '../../src/wasm/kernels.js';
 import { close, kernels, rand } from '../helpers.js';
 import * as ref from '../ref/activations.js';
@@ -95,10 +96,11 @@ for (const build of BUILDS) {
 }
 
 test('SELU uses the full-precision constants', () => {
+  assert.equal([SELU_LAMBDA, SELU_ALPHA], [ref.SELU_LAMBDA, ref.SELU_ALPHA], 'src/wasm/activation-codes.ts (kernels and ONNX) = the reference');
   const b = kernels();
   const xp = b.put([1, -1]);
   b.k.f32_activation(xp, xp, 2, Act.selu, 0);
-  close(b.get(xp, 2), [1.0507009873554805, 1.0507009873554805 * 1.6732632423543772 * (Math.exp(-1) - 1)], 0, 2e-7, 'selu');
+  close(b.get(xp, 2), [ref.SELU_LAMBDA, ref.SELU_LAMBDA * ref.SELU_ALPHA * (Math.exp(-1) - 1)], 0, 2e-7, 'selu');
 });
 
 test.run();

@@ -1,15 +1,11 @@
 // Batch-norm kernels against the float64 reference, swept around the 16-, 4- and 1-column blocks,
 // with and without γ/β, accumulation, aliasing and the guard band; the backward also against
 // central differences of the reference forward.
-import v8 from 'node:v8';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { close, kernels, rand } from '../helpers.js';
 import * as ref from '../ref/batchnorm.js';
 import { BUILDS, SHAPES, checkGuard, guarded } from './guard.js';
-
-// Node 20 accepts the relaxed build only behind this flag, set before it compiles.
-v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 // cols: below, at and past 4 and 16, several blocks with a prime leftover; rows from 2.
 const BN_SHAPES: [number, number][] = [...SHAPES.filter(([r, c]) => r >= 2 && c > 0), [2, 16], [5, 32], [3, 35], [7, 48], [6, 63], [65, 19], [128, 37]];

@@ -1,15 +1,11 @@
 // assembly/f32-gemm.ts against test/ref/gemm.ts, for the plain and the relaxed build: sizes swept
 // around the 4×8 tile and past the k block (KC = 256), padded strides, acc, every activation in
 // the epilogue, bias absent and present, zero sizes, and the bytes of C outside the m×n window.
-import * as v8 from 'node:v8';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Act } from '../../src/wasm/kernels.js';
 import { close, kernels, rand, type Bench } from '../helpers.js';
 import { actRef, gemmBiasActRef, gemmRef, type Form } from '../ref/gemm.js';
-
-// Node 20 accepts the relaxed build only behind this flag, set before it compiles.
-v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const BUILDS = ['simd', 'relaxed'] as const;
 const FORMS: Form[] = ['nn', 'nt', 'tn'];
@@ -209,13 +205,14 @@ for (const build of BUILDS) {
   });
 }
 
-test('the relaxed build is the relaxed one, and both stay under the 40 KB budget', async () => {
+// The budget issue 14 set for the builds with the convolution kernels (40 KB before them).
+test('the relaxed build is the relaxed one, and both stay within the 56 KB budget', async () => {
   const { readFileSync } = await import('node:fs');
   assert.is(kernels('simd').k.lepton_build(), 0);
   assert.is(kernels('relaxed').k.lepton_build(), 1);
   for (const f of ['lepton.wasm', 'lepton-relaxed.wasm']) {
     const size = readFileSync(new URL(`../../build/${f}`, import.meta.url)).length;
-    assert.ok(size < 40 * 1024, `${f} is ${size} bytes`);
+    assert.ok(size <= 56 * 1024, `${f} is ${size} bytes`);
   }
 });
 

@@ -207,10 +207,16 @@ test('getWeights/setWeights round-trip in Keras layout; summary and countParams'
   assert.match(s, /Total params: 37/);
 });
 
-test('frozen layers get no updates', () => {
+test('frozen layers get no updates once compiled so; a change after compile waits for the next compile (Keras)', () => {
   const net = sequential([layers.dense(4, { inputShape: [2], activation: 'tanh' }), layers.dense(1)], { seed: 4 });
   net.compile({ optimizer: 'adam', loss: 'mse' });
   net.layers[0].trainable = false;
+  const w0 = net.getWeights();
+  net.trainOnBatch({ data: rand(8, 3), shape: [4, 2] }, { data: rand(4, 4), shape: [4, 1] });
+  assert.not.equal(net.getWeights().slice(0, 2), w0.slice(0, 2), 'not compiled again: the first layer still trains');
+  assert.match(net.summary({ print: false }), /Trainable params: 17\n/);
+  net.compile({ optimizer: 'adam', loss: 'mse' });
+  assert.match(net.summary({ print: false }), /Trainable params: 5\n/);
   const before = net.getWeights();
   net.trainOnBatch({ data: rand(8, 1), shape: [4, 2] }, { data: rand(4, 2), shape: [4, 1] });
   const after = net.getWeights();

@@ -1,6 +1,8 @@
 // Float64 references for assembly/f32-activations.ts: the textbook formulas, one element at a time.
 import { Act } from '../../src/wasm/kernels.js';
 
+// SELU's λ and α written out here, not imported from src/wasm/activation-codes.ts: a reference
+// that shared the code's constants could not catch a wrong one. The other references use these.
 export const SELU_LAMBDA = 1.0507009873554805;
 export const SELU_ALPHA = 1.6732632423543772;
 

@@ -1,5 +1,7 @@
 // Float64 references for assembly/f32-gemm.ts: the plainest loops, one per form, and the bias +
 // activation epilogue. Strides in elements, row-major, as the kernels take them.
+import { Act } from '../../src/wasm/kernels.js';
+import { SELU_ALPHA, SELU_LAMBDA } from './activations.js';
 
 export type Form = 'nn' | 'nt' | 'tn';
 
@@ -22,20 +24,17 @@ export function gemmRef(form: Form, m: number, n: number, k: number, a: ArrayLik
   }
 }
 
-const SELU_LAMBDA = 1.0507009873554805;
-const SELU_ALPHA = 1.6732632423543772;
-
 /** act(x) for an `Act` code (src/wasm/kernels.ts), in float64. */
 export function actRef(x: number, act: number, alpha: number): number {
   switch (act) {
-    case 0: return x;
-    case 1: return x > 0 ? x : Number.isNaN(x) ? NaN : 0;
-    case 2: return 1 / (1 + Math.exp(-x));
-    case 3: return Math.tanh(x);
-    case 4: return x > 0 ? x : alpha * x;
-    case 5: return x > 0 ? x : alpha * Math.expm1(x);
-    case 6: return SELU_LAMBDA * (x > 0 ? x : SELU_ALPHA * Math.expm1(x));
-    case 7: return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+    case Act.linear: return x;
+    case Act.relu: return x > 0 ? x : Number.isNaN(x) ? NaN : 0;
+    case Act.sigmoid: return 1 / (1 + Math.exp(-x));
+    case Act.tanh: return Math.tanh(x);
+    case Act.leakyRelu: return x > 0 ? x : alpha * x;
+    case Act.elu: return x > 0 ? x : alpha * Math.expm1(x);
+    case Act.selu: return SELU_LAMBDA * (x > 0 ? x : SELU_ALPHA * Math.expm1(x));
+    case Act.softplus: return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
     default: throw new Error(`actRef: unknown activation code ${act}`);
   }
 }

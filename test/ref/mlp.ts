@@ -1,6 +1,7 @@
 // A float64 reference network: dense, activation and PReLU layers, every loss, forward and
 // analytic backward written as plainly as possible. Checked against central finite differences
 // (test/model/gradcheck.test.ts), then used to check lepton's float32 backward.
+import { SELU_ALPHA, SELU_LAMBDA } from './activations.js';
 
 export type RefLayer =
   | { type: 'dense'; inDim: number; units: number; activation: string; alpha?: number }
@@ -22,7 +23,6 @@ export interface RefProblem {
   huberDelta?: number;
 }
 
-const LAMBDA = 1.0507009873554805, ALPHA = 1.6732632423543772;
 
 export function act(name: string, x: number, alpha = name === 'leakyRelu' ? 0.2 : 1): number {
   switch (name) {
@@ -32,7 +32,7 @@ export function act(name: string, x: number, alpha = name === 'leakyRelu' ? 0.2 
     case 'tanh': return Math.tanh(x);
     case 'leakyRelu': return x > 0 ? x : alpha * x;
     case 'elu': return x > 0 ? x : alpha * (Math.exp(x) - 1);
-    case 'selu': return LAMBDA * (x > 0 ? x : ALPHA * (Math.exp(x) - 1));
+    case 'selu': return SELU_LAMBDA * (x > 0 ? x : SELU_ALPHA * (Math.exp(x) - 1));
     case 'softplus': return Math.log1p(Math.exp(x));
   }
   throw new Error(`ref: no activation ${name}`);
@@ -47,7 +47,7 @@ export function dact(name: string, x: number, alpha = name === 'leakyRelu' ? 0.2
     case 'tanh': return 1 - Math.tanh(x) ** 2;
     case 'leakyRelu': return x > 0 ? 1 : alpha;
     case 'elu': return x > 0 ? 1 : alpha * Math.exp(x);
-    case 'selu': return LAMBDA * (x > 0 ? 1 : ALPHA * Math.exp(x));
+    case 'selu': return SELU_LAMBDA * (x > 0 ? 1 : SELU_ALPHA * Math.exp(x));
     case 'softplus': return 1 / (1 + Math.exp(-x));
   }
   throw new Error(`ref: no activation ${name}`);

@@ -2,7 +2,6 @@
 
 export const axpy = (a: number, x: ArrayLike<number>, y: ArrayLike<number>): Float64Array => Float64Array.from(y, (v, i) => v + a * x[i]);
 export const scale = (a: number, x: ArrayLike<number>): Float64Array => Float64Array.from(x, (v) => a * v);
-export const fill = (n: number, v: number): Float64Array => new Float64Array(n).fill(v);
 export const clip = (x: ArrayLike<number>, lo: number, hi: number): Float64Array => Float64Array.from(x, (v) => Math.min(Math.max(v, lo), hi));
 
 export function gatherRows(src: ArrayLike<number>, idx: ArrayLike<number>, cols: number): Float64Array {

@@ -1,0 +1,37 @@
+// Readers of what lepton layer configs share: name and trainable, initializers, regularizers (the
+// forms Layer.getConfig writes with initializerConfig and regularizerConfig). Every value is
+// checked: the file is untrusted.
+
+import { initializers, type Initializer } from '../initializers.js';
+import type { Regularizer } from '../layers/layer.js';
+import { l2 } from '../regularizers.js';
+import { bool, guard, num, obj, oneOf, opt, str, type Json } from './check.js';
+import { ModelFormatError } from './errors.js';
+
+/** name and trainable, which every layer config carries. */
+export function baseArgs(c: Json, path: string): { name: string; trainable: boolean } {
+  return { name: str(c.name, `${path}.name`), trainable: opt(c.trainable, bool, `${path}.trainable`) ?? true };
+}
+
+const initTable = new Map<string, (c: Json) => Initializer>(
+  Object.entries(initializers).map(([k, make]) => [k, (c: Json) => (make as (c?: Json) => Initializer)(c)]),
+);
+
+export function initializerFromJson(v: unknown, path: string): Initializer | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return oneOf(initTable, v, path, 'initializer')({});
+  const o = obj(v, path);
+  const make = oneOf(initTable, o.name, `${path}.name`, 'initializer');
+  const c = obj(o.config ?? {}, `${path}.config`);
+  const clean: Json = {};
+  for (const [k, x] of Object.entries(c)) clean[k] = num(x, `${path}.config.${k}`);
+  return make(clean);
+}
+
+export function regularizerFromJson(v: unknown, path: string): Regularizer | undefined {
+  if (v === undefined || v === null) return undefined;
+  const o = obj(v, path);
+  if (o.name !== 'l2') throw new ModelFormatError(`${path}.name: unknown regularizer ${JSON.stringify(o.name)?.slice(0, 80)}; this lepton knows l2`);
+  const c = obj(o.config ?? {}, `${path}.config`);
+  return guard(path, () => l2(num(c.l2, `${path}.config.l2`)));
+}

@@ -1,0 +1,70 @@
+// What a layer's ONNX export writes into (Layer.writeOnnx, or an exporter a user registers), and
+// the building blocks several layers share. A leaf: io/onnx.ts implements the graph and writes
+// the file; this module knows nothing of models or of the file format.
+
+import type { ActivationSpec } from '../activations.js';
+import { SELU_ALPHA, SELU_LAMBDA } from '../wasm/activation-codes.js';
+import type { Layer } from './layer.js';
+
+export type OnnxAttr = { f: number } | { i: number } | { floats: number[] } | { ints: number[] } | { s: string };
+
+/** What an exporter writes into. */
+export interface OnnxGraph {
+  /** Adds a node computing `output` from `inputs`. */
+  node(opType: string, inputs: string[], output: string, attrs?: Record<string, OnnxAttr>): void;
+  /** Adds a float32 constant (a weight) and returns its name. */
+  constant(name: string, values: Float32Array, dims: number[]): string;
+  /** Adds an int64 constant (a shape) and returns its name. */
+  constantInts(name: string, values: number[]): string;
+  /** A fresh tensor name for an intermediate result. */
+  fresh(base: string): string;
+  /** The current values of a layer's weights, in the layer's order. */
+  weights(layer: Layer): Float32Array[];
+}
+
+/** Writes the nodes of one layer: reads `inputs`, must produce the tensor named `output`. */
+export type OnnxExporter = (layer: Layer, inputs: string[], output: string, g: OnnxGraph) => void;
+
+/** Building blocks for exporters, including the ones the graph layers will need. */
+export const onnxOps = {
+  /** y = act(x) for a lepton activation. */
+  activation(g: OnnxGraph, x: string, a: Pick<ActivationSpec, 'name' | 'alpha'>, output: string): void {
+    switch (a.name) {
+      case 'linear': return g.node('Identity', [x], output);
+      case 'relu': return g.node('Relu', [x], output);
+      case 'sigmoid': return g.node('Sigmoid', [x], output);
+      case 'tanh': return g.node('Tanh', [x], output);
+      case 'softplus': return g.node('Softplus', [x], output);
+      case 'leakyRelu': return g.node('LeakyRelu', [x], output, { alpha: { f: a.alpha } });
+      case 'elu': return g.node('Elu', [x], output, { alpha: { f: a.alpha } });
+      // DESIGN.md's full-precision constants (float32 in the file, as in the kernel).
+      case 'selu': return g.node('Selu', [x], output, { alpha: { f: SELU_ALPHA }, gamma: { f: SELU_LAMBDA } });
+      case 'softmax': return g.node('Softmax', [x], output, { axis: { i: -1 } });
+    }
+    throw new Error(`toOnnx: no ONNX operator for activation '${a.name}'`);
+  },
+  /**
+   * Batch normalization in inference form: y = γ(x − mean)/√(var + ε) + β over the feature axis
+   * (axis 1 of [batch, features], which is ONNX's channel axis).
+   */
+  batchNormInference(g: OnnxGraph, x: string, p: { prefix: string; gamma: Float32Array; beta: Float32Array; mean: Float32Array; variance: Float32Array; epsilon: number }, output: string): void {
+    const c = (n: string, v: Float32Array) => g.constant(`${p.prefix}/${n}`, v, [v.length]);
+    g.node('BatchNormalization', [x, c('gamma', p.gamma), c('beta', p.beta), c('moving_mean', p.mean), c('moving_variance', p.variance)], output, { epsilon: { f: p.epsilon } });
+  },
+  /** Merge layers: Add and Mean of any number of inputs, Sub of two, Mul chained, Concat on `axis` (default the last). */
+  merge(g: OnnxGraph, op: 'Add' | 'Sub' | 'Mul' | 'Mean' | 'Concat', inputs: string[], output: string, axis = -1): void {
+    if (op === 'Concat') return g.node('Concat', inputs, output, { axis: { i: axis } });
+    if (op === 'Add') return g.node(inputs.length === 2 ? 'Add' : 'Sum', inputs, output);
+    if (op === 'Mean') return g.node('Mean', inputs, output);
+    if (op === 'Sub') {
+      if (inputs.length !== 2) throw new Error(`toOnnx: Sub takes exactly two inputs, got ${inputs.length}`);
+      return g.node('Sub', inputs, output);
+    }
+    let acc = inputs[0];
+    for (let i = 1; i < inputs.length; i++) {
+      const out = i === inputs.length - 1 ? output : g.fresh('mul');
+      g.node('Mul', [acc, inputs[i]], out);
+      acc = out;
+    }
+  },
+};
