@@ -1,7 +1,7 @@
 // What the CLI shows while it trains, and Ctrl-C.
 //
 // On a terminal: one line, redrawn at most every 100 ms, for the whole run (epoch k/N, a bar over
-// all epochs, the last logs, samples/s, ETA), not one line per epoch. Elsewhere (a pipe, a log
+// all epochs, ETA, the last logs, samples/s), not one line per epoch. Elsewhere (a pipe, a log
 // file, CI): the first epoch, then a line every ⌈N/10⌉ epochs and the last, so 200 epochs print 11
 // lines. Both go to stdout.
 //
@@ -35,7 +35,8 @@ export function progress({ tty, write = (s) => void process.stdout.write(s), col
     const t = (now() - start) / 1000;
     const width = 20, filled = Math.min(width, Math.floor(done * width));
     const eta = done > 0 ? duration(t * (1 / done - 1)) : '?';
-    const line = `epoch ${epoch + 1}/${params.epochs} [${'='.repeat(filled).padEnd(width, '.')}] ${logLine(logs)} · ${(seen / Math.max(t, 1e-9)).toFixed(0)} samples/s · ETA ${eta}`;
+    // what matters most first: a narrow terminal cuts the end off
+    const line = `epoch ${epoch + 1}/${params.epochs} [${'='.repeat(filled).padEnd(width, '.')}] ETA ${eta} · ${logLine(logs)} · ${(seen / Math.max(t, 1e-9)).toFixed(0)} samples/s`;
     write(`\r\x1b[2K${line.length > columns - 1 ? line.slice(0, columns - 2) + '…' : line}`);
     shown = line;
   };
