@@ -4,15 +4,16 @@
 // same way. Which task a CSV gets is decided in task.ts.
 
 import { writeFile } from 'node:fs/promises';
-import { CsvError, data, init, layers, loadModel, report, sequential, type Model, type Tensor } from '../index.js';
+import { CsvError, data, init, layers, loadModel, sequential, type Model, type Tensor } from '../index.js';
 import { optimizerNames } from '../optimizers/index.js';
 import type { Callback } from '../callbacks/types.js';
 import type { Transform, TransformJSON } from '../data/preprocessing.js';
 import type { Layer } from '../layers/layer.js';
 import { closest, UsageError } from './args.js';
+import { reportRun, scaleY } from './csv-report.js';
 import { interruptOnSigint, progress } from './progress.js';
 import { columnText, csvField, header, readText } from './table.js';
-import { chooseTask, classIds, type Targets, type Task } from './task.js';
+import { chooseTask, classIds, type Targets, type Task, type TaskChoice } from './task.js';
 
 /** What a CLI-trained model remembers about its data. */
 export interface CsvPreprocessing {
@@ -41,8 +42,6 @@ function columnStats(d: Float32Array, cols: number): { mean: number[]; std: numb
 /** A prediction as written: float32 carries about seven significant digits. */
 const num = (v: number): string => String(Number(v.toPrecision(7)));
 
-const scaleY = (d: Float32Array, cols: number, mean: number[], std: number[], inverse: boolean): Float32Array =>
-  d.map((v, k) => (inverse ? v * std[k % cols] + mean[k % cols] : (v - mean[k % cols]) / std[k % cols]));
 
 export interface TrainCsvOptions {
   target: string[];
@@ -115,22 +114,27 @@ function buildNet(o: TrainCsvOptions, features: number, task: Task, outputs: num
   return { net: sequential([...hidden, head], { seed: o.seed }), shape };
 }
 
-export async function trainCsv(path: string, o: TrainCsvOptions): Promise<number> {
-  if (o.target.length === 0) fail('lepton train: a CSV needs --target <column,...> naming what to predict');
-  const make = optimizerNames.get(o.optimizer);
-  if (!make) fail(`lepton train: --optimizer must be one of ${[...optimizerNames.keys()].join(', ')}, got '${o.optimizer}'`);
+/** A CSV read for training: the task, the seeded split, the fitted scalings, and y as fit sees it. */
+export interface TrainingData {
+  features: string[];
+  rows: number;
+  choice: TaskChoice;
+  train: { x: Tensor; y: Tensor };
+  val?: { x: Tensor; y: Tensor };
+  norm: Transform;
+  prep: CsvPreprocessing;
+}
+
+async function trainingData(path: string, o: TrainCsvOptions): Promise<TrainingData> {
   const table = await openTable('train', path, o.delimiter, [{ names: o.target, role: 'target' }]);
   const features = table.names.filter((c) => !o.target.includes(c));
   if (features.length === 0) fail(`lepton train: ${path} has no columns left for inputs besides the target(s) ${o.target.join(', ')}`);
   await init();
   const read = await readColumns(path, table, features, o.target);
-  const n = read.x.shape[0], nf = features.length;
+  const n = read.x.shape[0], yCols = o.target.length;
   const choice = chooseTask(o.target, read.y!, o.task, o.loss);
-  const { task, loss, classNames } = choice;
-  const yCols = o.target.length;
-  // what fit sees as y: class ids, or the numbers (standardized below, on the training rows)
+  // y: class ids, or the numbers (standardized for fit, on the training rows)
   const y: Tensor = choice.ids ? { data: choice.ids, shape: [n, 1] } : { data: (read.y as Targets & { kind: 'numbers' }).data, shape: [n, yCols] };
-
   // A seeded random split (stratified by class for a single label column): a CSV sorted by class,
   // as iris is, would otherwise validate on its last class alone (Keras takes the last rows).
   let train = { x: read.x, y }, val: typeof train | undefined;
@@ -141,113 +145,48 @@ export async function trainCsv(path: string, o: TrainCsvOptions): Promise<number
     train = { x: ta.x, y: ta.y! };
     val = { x: tb.x, y: tb.y! };
   }
-  const nTrain = train.x.shape[0];
   const norm: Transform = data.preprocessing.standardize().fit(train.x);
+  const { task, classNames } = choice;
   const prep: CsvPreprocessing = { cli: 1, features, targets: o.target, task, classes: classNames?.length, classNames, x: norm.toJSON() };
-  const fitY = (t: Tensor): Tensor => {
-    if (task === 'regression') return { data: scaleY(t.data, yCols, prep.yMean!, prep.yStd!, false), shape: t.shape };
-    return task === 'multiclass' ? { data: t.data, shape: [t.shape[0]] } : t;
-  };
   if (task === 'regression') ({ mean: prep.yMean, std: prep.yStd } = columnStats(train.y.data, yCols));
+  return { features, rows: n, choice, train, val, norm, prep };
+}
 
-  const outputs = task === 'multiclass' ? classNames!.length : yCols;
-  const { net, shape } = buildNet(o, nf, task, outputs);
+/** Targets as the model trains on them: standardized numbers, class ids (one per row for softmax), or 0/1. */
+const fitTargets = (prep: CsvPreprocessing, t: Tensor): Tensor =>
+  prep.task === 'regression' ? { data: scaleY(t.data, prep.targets.length, prep.yMean!, prep.yStd!, false), shape: t.shape }
+    : prep.task === 'multiclass' ? { data: t.data, shape: [t.shape[0]] } : t;
+
+export async function trainCsv(path: string, o: TrainCsvOptions): Promise<number> {
+  if (o.target.length === 0) fail('lepton train: a CSV needs --target <column,...> naming what to predict');
+  const make = optimizerNames.get(o.optimizer);
+  if (!make) fail(`lepton train: --optimizer must be one of ${[...optimizerNames.keys()].join(', ')}, got '${o.optimizer}'`);
+  const d = await trainingData(path, o);
+  const { task, loss, classNames } = d.choice;
+  const outputs = task === 'multiclass' ? classNames!.length : o.target.length;
+  const { net, shape } = buildNet(o, d.features.length, task, outputs);
   net.compile({ optimizer: make!({ learningRate: o.lr }), loss, metrics: task === 'regression' ? ['mae'] : ['accuracy'] });
-  net.preprocessing = prep;
+  net.preprocessing = d.prep;
   if (!o.quiet) net.summary();
 
   const stop = interruptOnSigint('stopping after this batch; the model and the report will be saved');
   const cbs: Callback[] = [stop.callback, ...(o.quiet ? [] : [progress({ tty: !!process.stdout.isTTY, columns: process.stdout.columns })])];
   let history;
   try {
-    history = await net.fit(norm.transform(train.x), fitY(train.y), {
+    history = await net.fit(d.norm.transform(d.train.x), fitTargets(d.prep, d.train.y), {
       epochs: o.epochs, batchSize: o.batchSize, shuffle: true, verbose: 0, callbacks: cbs,
-      validationData: val && [norm.transform(val.x), fitY(val.y)],
+      validationData: d.val && [d.norm.transform(d.val.x), fitTargets(d.prep, d.val.y)],
     });
   } finally {
     stop.dispose();
   }
   const dir = `${o.out}/model`;
   await net.save(dir);
-
-  // judged on the validation rows (the training rows when there are none), in the targets' units
-  const judged = val ?? train, rows = val ? 'validation rows' : 'training rows';
-  const p = net.predict(norm.transform(judged.x)) as Tensor;
-  const k = classNames?.length ?? 0;
-  const evaluation = task === 'regression'
-    ? report.regressionFigures(o.target, judged.y.data, scaleY(p.data, yCols, prep.yMean!, prep.yStd!, true), rows)
-    : classNames && (task === 'multiclass' || yCols === 1)
-      ? report.classificationFigures(classNames, judged.y.data, task === 'binary' ? Float32Array.from({ length: 2 * p.data.length }, (_, i) => (i & 1 ? p.data[i >> 1] : 1 - p.data[i >> 1])) : p.data, rows)
-      : { figures: [], results: {} };
-  const h = history.history;
-  const epochsRun = (h.loss ?? []).length;
-  const last = Object.fromEntries(Object.entries(h).map(([key, v]) => [key, v[v.length - 1]]));
-  for (const [key, v] of Object.entries(last)) console.log(`${key}: ${Number(v.toPrecision(5))}`);
-  const shown = historyInTargetUnits(h, prep, loss);
-  for (const [key, v] of Object.entries(evaluation.results)) console.log(`${key}: ${Number(v.toPrecision(5))}`);
-
-  const status = stop.interrupted
-    ? `Interrupted (Ctrl-C) during epoch ${epochsRun} of ${o.epochs}: the model, the figures and the numbers here are those after the last completed batch.`
-    : undefined;
-  const settings: Record<string, string | number> = {
-    data: `${path}: ${n} rows, ${nf} input columns (${features.join(', ')})`,
-    split: val ? `${nTrain} training rows, ${n - nTrain} validation rows (${o.validationSplit}, seeded random${choice.ids ? ', stratified by class' : ''})` : `${n} training rows, no validation`,
-    task: task === 'regression' ? `regression of ${o.target.join(', ')}` : `classification of ${o.target.join(', ')}${classNames ? ` into ${k} classes (${classNames.slice(0, 12).join(', ')}${k > 12 ? ', …' : ''})` : ''}`,
-    layers: shape,
-    parameters: net.countParams(),
-    loss,
-    optimizer: o.optimizer,
-    'learning rate': o.lr,
-    epochs: epochsRun === o.epochs ? o.epochs : `${epochsRun} of ${o.epochs} (interrupted)`,
-    'batch size': o.batchSize,
-    seed: o.seed,
-    'input scaling': 'standardized with the training rows\' mean and deviation',
-    ...(task === 'regression' ? { 'target scaling': 'standardized for training; errors and figures here are in the targets\' own units' } : {}),
-  };
-  const figures = [
-    ...report.historyPlots(shown.history, { yLabels: shown.yLabels }).map((f) => ({ name: `history-${f.name}`, svg: f.svg })),
-    ...evaluation.figures,
-  ];
-  const files = await report.writeReport(o.out, {
-    title: `lepton train ${path}${stop.interrupted ? ' (interrupted)' : ''}`, status,
-    results: {
-      ...evaluation.results,
-      ...Object.fromEntries(Object.entries(shown.history).map(([key, v]) => [`${shown.yLabels[key] ?? key}, last epoch`, v[v.length - 1]])),
-    },
-    settings, history: h, figures, summary: net.summary({ print: false }),
-  });
+  for (const [key, v] of Object.entries(history.history)) console.log(`${key}: ${Number(v[v.length - 1].toPrecision(5))}`);
+  const files = await reportRun({ path, o, d, net, shape, history: history.history, interrupted: stop.interrupted });
   console.log(`model: ${dir}${stop.interrupted ? ' (training interrupted; saved after the last completed batch)' : ''}`);
   console.log(`report: ${files[0]} (+${files.length - 1} files)`);
   return stop.interrupted ? 130 : 0;
-}
-
-/**
- * The history for the plots, in the target's units where that is exact: with one target, MSE
- * scales by σ² and MAE by σ of the target. Huber losses and several targets stay standardized,
- * and their axis says so. Classifiers' histories are unitless and pass through.
- */
-function historyInTargetUnits(h: Record<string, number[]>, prep: CsvPreprocessing, loss: string): { history: Record<string, number[]>; yLabels: Record<string, string> } {
-  if (prep.task !== 'regression') return { history: h, yLabels: {} };
-  const yLabels: Record<string, string> = {};
-  if (prep.targets.length > 1) {
-    for (const key of Object.keys(h)) yLabels[key] = `${key} (on standardized targets)`;
-    return { history: h, yLabels };
-  }
-  const name = prep.targets[0], sd = prep.yStd![0];
-  const squared = loss === 'mse' || loss === 'meanSquaredError', absolute = loss === 'mae' || loss === 'meanAbsoluteError';
-  const factor = (key: string): number | undefined => {
-    const base = key.replace(/^val_/, '');
-    if (base === 'loss') return squared ? sd * sd : absolute ? sd : undefined;
-    return base === 'mae' ? sd : undefined;
-  };
-  const history: Record<string, number[]> = {};
-  for (const [key, v] of Object.entries(h)) {
-    const base = key.replace(/^val_/, ''), f = factor(key);
-    history[key] = f === undefined ? v : v.map((e) => e * f);
-    const what = (key.startsWith('val_') ? 'validation ' : '') + (base === 'loss' ? (squared ? 'MSE' : absolute ? 'MAE' : loss) : base);
-    yLabels[key] = f === undefined ? `${what} (on standardized ${name})` : `${what} (${name}'s units${base === 'loss' && squared ? ', squared' : ''})`;
-  }
-  return { history, yLabels };
 }
 
 /** A saved model (a one-line error when the directory holds none). */

@@ -144,33 +144,9 @@ function along(pts: [number, number][], step: number, r: number, out: { x: numbe
   }
 }
 
-// Several plots share one HTML page, where element ids are global: each plot gets its own clip id.
-let clipIds = 0;
-
-/**
- * A line or scatter plot with axes, ticks, labels and a legend that covers no data (see
- * placeLegend). Log axes get round ticks (logTicks). Titles and axis labels shrink to fit.
- */
-export function plot(a: PlotArgs): string {
-  const clip = `plot-area-${++clipIds}`;
-  const W0 = a.width ?? 560, H = a.height ?? (a.square ? 560 : 360);
-  const m = { l: 64, r: 16, t: 36, b: 48 };
+/** The series (and the diagonal) as SVG elements, and the points they mark, in SVG units. */
+function drawData(a: PlotArgs, sx: (v: number) => number, sy: (v: number) => number, [x0, x1]: [number, number]): { drawn: string[]; marks: { x: number; y: number; r: number }[] } {
   const tf = (v: number) => (a.logY ? Math.log10(v) : v);
-  const xs = a.series.flatMap((s) => Array.from(s.x));
-  const ys = a.series.flatMap((s) => Array.from(s.y).map(tf)).filter(Number.isFinite);
-  let [x0, x1] = a.xRange ?? extent(xs, 0.02);
-  let [y0, y1] = a.yRange ? [tf(a.yRange[0]), tf(a.yRange[1])] : extent(ys, 0.05);
-  if (a.square) {
-    const lo = Math.min(x0, y0), hi = Math.max(x1, y1);
-    x0 = y0 = lo; x1 = y1 = hi;
-  }
-  const pw = W0 - m.l - m.r, ph = H - m.t - m.b;
-  const area: Box = { x: m.l, y: m.t, w: pw, h: ph };
-  const sx = (v: number) => m.l + ((v - x0) / (x1 - x0)) * pw;
-  const sy = (v: number) => m.t + ph - ((tf(v) - y0) / (y1 - y0)) * ph;
-  const visible = (x: number, y: number) => x >= m.l - 1 && x <= m.l + pw + 1 && y >= m.t - 1 && y <= m.t + ph + 1;
-
-  // the data first, in SVG units: what is drawn and what the legend must keep clear of
   const marks: { x: number; y: number; r: number }[] = [];
   const drawn: string[] = [];
   if (a.diagonal) {
@@ -204,6 +180,37 @@ export function plot(a: PlotArgs): string {
       drawn.push(`<path d="${d.join(' ')}" fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 3"' : ''} data-series="${escapeXml(s.name)}"/>`);
     }
   });
+  return { drawn, marks };
+}
+
+// Several plots share one HTML page, where element ids are global: each plot gets its own clip id.
+let clipIds = 0;
+
+/**
+ * A line or scatter plot with axes, ticks, labels and a legend that covers no data (see
+ * placeLegend). Log axes get round ticks (logTicks). Titles and axis labels shrink to fit.
+ */
+export function plot(a: PlotArgs): string {
+  const clip = `plot-area-${++clipIds}`;
+  const W0 = a.width ?? 560, H = a.height ?? (a.square ? 560 : 360);
+  const m = { l: 64, r: 16, t: 36, b: 48 };
+  const tf = (v: number) => (a.logY ? Math.log10(v) : v);
+  const xs = a.series.flatMap((s) => Array.from(s.x));
+  const ys = a.series.flatMap((s) => Array.from(s.y).map(tf)).filter(Number.isFinite);
+  let [x0, x1] = a.xRange ?? extent(xs, 0.02);
+  let [y0, y1] = a.yRange ? [tf(a.yRange[0]), tf(a.yRange[1])] : extent(ys, 0.05);
+  if (a.square) {
+    const lo = Math.min(x0, y0), hi = Math.max(x1, y1);
+    x0 = y0 = lo; x1 = y1 = hi;
+  }
+  const pw = W0 - m.l - m.r, ph = H - m.t - m.b;
+  const area: Box = { x: m.l, y: m.t, w: pw, h: ph };
+  const sx = (v: number) => m.l + ((v - x0) / (x1 - x0)) * pw;
+  const sy = (v: number) => m.t + ph - ((tf(v) - y0) / (y1 - y0)) * ph;
+  const visible = (x: number, y: number) => x >= m.l - 1 && x <= m.l + pw + 1 && y >= m.t - 1 && y <= m.t + ph + 1;
+
+  // the data first, in SVG units: what is drawn and what the legend must keep clear of
+  const { drawn, marks } = drawData(a, sx, sy, [x0, x1]);
   const shown = marks.filter((p) => visible(p.x, p.y));
   const legendW = 24 + Math.max(...a.series.map((s) => textWidth(s.name, 12)));
   const legendH = a.series.length * 16 + 6;
