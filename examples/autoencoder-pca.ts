@@ -34,7 +34,7 @@ function correlatedData(seed: number): Float32Array {
   return x;
 }
 
-export async function run({ epochs = 40, seed = 1, verbose = 0 }: ExampleOptions = {}): Promise<ExampleResult> {
+export async function run({ epochs = 40, seed = 1, verbose = 0, callbacks }: ExampleOptions = {}): Promise<ExampleResult> {
   await init();
   const x = correlatedData(seed);
   // PCA: C = XᵀX/(N − 1) (eq. 10), C·P = P·λ (eq. 11)
@@ -54,7 +54,7 @@ export async function run({ epochs = 40, seed = 1, verbose = 0 }: ExampleOptions
   const ae = sequential([layers.dense(LATENT, { inputShape: [M] }), layers.dense(M)], { seed });
   ae.compile({ optimizer: optimizers.adam({ learningRate: 3e-3 }), loss: 'mse' });
   const xt = { data: x, shape: [N, M] };
-  const h = await ae.fit(xt, xt, { epochs, batchSize: 32, verbose });
+  const h = await ae.fit(xt, xt, { epochs, batchSize: 32, verbose, callbacks });
   const aeErr = ae.evaluate(xt, xt).loss;
   const decoder = ae.getWeights()[2]; // [LATENT, M]: its rows span the reconstruction subspace
   const basis = Array.from({ length: LATENT }, (_, j) => Array.from(decoder.data.subarray(j * M, (j + 1) * M)));

@@ -34,7 +34,7 @@ function deepNet(activation: 'sigmoid' | 'selu', seed: number): Sequential {
   return net;
 }
 
-export async function run({ epochs = 10, seed = 1, verbose = 0 }: ExampleOptions = {}): Promise<ExampleResult> {
+export async function run({ epochs = 10, seed = 1, verbose = 0, callbacks }: ExampleOptions = {}): Promise<ExampleResult> {
   await init();
   const data = teacher(seed);
   const batch = { x: { data: data.x.data.subarray(0, 256 * INPUTS), shape: [256, INPUTS] }, y: { data: data.y.data.subarray(0, 256), shape: [256, 1] } };
@@ -47,7 +47,7 @@ export async function run({ epochs = 10, seed = 1, verbose = 0 }: ExampleOptions
     const perLayer = grads.filter((_, i) => i % 2 === 0).map((g) => Math.sqrt(g.data.reduce((s, v) => s + v * v, 0)));
     norms.push({ name: act, x: perLayer.map((_, i) => i + 1), y: perLayer });
     results[`${act}: gradient norm, layer 1 / layer ${DEPTH + 1}`] = perLayer[0] / perLayer[DEPTH];
-    const h = await net.fit(data.x, data.y, { epochs, batchSize: 32, verbose });
+    const h = await net.fit(data.x, data.y, { epochs, batchSize: 32, verbose, callbacks });
     losses.push({ name: act, x: h.history.loss.map((_, i) => i + 1), y: h.history.loss });
     results[`${act}: final training loss`] = h.history.loss[h.history.loss.length - 1];
   }

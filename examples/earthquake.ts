@@ -35,7 +35,7 @@ export function invert(t: ArrayLike<number>): [number, number] {
   return [px, py];
 }
 
-export async function run({ epochs = 200, seed = 1, verbose = 0 }: ExampleOptions = {}): Promise<ExampleResult> {
+export async function run({ epochs = 200, seed = 1, verbose = 0, callbacks }: ExampleOptions = {}): Promise<ExampleResult> {
   await init();
   const train = await data.earthquake({ n: 20000, seed, noise: NOISE }).toArrays();
   const test = await data.earthquake({ n: 1000, seed: seed + 1, noise: NOISE }).toArrays();
@@ -58,7 +58,7 @@ export async function run({ epochs = 200, seed = 1, verbose = 0 }: ExampleOption
   if (verbose) net.summary();
   // seed 004: 19k events to train, 1k to validate
   const h = await net.fit({ data: xTrain, shape: [20000, 8] }, { data: yTrain.map((v) => v / scale), shape: [20000, 2] }, {
-    epochs, batchSize: 32, validationSplit: 0.05, verbose,
+    epochs, batchSize: 32, validationSplit: 0.05, verbose, callbacks,
   });
   const p = net.predict({ data: xTest, shape: [1000, 8] }).data;
   let netErr = 0, invErr = 0;

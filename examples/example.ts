@@ -1,5 +1,6 @@
 // What every example returns, so that `lepton train <name>`, the tests and the plain scripts
 // share one shape: the figures it measured, its stated target, and a report.
+import type { Callback } from '../src/callbacks/types.js';
 import type { Report } from '../src/report/html.js';
 
 export interface ExampleOptions {
@@ -7,6 +8,8 @@ export interface ExampleOptions {
   epochs?: number;
   seed?: number;
   verbose?: 0 | 1 | 2;
+  /** Passed to every fit (the CLI's progress line and Ctrl-C). */
+  callbacks?: Callback[];
 }
 
 export interface ExampleResult {

@@ -7,7 +7,7 @@ import { isMain, type ExampleOptions, type ExampleResult } from './example.js';
 
 export const CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 
-export async function run({ epochs = 12, seed = 1, verbose = 0 }: ExampleOptions = {}): Promise<ExampleResult> {
+export async function run({ epochs = 12, seed = 1, verbose = 0, callbacks }: ExampleOptions = {}): Promise<ExampleResult> {
   await init();
   const d = await fashionMnist(); // a clear error naming the apt package when it is missing
   const net = sequential([
@@ -22,7 +22,7 @@ export async function run({ epochs = 12, seed = 1, verbose = 0 }: ExampleOptions
   net.compile({ optimizer: optimizers.adam({ learningRate }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   const yTrain = { data: Float32Array.from(d.yTrain), shape: [d.yTrain.length] };
   const yTest = { data: Float32Array.from(d.yTest), shape: [d.yTest.length] };
-  const h = await net.fit(d.xTrain, yTrain, { epochs, batchSize: 128, validationData: [d.xTest, yTest], verbose });
+  const h = await net.fit(d.xTrain, yTrain, { epochs, batchSize: 128, validationData: [d.xTest, yTest], verbose, callbacks });
   const ev = net.evaluate(d.xTest, yTest, { batchSize: 1000 });
   const p = net.predict(d.xTest).data;
   const confusion = CLASSES.map(() => CLASSES.map(() => 0));

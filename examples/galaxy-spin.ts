@@ -6,7 +6,7 @@
 import { data, init, layers, optimizers, report, sequential } from '../src/index.js';
 import { isMain, type ExampleOptions, type ExampleResult } from './example.js';
 
-export async function run({ epochs = 20, seed = 1, verbose = 0 }: ExampleOptions = {}): Promise<ExampleResult> {
+export async function run({ epochs = 20, seed = 1, verbose = 0, callbacks }: ExampleOptions = {}): Promise<ExampleResult> {
   await init();
   const train = await data.galaxySpin({ n: 4000, seed }).toArrays();
   const test = await data.galaxySpin({ n: 1000, seed: seed + 1 }).toArrays();
@@ -16,7 +16,7 @@ export async function run({ epochs = 20, seed = 1, verbose = 0 }: ExampleOptions
     layers.dense(2, { activation: 'softmax' }),
   ], { seed });
   net.compile({ optimizer: optimizers.adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy', metrics: ['accuracy', 'auc'] });
-  const h = await net.fit(train.x, train.y!, { epochs, batchSize: 32, validationSplit: 0.1, verbose });
+  const h = await net.fit(train.x, train.y!, { epochs, batchSize: 32, validationSplit: 0.1, verbose, callbacks });
   const ev = net.evaluate(test.x, test.y!);
   const p = net.predict(test.x).data, t = test.y!.data;
   const confusion = [[0, 0], [0, 0]];

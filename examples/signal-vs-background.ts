@@ -16,7 +16,7 @@ const eff = (k: number, n: number) => {
   return `${e.toFixed(3)} ± ${Math.sqrt((e * (1 - e)) / n).toFixed(3)}`;
 };
 
-export async function run({ epochs = 15, seed = 1, verbose = 0 }: ExampleOptions = {}): Promise<ExampleResult> {
+export async function run({ epochs = 15, seed = 1, verbose = 0, callbacks }: ExampleOptions = {}): Promise<ExampleResult> {
   await init();
   const train = await data.signalBackground({ n: 20000, seed, signalFraction: SIGNAL_FRACTION }).toArrays();
   const test = await data.signalBackground({ n: 20000, seed: seed + 1, signalFraction: SIGNAL_FRACTION }).toArrays();
@@ -36,7 +36,7 @@ export async function run({ epochs = 15, seed = 1, verbose = 0 }: ExampleOptions
       layers.dense(1, { activation: 'sigmoid' }),
     ], { seed });
     net.compile({ optimizer: optimizers.adam({ learningRate: 1e-3 }), loss: 'binaryCrossentropy', metrics: ['auc'] });
-    await net.fit(train.x, train.y!, { epochs, batchSize: 64, classWeight, verbose });
+    await net.fit(train.x, train.y!, { epochs, batchSize: 64, classWeight, verbose, callbacks });
     const p = net.predict(test.x).data;
     const auc = rocAuc(p, labels);
     // ROC points from the sorted scores

@@ -10,7 +10,7 @@ import { isMain, type ExampleOptions, type ExampleResult } from './example.js';
 const BATCH = 1000; // large batches: 10 steps an epoch, so an epoch budget is a small step budget, as in the seed
 const NOISE = 1; // standard deviation of the Gaussian noise on y (y spans 0..100): data.xSquared's default
 
-export async function run({ epochs = 300, seed = 1, verbose = 0 }: ExampleOptions = {}): Promise<ExampleResult> {
+export async function run({ epochs = 300, seed = 1, verbose = 0, callbacks }: ExampleOptions = {}): Promise<ExampleResult> {
   await init();
   // seed 002: 10k examples in [−10, 10] for training and 10k for testing
   const train = await data.xSquared({ n: 10000, seed, noise: NOISE }).toArrays();
@@ -28,7 +28,7 @@ export async function run({ epochs = 300, seed = 1, verbose = 0 }: ExampleOption
   for (const [name, ls] of Object.entries(nets)) {
     const net = sequential(ls, { seed });
     net.compile({ optimizer: optimizers.adam({ learningRate: 1e-3 }), loss: 'mse' });
-    const h = await net.fit(train.x, trainY, { epochs, batchSize: BATCH, verbose });
+    const h = await net.fit(train.x, trainY, { epochs, batchSize: BATCH, verbose, callbacks });
     histories[`loss ${name}`] = h.history.loss;
     // RMS distance from the true curve on the test inputs (the noise is not in it)
     const p = net.predict(test.x).data;

@@ -14,6 +14,14 @@ export interface FlagSpec {
   type: FlagType;
   help: string;
   default?: unknown;
+  /** 'int' and 'number': the smallest value allowed. */
+  min?: number;
+  /** 'number': values must be above this. */
+  above?: number;
+  /** 'number': values must be below this. */
+  below?: number;
+  /** 'string': the values allowed. */
+  choices?: readonly string[];
 }
 
 export interface CommandSpec {
@@ -43,7 +51,10 @@ export function parseArgs(spec: CommandSpec, argv: string[]): Parsed {
     }
     const [rawName, inline] = a.slice(2).split(/=(.*)/s, 2);
     const f = Object.hasOwn(spec.flags, rawName) ? spec.flags[rawName] : undefined; // --constructor is unknown too
-    if (!f) throw new UsageError(`lepton ${spec.name}: unknown option --${rawName} (see lepton ${spec.name} --help)`);
+    if (!f) {
+      const near = closest(rawName, Object.keys(spec.flags));
+      throw new UsageError(`lepton ${spec.name}: unknown option --${rawName}${near ? `; did you mean --${near}?` : ''} (see lepton ${spec.name} --help)`);
+    }
     if (f.type === 'boolean') {
       if (inline !== undefined && !/^(true|false)$/.test(inline)) throw new UsageError(`lepton ${spec.name}: --${rawName} takes no value or true/false, got '${inline}'`);
       flags[camel(rawName)] = inline !== 'false';
@@ -53,7 +64,7 @@ export function parseArgs(spec: CommandSpec, argv: string[]): Parsed {
     if (value === undefined || (inline === undefined && value.startsWith('--'))) {
       throw new UsageError(`lepton ${spec.name}: --${rawName} needs a value (${f.help})`);
     }
-    flags[camel(rawName)] = convert(spec.name, rawName, f.type, value);
+    flags[camel(rawName)] = convert(spec.name, rawName, f, value);
   }
   if (positionals.length > spec.positionals.length) {
     throw new UsageError(`lepton ${spec.name}: unexpected argument '${positionals[spec.positionals.length]}' (usage: ${spec.usage})`);
@@ -61,19 +72,31 @@ export function parseArgs(spec: CommandSpec, argv: string[]): Parsed {
   return { positionals, flags };
 }
 
-function convert(cmd: string, name: string, type: FlagType, v: string): unknown {
+function convert(cmd: string, name: string, f: FlagSpec, v: string): unknown {
   const bad = (what: string) => new UsageError(`lepton ${cmd}: --${name} expects ${what}, got '${v}'`);
-  switch (type) {
-    case 'string': return v;
+  const inRange = (n: number): number => {
+    if (f.min !== undefined && n < f.min) throw new UsageError(`lepton ${cmd}: --${name} must be at least ${f.min}, got ${v}${name === 'epochs' && n === 0 ? ' (0 epochs would train nothing)' : ''}`);
+    if (f.above !== undefined && n <= f.above) throw new UsageError(`lepton ${cmd}: --${name} must be above ${f.above}, got ${v}`);
+    if (f.below !== undefined && n >= f.below) throw new UsageError(`lepton ${cmd}: --${name} must be below ${f.below}, got ${v}`);
+    return n;
+  };
+  switch (f.type) {
+    case 'string': {
+      if (f.choices && !f.choices.includes(v)) {
+        const near = closest(v, f.choices);
+        throw new UsageError(`lepton ${cmd}: --${name} must be one of ${f.choices.join(', ')}, got '${v}'${near ? `; did you mean ${near}?` : ''}`);
+      }
+      return v;
+    }
     case 'number': {
       const n = Number(v);
       if (v.trim() === '' || !Number.isFinite(n)) throw bad('a number');
-      return n;
+      return inRange(n);
     }
     case 'int': {
       const n = Number(v);
-      if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw bad('a whole number ≥ 0');
-      return n;
+      if (!/^[+-]?\d+$/.test(v) || !Number.isSafeInteger(n)) throw bad('a whole number');
+      return inRange(n);
     }
     case 'list': {
       const items = v.split(',').map((s) => s.trim());
@@ -89,6 +112,31 @@ function convert(cmd: string, name: string, type: FlagType, v: string): unknown 
   }
 }
 
+/** Edit distance (insertions, deletions, substitutions; a swap of neighbours counts one). */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The candidate a mistyped name most likely meant: close in spelling (case aside), or one it starts. */
+export function closest(name: string, candidates: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  let best: string | undefined, bestD = Infinity;
+  for (const c of candidates) {
+    const d = distance(lower, c.toLowerCase());
+    if (d < bestD) { best = c; bestD = d; }
+  }
+  if (best !== undefined && bestD <= Math.max(1, Math.floor(name.length / 3))) return best;
+  return lower.length >= 2 ? candidates.find((c) => c.toLowerCase().startsWith(lower)) : undefined;
+}
+
 export function helpText(spec: CommandSpec): string {
   const lines = [`Usage: ${spec.usage}`, '', spec.summary, ''];
   const flags = Object.entries(spec.flags);
@@ -97,7 +145,8 @@ export function helpText(spec: CommandSpec): string {
     const width = Math.max(...flags.map(([n, f]) => n.length + (f.type === 'boolean' ? 0 : 8))) + 4;
     for (const [n, f] of flags) {
       const left = `--${n}${f.type === 'boolean' ? '' : ` <${f.type === 'numbers' || f.type === 'list' ? 'a,b,…' : f.type === 'int' || f.type === 'number' ? 'n' : 'x'}>`}`;
-      lines.push(`  ${left.padEnd(width)}${f.help}${f.default !== undefined ? ` (default ${Array.isArray(f.default) ? f.default.join(',') : f.default})` : ''}`);
+      const choices = f.choices ? `: ${f.choices.join(', ')}` : '';
+      lines.push(`  ${left.padEnd(width)}${f.help}${choices}${f.default !== undefined ? ` (default ${Array.isArray(f.default) ? f.default.join(',') : f.default})` : ''}`);
     }
     lines.push(`  ${'--help'.padEnd(width)}this text`);
   }

@@ -1,15 +1,18 @@
 // What `lepton train data.csv`, `evaluate`, `predict` and `export` do with a CSV and a saved model:
-// the feature and target columns, the fitted input standardization and the task travel in the
-// model's `preprocessing` field, so that evaluate and predict read new files the same way.
+// the feature and target columns, the fitted input standardization, the task and the class names
+// travel in the model's `preprocessing` field, so that evaluate and predict read new files the
+// same way. Which task a CSV gets is decided in task.ts.
 
 import { writeFile } from 'node:fs/promises';
-import { callbacks, data, init, layers, loadModel, report, sequential, type Model, type Tensor } from '../index.js';
+import { CsvError, data, init, layers, loadModel, report, sequential, type Model, type Tensor } from '../index.js';
 import { optimizerNames } from '../optimizers/index.js';
+import type { Callback } from '../callbacks/types.js';
 import type { Transform, TransformJSON } from '../data/preprocessing.js';
 import type { Layer } from '../layers/layer.js';
-import { UsageError } from './args.js';
-
-type Task = 'regression' | 'binary' | 'multiclass';
+import { closest, UsageError } from './args.js';
+import { interruptOnSigint, progress } from './progress.js';
+import { columnText, csvField, header, readText } from './table.js';
+import { chooseTask, classIds, type Targets, type Task } from './task.js';
 
 /** What a CLI-trained model remembers about its data. */
 export interface CsvPreprocessing {
@@ -17,20 +20,26 @@ export interface CsvPreprocessing {
   features: string[];
   targets: string[];
   task: Task;
+  /** Classification: the number of classes and their names in id order (models saved before names were kept lack them). */
   classes?: number;
+  classNames?: string[];
   x: TransformJSON;
   /** Regression: targets are trained standardized, y' = (y − mean)/std; predictions are mapped back. */
   yMean?: number[];
   yStd?: number[];
 }
 
-/** Per-column mean and standard deviation of the first `rows` rows. */
-function columnStats(d: Float32Array, rows: number, cols: number): { mean: number[]; std: number[] } {
+/** Per-column mean and standard deviation of a row-major block. */
+function columnStats(d: Float32Array, cols: number): { mean: number[]; std: number[] } {
+  const rows = d.length / cols;
   const mean = new Array(cols).fill(0), std = new Array(cols).fill(0);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mean[j] += d[i * cols + j] / rows;
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) std[j] += (d[i * cols + j] - mean[j]) ** 2 / rows;
   return { mean, std: std.map((v) => Math.sqrt(v) || 1) };
 }
+
+/** A prediction as written: float32 carries about seven significant digits. */
+const num = (v: number): string => String(Number(v.toPrecision(7)));
 
 const scaleY = (d: Float32Array, cols: number, mean: number[], std: number[], inverse: boolean): Float32Array =>
   d.map((v, k) => (inverse ? v * std[k % cols] + mean[k % cols] : (v - mean[k % cols]) / std[k % cols]));
@@ -41,6 +50,7 @@ export interface TrainCsvOptions {
   activation: string;
   batchNorm: boolean;
   loss?: string;
+  task?: 'classification' | 'regression';
   optimizer: string;
   lr: number;
   epochs: number;
@@ -49,108 +59,195 @@ export interface TrainCsvOptions {
   seed: number;
   out: string;
   quiet: boolean;
+  delimiter?: string;
 }
 
 const fail = (message: string): never => {
   throw new UsageError(message);
 };
 
-/** The CSV read whole into memory, with its feature column names (one-line error for a missing file). */
-async function readCsv(path: string, label: string[] | undefined, columns?: string[]) {
+/** A file's header, with every named column checked to be there (did-you-mean when not). */
+async function openTable(cmd: string, path: string, delimiter: string | undefined, wanted: { names: string[]; role: string }[]) {
+  const text = await readText(path);
+  const h = header(text, path, delimiter);
+  for (const { names, role } of wanted) {
+    for (const c of names) {
+      if (h.names.includes(c)) continue;
+      const near = closest(c, h.names);
+      const sep = h.delimiter === '\t' ? 'tab' : `'${h.delimiter}'`;
+      fail(`lepton ${cmd}: ${path} has no ${role} column '${c}'${near ? `; did you mean '${near}'?` : ''} (its columns, split at ${sep}: ${h.names.join(', ')})`);
+    }
+  }
+  return { text, ...h };
+}
+
+/**
+ * The feature columns as numbers, and the target columns: numbers when they are, else (one
+ * column) its text. data.csv reads numbers only; a target column with text in it is read again
+ * as text by table.ts.
+ */
+async function readColumns(path: string, t: { text: string; names: string[]; delimiter: string }, features: string[], targets: string[]): Promise<{ x: Tensor; y?: Targets }> {
+  const read = async (label?: string[]) => (await data.csv(path, { columns: features, label, delimiter: t.delimiter }).load()).toArrays();
+  if (targets.length === 0) return { x: (await read()).x };
   try {
-    const ds = await data.csv(path, { label, columns }).load();
-    return { ...(await ds.toArrays()), columns: ds.columns };
+    const b = await read(targets);
+    return { x: b.x, y: { kind: 'numbers', data: b.y!.data, cols: targets.length } };
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT') fail(`lepton: no such file: ${path}`);
-    throw e;
+    const col = e instanceof CsvError && e.column !== undefined ? t.names[e.column - 1] : undefined;
+    if (col === undefined || !targets.includes(col) || !/is not a number/.test((e as Error).message)) throw e;
+    if (targets.length > 1) fail(`lepton: ${path}: column '${col}' holds text; class labels go in a single --target column`);
+    const x = (await read()).x;
+    const values = columnText(t.text, t.delimiter, t.names.indexOf(col), path);
+    if (values.length !== x.shape[0]) throw new Error(`${path}: read ${values.length} labels for ${x.shape[0]} rows`);
+    return { x, y: { kind: 'text', values } };
   }
 }
 
-function taskOf(loss: string | undefined, y: Float32Array, cols: number): { task: Task; loss: string; classes?: number } {
-  const integers = y.every((v) => Number.isInteger(v) && v >= 0);
-  const chosen = loss ?? 'mse';
-  if (chosen === 'binaryCrossentropy') {
-    if (!y.every((v) => v === 0 || v === 1)) fail('lepton train: --loss binaryCrossentropy needs 0/1 targets');
-    return { task: 'binary', loss: chosen };
-  }
-  if (chosen === 'sparseCategoricalCrossentropy' || chosen === 'categoricalCrossentropy') {
-    if (cols !== 1 || !integers) fail(`lepton train: --loss ${chosen} needs one target column of class numbers 0, 1, 2, ...`);
-    const classes = y.reduce((m, v) => Math.max(m, v), 0) + 1;
-    return { task: 'multiclass', loss: 'sparseCategoricalCrossentropy', classes };
-  }
-  return { task: 'regression', loss: chosen };
-}
-
-export async function trainCsv(path: string, o: TrainCsvOptions): Promise<void> {
-  if (o.target.length === 0) fail('lepton train: a CSV needs --target <column,...> naming what to predict');
-  if (!(o.validationSplit >= 0 && o.validationSplit < 1)) fail(`lepton train: --validation-split must be in [0, 1), got ${o.validationSplit}`);
-  await init();
-  const set = await readCsv(path, o.target);
-  const n = set.x.shape[0], features = set.x.shape[1];
-  const y = set.y!;
-  const { task, loss, classes } = taskOf(o.loss, y.data, y.shape[1] ?? 1);
-  // Standardize the inputs on the training rows only (validationSplit takes the last rows).
-  const trainRows = n - Math.floor(n * o.validationSplit);
-  const norm: Transform = data.preprocessing.standardize().fit({ data: set.x.data.subarray(0, trainRows * features), shape: [trainRows, features] });
-  const x = norm.transform(set.x);
+/** The network the CLI builds: hidden dense layers (batch norm after each when asked) and a head for the task. */
+function buildNet(o: TrainCsvOptions, features: number, task: Task, outputs: number): { net: Model; shape: string } {
   const hidden: Layer[] = o.layers.flatMap((units, i) => [
     layers.dense(units, { activation: o.activation, inputShape: i === 0 ? [features] : undefined }),
     ...(o.batchNorm ? [layers.batchNormalization()] : []),
   ]);
-  const outUnits = task === 'multiclass' ? classes! : y.shape[1] ?? 1;
-  const head = layers.dense(outUnits, { activation: task === 'multiclass' ? 'softmax' : task === 'binary' ? 'sigmoid' : 'linear', inputShape: hidden.length ? undefined : [features] });
-  const net = sequential([...hidden, head], { seed: o.seed });
+  const activation = task === 'multiclass' ? 'softmax' : task === 'binary' ? 'sigmoid' : 'linear';
+  const head = layers.dense(outputs, { activation, inputShape: hidden.length ? undefined : [features] });
+  const shape = [String(features), ...o.layers.map((u) => `${u} ${o.activation}${o.batchNorm ? ' + batch norm' : ''}`), `${outputs} ${activation}`].join(' → ');
+  return { net: sequential([...hidden, head], { seed: o.seed }), shape };
+}
+
+export async function trainCsv(path: string, o: TrainCsvOptions): Promise<number> {
+  if (o.target.length === 0) fail('lepton train: a CSV needs --target <column,...> naming what to predict');
   const make = optimizerNames.get(o.optimizer);
   if (!make) fail(`lepton train: --optimizer must be one of ${[...optimizerNames.keys()].join(', ')}, got '${o.optimizer}'`);
-  net.compile({ optimizer: make!({ learningRate: o.lr }), loss, metrics: task === 'regression' ? ['mae'] : ['accuracy'] });
-  const names = set.columns ?? Array.from({ length: features }, (_, i) => String(i));
-  const prep: CsvPreprocessing = { cli: 1, features: names, targets: o.target, task, classes, x: norm.toJSON() };
-  const yCols = y.shape[1] ?? 1;
-  let yFit = task === 'multiclass' ? { data: y.data, shape: [n] } : y;
-  if (task === 'regression') {
-    const { mean, std } = columnStats(y.data, trainRows, yCols);
-    prep.yMean = mean;
-    prep.yStd = std;
-    yFit = { data: scaleY(y.data, yCols, mean, std, false), shape: y.shape };
+  const table = await openTable('train', path, o.delimiter, [{ names: o.target, role: 'target' }]);
+  const features = table.names.filter((c) => !o.target.includes(c));
+  if (features.length === 0) fail(`lepton train: ${path} has no columns left for inputs besides the target(s) ${o.target.join(', ')}`);
+  await init();
+  const read = await readColumns(path, table, features, o.target);
+  const n = read.x.shape[0], nf = features.length;
+  const choice = chooseTask(o.target, read.y!, o.task, o.loss);
+  const { task, loss, classNames } = choice;
+  const yCols = o.target.length;
+  // what fit sees as y: class ids, or the numbers (standardized below, on the training rows)
+  const y: Tensor = choice.ids ? { data: choice.ids, shape: [n, 1] } : { data: (read.y as Targets & { kind: 'numbers' }).data, shape: [n, yCols] };
+
+  // A seeded random split (stratified by class for a single label column): a CSV sorted by class,
+  // as iris is, would otherwise validate on its last class alone (Keras takes the last rows).
+  let train = { x: read.x, y }, val: typeof train | undefined;
+  if (o.validationSplit > 0) {
+    const [a, b] = data.fromArrays(read.x, y).split([1 - o.validationSplit, o.validationSplit], { seed: o.seed, stratify: choice.ids ?? undefined });
+    if (a.size === 0 || b.size === 0) fail(`lepton train: --validation-split ${o.validationSplit} of ${n} rows leaves ${a.size === 0 ? 'no training' : 'no validation'} rows; use --validation-split 0 to train on all rows`);
+    const ta = await a.toArrays(), tb = await b.toArrays();
+    train = { x: ta.x, y: ta.y! };
+    val = { x: tb.x, y: tb.y! };
   }
+  const nTrain = train.x.shape[0];
+  const norm: Transform = data.preprocessing.standardize().fit(train.x);
+  const prep: CsvPreprocessing = { cli: 1, features, targets: o.target, task, classes: classNames?.length, classNames, x: norm.toJSON() };
+  const fitY = (t: Tensor): Tensor => {
+    if (task === 'regression') return { data: scaleY(t.data, yCols, prep.yMean!, prep.yStd!, false), shape: t.shape };
+    return task === 'multiclass' ? { data: t.data, shape: [t.shape[0]] } : t;
+  };
+  if (task === 'regression') ({ mean: prep.yMean, std: prep.yStd } = columnStats(train.y.data, yCols));
+
+  const outputs = task === 'multiclass' ? classNames!.length : yCols;
+  const { net, shape } = buildNet(o, nf, task, outputs);
+  net.compile({ optimizer: make!({ learningRate: o.lr }), loss, metrics: task === 'regression' ? ['mae'] : ['accuracy'] });
   net.preprocessing = prep;
   if (!o.quiet) net.summary();
 
-  // Ctrl-C: stop after the current batch and save what was trained; a second one exits at once.
-  let interrupted = false;
-  const onInt = () => {
-    interrupted = true;
-    net.stopTraining = true;
-    process.stderr.write('\nlepton: stopping after this batch and saving the model (Ctrl-C again to quit now)\n');
-    process.once('SIGINT', () => process.exit(130));
-  };
-  process.once('SIGINT', onInt);
+  const stop = interruptOnSigint('stopping after this batch; the model and the report will be saved');
+  const cbs: Callback[] = [stop.callback, ...(o.quiet ? [] : [progress({ tty: !!process.stdout.isTTY, columns: process.stdout.columns })])];
   let history;
   try {
-    history = await net.fit(x, yFit, {
-      epochs: o.epochs, batchSize: o.batchSize, validationSplit: o.validationSplit, shuffle: true,
-      verbose: o.quiet ? 0 : process.stdout.isTTY ? 1 : 2,
-      callbacks: [callbacks.lambda({ onBatchEnd: () => { if (interrupted) net.stopTraining = true; } })],
+    history = await net.fit(norm.transform(train.x), fitY(train.y), {
+      epochs: o.epochs, batchSize: o.batchSize, shuffle: true, verbose: 0, callbacks: cbs,
+      validationData: val && [norm.transform(val.x), fitY(val.y)],
     });
   } finally {
-    process.removeListener('SIGINT', onInt);
+    stop.dispose();
   }
   const dir = `${o.out}/model`;
   await net.save(dir);
-  const last = Object.fromEntries(Object.entries(history.history).map(([k, v]) => [k, v[v.length - 1]]));
-  for (const [k, v] of Object.entries(last)) console.log(`${k}: ${Number(v.toPrecision(5))}`);
-  const files = await writeReportFor(o.out, `lepton train ${path}`, last, history.history, net);
-  console.log(`model: ${dir}${interrupted ? ' (training interrupted; saved after the last completed batch)' : ''}`);
+
+  // judged on the validation rows (the training rows when there are none), in the targets' units
+  const judged = val ?? train, rows = val ? 'validation rows' : 'training rows';
+  const p = net.predict(norm.transform(judged.x)) as Tensor;
+  const k = classNames?.length ?? 0;
+  const evaluation = task === 'regression'
+    ? report.regressionFigures(o.target, judged.y.data, scaleY(p.data, yCols, prep.yMean!, prep.yStd!, true), rows)
+    : classNames && (task === 'multiclass' || yCols === 1)
+      ? report.classificationFigures(classNames, judged.y.data, task === 'binary' ? Float32Array.from({ length: 2 * p.data.length }, (_, i) => (i & 1 ? p.data[i >> 1] : 1 - p.data[i >> 1])) : p.data, rows)
+      : { figures: [], results: {} };
+  const h = history.history;
+  const epochsRun = (h.loss ?? []).length;
+  const last = Object.fromEntries(Object.entries(h).map(([key, v]) => [key, v[v.length - 1]]));
+  for (const [key, v] of Object.entries(last)) console.log(`${key}: ${Number(v.toPrecision(5))}`);
+  const shown = historyInTargetUnits(h, prep, loss);
+  for (const [key, v] of Object.entries(evaluation.results)) console.log(`${key}: ${Number(v.toPrecision(5))}`);
+
+  const status = stop.interrupted
+    ? `Interrupted (Ctrl-C) during epoch ${epochsRun} of ${o.epochs}: the model, the figures and the numbers here are those after the last completed batch.`
+    : undefined;
+  const settings: Record<string, string | number> = {
+    data: `${path}: ${n} rows, ${nf} input columns (${features.join(', ')})`,
+    split: val ? `${nTrain} training rows, ${n - nTrain} validation rows (${o.validationSplit}, seeded random${choice.ids ? ', stratified by class' : ''})` : `${n} training rows, no validation`,
+    task: task === 'regression' ? `regression of ${o.target.join(', ')}` : `classification of ${o.target.join(', ')}${classNames ? ` into ${k} classes (${classNames.slice(0, 12).join(', ')}${k > 12 ? ', …' : ''})` : ''}`,
+    layers: shape,
+    parameters: net.countParams(),
+    loss,
+    optimizer: o.optimizer,
+    'learning rate': o.lr,
+    epochs: epochsRun === o.epochs ? o.epochs : `${epochsRun} of ${o.epochs} (interrupted)`,
+    'batch size': o.batchSize,
+    seed: o.seed,
+    'input scaling': 'standardized with the training rows\' mean and deviation',
+    ...(task === 'regression' ? { 'target scaling': 'standardized for training; errors and figures here are in the targets\' own units' } : {}),
+  };
+  const figures = [
+    ...report.historyPlots(shown.history, { yLabels: shown.yLabels }).map((f) => ({ name: `history-${f.name}`, svg: f.svg })),
+    ...evaluation.figures,
+  ];
+  const files = await report.writeReport(o.out, {
+    title: `lepton train ${path}${stop.interrupted ? ' (interrupted)' : ''}`, status,
+    results: {
+      ...evaluation.results,
+      ...Object.fromEntries(Object.entries(shown.history).map(([key, v]) => [`${shown.yLabels[key] ?? key}, last epoch`, v[v.length - 1]])),
+    },
+    settings, history: h, figures, summary: net.summary({ print: false }),
+  });
+  console.log(`model: ${dir}${stop.interrupted ? ' (training interrupted; saved after the last completed batch)' : ''}`);
   console.log(`report: ${files[0]} (+${files.length - 1} files)`);
+  return stop.interrupted ? 130 : 0;
 }
 
-async function writeReportFor(out: string, title: string, results: Record<string, number>, history: Record<string, number[]>, net: Model) {
-  return report.writeReport(out, {
-    title, results, history,
-    figures: report.historyPlots(history).map((f) => ({ name: `history-${f.name}`, svg: f.svg })),
-    summary: net.summary({ print: false }),
-  });
+/**
+ * The history for the plots, in the target's units where that is exact: with one target, MSE
+ * scales by σ² and MAE by σ of the target. Huber losses and several targets stay standardized,
+ * and their axis says so. Classifiers' histories are unitless and pass through.
+ */
+function historyInTargetUnits(h: Record<string, number[]>, prep: CsvPreprocessing, loss: string): { history: Record<string, number[]>; yLabels: Record<string, string> } {
+  if (prep.task !== 'regression') return { history: h, yLabels: {} };
+  const yLabels: Record<string, string> = {};
+  if (prep.targets.length > 1) {
+    for (const key of Object.keys(h)) yLabels[key] = `${key} (on standardized targets)`;
+    return { history: h, yLabels };
+  }
+  const name = prep.targets[0], sd = prep.yStd![0];
+  const squared = loss === 'mse' || loss === 'meanSquaredError', absolute = loss === 'mae' || loss === 'meanAbsoluteError';
+  const factor = (key: string): number | undefined => {
+    const base = key.replace(/^val_/, '');
+    if (base === 'loss') return squared ? sd * sd : absolute ? sd : undefined;
+    return base === 'mae' ? sd : undefined;
+  };
+  const history: Record<string, number[]> = {};
+  for (const [key, v] of Object.entries(h)) {
+    const base = key.replace(/^val_/, ''), f = factor(key);
+    history[key] = f === undefined ? v : v.map((e) => e * f);
+    const what = (key.startsWith('val_') ? 'validation ' : '') + (base === 'loss' ? (squared ? 'MSE' : absolute ? 'MAE' : loss) : base);
+    yLabels[key] = f === undefined ? `${what} (on standardized ${name})` : `${what} (${name}'s units${base === 'loss' && squared ? ', squared' : ''})`;
+  }
+  return { history, yLabels };
 }
 
 /** A saved model (a one-line error when the directory holds none). */
@@ -171,45 +268,80 @@ async function loadCliModel(dir: string): Promise<{ net: Model; prep: CsvPreproc
   return { net, prep: prep! };
 }
 
+/** Class names of a model, also of one saved before they were kept (class ids 0, 1, …). */
+const namesOf = (prep: CsvPreprocessing): string[] | undefined =>
+  prep.classNames ?? (prep.task === 'multiclass' ? Array.from({ length: prep.classes! }, (_, i) => String(i)) : prep.task === 'binary' && prep.targets.length === 1 ? ['0', '1'] : undefined);
+
 /** Loss and metrics of a saved model on a CSV with the same columns. */
-export async function evaluateCsv(modelDir: string, path: string): Promise<void> {
+export async function evaluateCsv(modelDir: string, path: string, delimiter?: string): Promise<void> {
   const { net, prep } = await loadCliModel(modelDir);
-  const set = await readCsv(path, prep.targets, prep.features);
-  if (set.x.shape[1] !== prep.features.length) fail(`lepton evaluate: the model takes ${prep.features.length} feature columns, ${path} has ${set.x.shape[1]}`);
-  const x = data.preprocessing.fromJSON(prep.x).transform(set.x);
-  const t = set.y!;
-  const y = prep.task === 'multiclass' ? { data: t.data, shape: [t.shape[0]] }
-    : prep.yMean ? { data: scaleY(t.data, t.shape[1], prep.yMean, prep.yStd!, false), shape: t.shape } : t;
+  const table = await openTable('evaluate', path, delimiter, [{ names: prep.features, role: 'feature' }, { names: prep.targets, role: 'target' }]);
+  const read = await readColumns(path, table, prep.features, prep.targets);
+  const x = data.preprocessing.fromJSON(prep.x).transform(read.x);
+  const n = x.shape[0], cols = prep.targets.length;
+  const names = namesOf(prep);
+  let y: Tensor;
+  if (names) {
+    const labels = read.y!.kind === 'text' ? read.y!.values : Array.from(read.y!.data, String);
+    const ids = classIds(labels, names, path);
+    y = prep.task === 'multiclass' ? { data: ids, shape: [n] } : { data: ids, shape: [n, 1] };
+  } else {
+    if (read.y!.kind === 'text') fail(`lepton evaluate: ${path}: the target column ${prep.targets[0]} holds text, but the model predicts numbers`);
+    const t = (read.y as Targets & { kind: 'numbers' }).data;
+    y = prep.yMean ? { data: scaleY(t, cols, prep.yMean, prep.yStd!, false), shape: [n, cols] } : { data: t, shape: [n, cols] };
+  }
   const scores = net.evaluate(x, y);
-  if (prep.yMean) {
+  if (prep.yMean && read.y!.kind === 'numbers') {
     // Also in the targets' own units: the model sees standardized targets.
-    const p = net.predict(x) as Tensor;
-    const back = scaleY(p.data, t.shape[1], prep.yMean, prep.yStd!, true);
+    const t = read.y!.data;
+    const back = scaleY((net.predict(x) as Tensor).data, cols, prep.yMean, prep.yStd!, true);
     let se = 0, ae = 0;
-    for (let k = 0; k < back.length; k++) { se += (back[k] - t.data[k]) ** 2; ae += Math.abs(back[k] - t.data[k]); }
+    for (let k = 0; k < back.length; k++) { se += (back[k] - t[k]) ** 2; ae += Math.abs(back[k] - t[k]); }
     scores['mse (target units)'] = se / back.length;
     scores['mae (target units)'] = ae / back.length;
   }
   for (const [k, v] of Object.entries(scores)) console.log(`${k}: ${Number(v.toPrecision(5))}`);
 }
 
-/** Predictions of a saved model for a CSV's rows, printed or written as CSV. */
-export async function predictCsv(modelDir: string, path: string, out?: string): Promise<void> {
+/**
+ * Predictions of a saved model for a CSV's rows, printed or written as CSV: the targets in their
+ * units for a regression; for a classifier one probability per class (p_<class>) and the most
+ * probable class's name under the target's name.
+ */
+export async function predictCsv(modelDir: string, path: string, out?: string, delimiter?: string): Promise<void> {
   const { net, prep } = await loadCliModel(modelDir);
   // Only the model's feature columns are read: target columns in the file (a test set) are ignored.
-  const set = await readCsv(path, undefined, prep.features);
-  if (set.x.shape[1] !== prep.features.length) fail(`lepton predict: the model takes ${prep.features.length} feature columns, ${path} has ${set.x.shape[1]}`);
-  const x = data.preprocessing.fromJSON(prep.x).transform(set.x);
-  const p = net.predict(x) as Tensor;
-  const cols = p.shape[1];
-  if (prep.yMean) p.data = scaleY(p.data, cols, prep.yMean, prep.yStd!, true);
-  const head = prep.task === 'multiclass' ? Array.from({ length: cols }, (_, j) => `p_${j}`) : prep.targets;
-  const lines = [head.join(',')];
-  for (let i = 0; i < p.shape[0]; i++) lines.push(Array.from(p.data.subarray(i * cols, (i + 1) * cols), (v) => String(v)).join(','));
+  const table = await openTable('predict', path, delimiter, [{ names: prep.features, role: 'feature' }]);
+  const { x: raw } = await readColumns(path, table, prep.features, []);
+  const p = net.predict(data.preprocessing.fromJSON(prep.x).transform(raw)) as Tensor;
+  const n = p.shape[0], cols = p.shape[1];
+  const names = namesOf(prep);
+  const lines: string[] = [];
+  if (prep.task === 'regression') {
+    const back = prep.yMean ? scaleY(p.data, cols, prep.yMean, prep.yStd!, true) : p.data;
+    lines.push(prep.targets.map((t) => csvField(t)).join(','));
+    for (let i = 0; i < n; i++) lines.push(Array.from(back.subarray(i * cols, (i + 1) * cols), num).join(','));
+  } else if (names && (prep.task === 'multiclass' || prep.targets.length === 1)) {
+    const k = names.length;
+    const probs = (i: number): number[] => (prep.task === 'binary' ? [1 - p.data[i], p.data[i]] : Array.from(p.data.subarray(i * k, (i + 1) * k)));
+    lines.push([...names.map((c) => csvField(`p_${c}`)), csvField(prep.targets[0])].join(','));
+    for (let i = 0; i < n; i++) {
+      const q = probs(i);
+      const best = q.reduce((b, v, c) => (v > q[b] ? c : b), 0);
+      lines.push([...q.map(num), csvField(names[best])].join(','));
+    }
+  } else {
+    // several 0/1 targets (multi-label): each one's probability and its 0/1 call
+    lines.push([...prep.targets.map((t) => csvField(`p_${t}`)), ...prep.targets.map((t) => csvField(t))].join(','));
+    for (let i = 0; i < n; i++) {
+      const q = Array.from(p.data.subarray(i * cols, (i + 1) * cols));
+      lines.push([...q.map(num), ...q.map((v) => (v >= 0.5 ? '1' : '0'))].join(','));
+    }
+  }
   const text = lines.join('\n') + '\n';
   if (out) {
     await writeFile(out, text);
-    console.log(`predictions: ${out} (${p.shape[0]} rows)`);
+    console.log(`predictions: ${out} (${n} rows)`);
   } else process.stdout.write(text);
 }
 

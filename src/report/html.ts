@@ -13,8 +13,12 @@ export interface Figure {
 
 export interface Report {
   title: string;
+  /** Shown under the title, highlighted: that a run was interrupted, for one. */
+  status?: string;
   /** Key results, shown first as a table. */
   results: Record<string, string | number>;
+  /** How the run was set up (layers, optimizer, learning rate, epochs, data size), a second table. */
+  settings?: Record<string, string | number>;
   figures: Figure[];
   history?: Record<string, number[]>;
   /** model.summary() text. */
@@ -25,8 +29,10 @@ export interface Report {
 const fmt = (v: string | number): string =>
   typeof v === 'number' ? (Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e-3 ? String(Number(v.toPrecision(5))) : v.toExponential(3)) : v;
 
+const table = (t: Record<string, string | number>, cls: string): string =>
+  `<table class="${cls}">\n${Object.entries(t).map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(fmt(v))}</td></tr>`).join('\n')}\n</table>`;
+
 export function renderReport(r: Report): string {
-  const rows = Object.entries(r.results).map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(fmt(v))}</td></tr>`).join('\n');
   const figures = r.figures.map((f) => `<figure id="${escapeXml(f.name)}">\n${f.svg}\n${f.caption ? `<figcaption>${escapeXml(f.caption)}</figcaption>` : ''}\n</figure>`).join('\n');
   return `<!doctype html>
 <html lang="en">
@@ -41,14 +47,13 @@ th { background: #f4f4f4; }
 figure { display: inline-block; margin: 0.5em; vertical-align: top; }
 figcaption { font-size: 0.9em; color: #555; max-width: 560px; }
 pre { background: #f8f8f8; padding: 0.8em; overflow-x: auto; }
+.status { background: #fff3cd; border: 1px solid #e0c36c; padding: 0.6em 1em; }
 </style>
 </head>
 <body>
 <h1>${escapeXml(r.title)}</h1>
-<table class="results">
-${rows}
-</table>
-${(r.notes ?? []).map((n) => `<p>${escapeXml(n)}</p>`).join('\n')}
+${r.status ? `<p class="status">${escapeXml(r.status)}</p>\n` : ''}${table(r.results, 'results')}
+${r.settings ? `<h2>Settings</h2>\n${table(r.settings, 'settings')}\n` : ''}${(r.notes ?? []).map((n) => `<p>${escapeXml(n)}</p>`).join('\n')}
 ${figures}
 ${r.summary ? `<h2>Model</h2>\n<pre>${escapeXml(r.summary)}</pre>` : ''}
 </body>
