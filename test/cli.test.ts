@@ -45,7 +45,7 @@ test('bad commands and options are one-line errors with exit code 2', () => {
   ] as const) {
     const r = lepton(...args);
     assert.is(r.code, 2, `${args.join(' ')}: ${r.err}`);
-    assert.match(r.err, re);
+    assert.match(r.err.trim(), re);
     assert.is(r.err.trim().split('\n').length, 1, `one line: ${r.err}`);
   }
 });

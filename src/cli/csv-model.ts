@@ -115,6 +115,11 @@ function buildNet(o: TrainCsvOptions, features: number, task: Task, outputs: num
   return { net: sequential([...hidden, head], { seed: o.seed }), shape };
 }
 
+/**
+ * `lepton train <file.csv>`: read, choose the task, split, scale, build, train (Ctrl-C stops after
+ * a batch), save, report. Long because it is the command's script, each step run once in order;
+ * splitting it into steps is on the list.
+ */
 export async function trainCsv(path: string, o: TrainCsvOptions): Promise<number> {
   if (o.target.length === 0) fail('lepton train: a CSV needs --target <column,...> naming what to predict');
   const make = optimizerNames.get(o.optimizer);

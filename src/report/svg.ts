@@ -150,6 +150,8 @@ let clipIds = 0;
 /**
  * A line or scatter plot with axes, ticks, labels and a legend that covers no data (see
  * placeLegend). Log axes get round ticks (logTicks). Titles and axis labels shrink to fit.
+ * Long because the layout is one pass over shared scales and margins (the title's fit, the axes,
+ * the series and the legend's corner all read them); splitting it is on the list.
  */
 export function plot(a: PlotArgs): string {
   const clip = `plot-area-${++clipIds}`;
