@@ -1,7 +1,9 @@
 // Single-precision 2-D convolution in the three forms training needs (DESIGN.md "Convolutional
-// layers"), as implicit gemms on f32-gemm.ts's 4×8 micro-kernel and packing: the patches of the
-// image are packed straight into the gemm's 4-row A panels, one k block of one row block at a
-// time, so no im2col matrix exists beyond one packed block (the workspace bound below).
+// layers"), as implicit gemms on f32-gemm.ts's 4×8 micro-kernel and packing, with no im2col
+// matrix: B (the weights, or dy for dW) is packed as the gemm packs it; A, the patches, is read
+// in place by indirect tiles through four row pointers per tap when the source has ≥ 8 channels
+// (a tap's channels are a contiguous run), else packed straight from the image into the gemm's
+// 4-row panels, one k block of one row block at a time (the workspace bound below).
 //
 //   forward   y  = act(patches(x)·W + bias)       m = output pixels, n = F, k = KH·KW·C
 //   dX        dx = Σ_taps dy·Wᵀ (col2im, gathered) m = input pixels,  n = C, k = taps·F
@@ -27,7 +29,7 @@
 // threads split the calls with results identical for any thread count. Aliasing: outputs may not
 // alias inputs, ws or geom. ws: f32_conv2d_workspace(geom) bytes, 16-byte aligned. Tails: a row
 // block's last panel, F, C not multiples of 4 or 8, and pixels in the padding are packed with
-// zeros; nothing outside the given tensors is read or written. NaN and Inf propagate as IEEE
+// (or read from) zeros; nothing outside the given tensors is read or written. NaN and Inf propagate as IEEE
 // arithmetic does; a padded cell is a zero multiplied like any other (0·Inf is NaN).
 //
 // Fewer than 4 output columns (forward with F < 4, dX with C < 4: the one-channel image a
@@ -65,7 +67,8 @@ const PANELS = PTRS + (MC / MR) * MAX_SEGS * 16;
 }
 
 /**
- * One implicit gemm, kept at the start of ws (per call, per thread: no statics). A's rows gather
+ * One implicit gemm, kept at the start of ws (per call, per thread: no statics; 120 of the 128
+ * bytes before TABLE). A's rows gather
  * from `src` (srcH × srcW pixels of srcC channels) through a grid of taps: tap t = jh·nw + jw of
  * a row with base pixel (bh, bw) reads pixel (bh + th0 + jh·thStep, bw + tw0 + jw·twStep).
  */
@@ -75,7 +78,7 @@ const PANELS = PTRS + (MC / MR) * MAX_SEGS * 16;
   nw: i32; th0: i32; thStep: i32; tw0: i32; twStep: i32;
   b: usize; ldb: i32; b0: i32; //                   B: W (forward, dX) or dy (dW) from column b0
   kh0: i32; khStep: i32; kw0: i32; kwStep: i32; //   dX: the class's taps kh = kh0 + jh·khStep, ...
-  q0: i32; dst: usize; ldDst: i32; //                forward: first output pixel, y, F
+  q0: i32; dst: usize; ldDst: i32; //                forward: its first pixel; C: y or dx
   k0: i32; //                                        dW: first row of dW
   rh: i32; rw: i32; ih0: i32; iw0: i32; cH: i32; nqw: i32; g0: i32; // dX: the pixel class
   zero: usize; //                                    KC zero floats
@@ -459,9 +462,10 @@ function segmentRows(p: Plan, t: usize, mr: i32, nseg: i32, segs: usize, ptrs: u
 }
 
 /**
- * C (m×n) (=|+=) A·B for the plan at ws: f32-gemm.ts's loop order and arithmetic, with A packed
- * from the image and, for the forward and dX forms, C's rows at the table's pointers (c, ldc:
- * dW's contiguous C). acc, epi, bias, act, alpha as in the gemm.
+ * C (m×n) (=|+=) A·B for the plan at ws: f32-gemm.ts's loop order and arithmetic, with A read
+ * from the image (in place, packed, or as dot products for n < 4) and, for the forward and dX
+ * forms, C's rows at the table's pointers (c, ldc: dW's contiguous C). acc, epi, bias, act, alpha
+ * as in the gemm.
  */
 function implicitGemm(ws: usize, m: i32, n: i32, k: i32, c: usize, ldc: i32, acc: bool, epi: bool, bias: usize, act: i32, alpha: f32): void {
   const p = changetype<Plan>(ws);
@@ -568,10 +572,10 @@ function implicitGemm(ws: usize, m: i32, n: i32, k: i32, c: usize, ldc: i32, acc
 
 /**
  * Bytes of workspace every kernel of this file needs for the geometry at geom, for any rows of
- * it: a plan, a 256-row table, a tile and 256 zeros (5.4 KB), then one k block of packed B and
- * one row block of packed A, the larger of the three forms': kc·roundUp(n, 8) +
- * min(roundUp(m, 4), 128)·kc floats with kc = min(k, 256) (n ≤ 1024 columns at a time). At most
- * 1.2 MB, independent of the batch.
+ * it: a plan, a 256-row table, a tile, 256 zeros and the indirect tiles' segments and row
+ * pointers (23,328 bytes), then one k block of packed B and one row block of packed A, the larger
+ * of the three forms': kc·roundUp(n, 8) + min(roundUp(m, 4), 128)·kc floats with kc = min(k, 256)
+ * (n ≤ 1024 columns at a time). At most 1.2 MB, independent of the batch.
  */
 export function f32_conv2d_workspace(geom: usize): i32 {
   const g = changetype<Geom>(geom);
