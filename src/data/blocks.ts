@@ -93,17 +93,20 @@ export function gatherView(x: Tensor, y: Tensor | undefined, w: Float32Array | u
   return b;
 }
 
+/** Tensors of the same row shape stacked along the first axis (one fresh array; at least one tensor). */
+export function concatRows(ts: Tensor[]): Tensor {
+  const n = ts.reduce((s, t) => s + t.shape[0], 0);
+  const out = new Float32Array(n * rowSize(ts[0]));
+  let at = 0;
+  for (const t of ts) {
+    out.set(t.data, at);
+    at += t.data.length;
+  }
+  return { data: out, shape: [n, ...ts[0].shape.slice(1)] };
+}
+
 export function concatBlocks(blocks: Batch[]): Batch {
-  const cat = (ts: Tensor[]): Tensor => {
-    const n = ts.reduce((s, t) => s + t.shape[0], 0);
-    const out = new Float32Array(n * rowSize(ts[0]));
-    let at = 0;
-    for (const t of ts) {
-      out.set(t.data, at);
-      at += t.data.length;
-    }
-    return { data: out, shape: [n, ...ts[0].shape.slice(1)] };
-  };
+  const cat = concatRows;
   const b: Batch = { x: cat(blocks.map((b) => b.x)) };
   if (blocks[0].y) b.y = cat(blocks.map((b) => b.y!));
   if (blocks[0].sampleWeight) b.sampleWeight = cat(blocks.map((b) => ({ data: b.sampleWeight!, shape: [b.sampleWeight!.length, 1] }))).data;

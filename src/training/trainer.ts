@@ -5,6 +5,7 @@
 
 import { progressBar } from '../callbacks/index.js';
 import type { Callback, CallbackModel, Logs, TrainingParams } from '../callbacks/types.js';
+import { concatRows } from '../data/blocks.js';
 import { Dataset, type Batch } from '../data/dataset.js';
 import type { Layer, Weight } from '../layers/layer.js';
 import type { Metric } from '../metrics.js';
@@ -308,25 +309,15 @@ export function predict(host: TrainerHost, x: Data | Dataset, { batchSize = 256,
     src = new ArraySource(host, arrays, x.batchSize ?? batchSize, rows);
   }
   // Batches of the outputs, copied out of the arena, joined at the end.
-  const parts: Float32Array[][] = host.outputs.map(() => []);
+  const parts: Tensor[][] = host.outputs.map(() => []);
   let n = 0;
   return pass(host, src, (rows) => {
-    host.runner.predict(rows, training).forEach((y, o) => parts[o].push(Float32Array.from(host.runner.arena.f32(y.ptr, y.rows * y.cols))));
+    host.runner.predict(rows, training).forEach((y, o) => parts[o].push({ data: Float32Array.from(host.runner.arena.f32(y.ptr, y.rows * y.cols)), shape: [rows, ...host.outputs[o].shape] }));
     n += rows;
   }, () => {
     if (n === 0 && src.samples === undefined) throw new Error('predict: the Dataset yielded no samples');
-    return parts.map((ps, o) => ({ data: ps.length === 1 ? ps[0] : concat(ps), shape: [n, ...host.outputs[o].shape] }));
+    return parts.map((ps, o) => (ps.length === 0 ? { data: new Float32Array(0), shape: [0, ...host.outputs[o].shape] } : ps.length === 1 ? ps[0] : concatRows(ps)));
   });
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /**
