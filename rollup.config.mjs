@@ -4,6 +4,8 @@
 //   lepton.js          the package entry: re-exports of the public names only
 //   lepton-core.js     training and prediction (everything src/index.ts imports statically)
 //   lepton-io.js       save, load, TF.js import: fetched by the first save() or loadModel()
+//   lepton-report.js   the 'lepton/report' entry (SVG plots, the HTML report), which the CLI and
+//                      the examples share; a page that only trains and predicts does not load it
 //   lepton-cli.js      the `lepton` command (bin/lepton.mjs runs it); lepton-examples.js, its examples
 //
 // The io chunk needs the core's internals, so the core cannot be the entry chunk itself: its
@@ -60,12 +62,15 @@ function manualChunks(id, { getModuleInfo }) {
     visit(index);
   }
   if (core.has(id)) return 'core';
+  // The report's modules stay together in the report entry (rollup would merge them into the
+  // examples chunk, which the report entry would then load).
+  if (/\/src\/report\/[^/]+\.ts$/.test(id)) return 'report';
   if (/\/examples\/[^/]+\.ts$/.test(id)) return 'examples';
   return undefined;
 }
 
 export default {
-  input: { lepton: 'src/index.ts', 'lepton-cli': 'src/cli/main.ts' },
+  input: { lepton: 'src/index.ts', 'lepton-report': 'src/report/index.ts', 'lepton-cli': 'src/cli/main.ts' },
   preserveEntrySignatures: 'strict',
   output: { dir: 'dist', entryFileNames: '[name].js', chunkFileNames: 'lepton-[name].js', format: 'es', sourcemap: true, manualChunks },
   external: (id) => id.startsWith('node:'),

@@ -4,7 +4,8 @@
 // angles between the PCA subspace and the decoder's subspace are all below 5°, and the two
 // reconstruction errors agree.
 //   npx tsx examples/autoencoder-pca.ts [--epochs N]
-import { init, layers, optimizers, report, sequential } from '../src/index.js';
+import { init, layers, optimizers, sequential } from '../src/index.js';
+import * as report from '../src/report/index.js';
 import { normals } from '../src/initializers.js';
 import { Random } from '../src/random.js';
 import { isMain, type ExampleOptions, type ExampleResult } from './example.js';

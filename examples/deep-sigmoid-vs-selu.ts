@@ -4,7 +4,8 @@
 // variance 1 and trains. Per-layer gradient norms at initialization, and the losses after the
 // same number of steps.
 //   npx tsx examples/deep-sigmoid-vs-selu.ts [--epochs N]
-import { init, layers, optimizers, report, sequential, type Sequential } from '../src/index.js';
+import { init, layers, optimizers, sequential, type Sequential } from '../src/index.js';
+import * as report from '../src/report/index.js';
 import { normals } from '../src/initializers.js';
 import { Random } from '../src/random.js';
 import { isMain, type ExampleOptions, type ExampleResult } from './example.js';

@@ -4,7 +4,8 @@
 // batch 32, Glorot normal, Adam. Compared with a least-squares inversion of the same travel times
 // (Gauss–Newton on Σ(t_obs − d/v)²), which knows the physics and the noise-free model.
 //   npm start            (or: npx tsx examples/earthquake.ts [--epochs N])
-import { data, init, initializers, layers, optimizers, report, schedules, sequential } from '../src/index.js';
+import { data, init, initializers, layers, optimizers, schedules, sequential } from '../src/index.js';
+import * as report from '../src/report/index.js';
 import { isMain, type ExampleOptions, type ExampleResult } from './example.js';
 
 // The simulation is data.earthquake (src/data/simulated.ts): four stations on the corners of a

@@ -1,7 +1,8 @@
 // Fashion-MNIST (Debian's dataset-fashion-mnist): an MLP classifier 784-256-128-10 with ReLU,
 // softmax and sparse cross-entropy, Adam with cosine decay. Target: test accuracy ≥ 0.88.
 //   npx tsx examples/fashion-mnist.ts [--epochs N]
-import { init, layers, optimizers, report, schedules, sequential } from '../src/index.js';
+import { init, layers, optimizers, schedules, sequential } from '../src/index.js';
+import * as report from '../src/report/index.js';
 import { fashionMnist } from '../src/data/idx.js';
 import { isMain, type ExampleOptions, type ExampleResult } from './example.js';
 

@@ -3,7 +3,8 @@
 // fully-connected network with a two-node softmax output and cross-entropy. Target: test
 // accuracy ≥ 0.95.
 //   npx tsx examples/galaxy-spin.ts [--epochs N]
-import { data, init, layers, optimizers, report, sequential } from '../src/index.js';
+import { data, init, layers, optimizers, sequential } from '../src/index.js';
+import * as report from '../src/report/index.js';
 import { isMain, type ExampleOptions, type ExampleResult } from './example.js';
 
 export async function run({ epochs = 20, seed = 1, verbose = 0, callbacks }: ExampleOptions = {}): Promise<ExampleResult> {

@@ -5,7 +5,8 @@
 // signal efficiency at the 0.5 threshold and at a fixed background rejection of 95%, with binomial
 // uncertainties √(ε(1 − ε)/N) as in the seeds' tables.
 //   npx tsx examples/signal-vs-background.ts [--epochs N]
-import { data, init, layers, optimizers, report, rocAuc, sequential } from '../src/index.js';
+import { data, init, layers, optimizers, rocAuc, sequential } from '../src/index.js';
+import * as report from '../src/report/index.js';
 import { isMain, type ExampleOptions, type ExampleResult } from './example.js';
 
 const SIGNAL_FRACTION = 0.05, REJECTION = 0.95;

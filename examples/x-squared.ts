@@ -4,7 +4,8 @@
 // imply) the single hidden layer "does not give a good prediction" while the two-layer network
 // fits the curve (seed 002, "repeat with an MLP: 1:50:50:1").
 //   npx tsx examples/x-squared.ts [--epochs N]
-import { data, init, layers, optimizers, report, sequential } from '../src/index.js';
+import { data, init, layers, optimizers, sequential } from '../src/index.js';
+import * as report from '../src/report/index.js';
 import { isMain, type ExampleOptions, type ExampleResult } from './example.js';
 
 const BATCH = 1000; // large batches: 10 steps an epoch, so an epoch budget is a small step budget, as in the seed

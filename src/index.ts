@@ -27,5 +27,4 @@ export { regularizers } from './regularizers.js';
 export { callbacks, type Callback, type Logs } from './callbacks/index.js';
 export { rocAuc } from './metrics.js';
 export { ShapeError, type Tensor, type TensorLike } from './tensor.js';
-export * as report from './report/index.js';
 export { data, Dataset, CsvError, type Batch, type Sample, type CsvOptions, type NpyTensor, type Transform, type TransformJSON } from './data/index.js';

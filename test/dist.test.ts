@@ -27,7 +27,7 @@ test.after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
 test('the tarball holds the bundle, both .wasm builds and the types, and no sources', () => {
   const files = run('tar', ['-tzf', join(dir, tarball)]).split('\n').filter(Boolean);
-  for (const f of ['package/dist/lepton.js', 'package/dist/lepton-core.js', 'package/dist/lepton-io.js', 'package/dist/lepton.wasm', 'package/dist/lepton-relaxed.wasm', 'package/dist/types/index.d.ts', 'package/package.json',
+  for (const f of ['package/dist/lepton.js', 'package/dist/lepton-core.js', 'package/dist/lepton-io.js', 'package/dist/lepton-report.js', 'package/dist/types/report/index.d.ts', 'package/dist/lepton.wasm', 'package/dist/lepton-relaxed.wasm', 'package/dist/types/index.d.ts', 'package/package.json',
     'package/bin/lepton.mjs', 'package/dist/lepton-cli.js', 'package/dist/lepton-examples.js']) {
     assert.ok(files.includes(f), `${f} missing from the tarball: ${files.join(', ')}`);
   }
@@ -42,6 +42,14 @@ test('import("lepton") shows the public names only, not the chunks\' shared inte
     .map((s) => s.trim()).filter((s) => s && !s.startsWith('type ')).map((s) => s.split(/\s+as\s+/).pop()!)
     .concat([...source.matchAll(/^export \* as (\w+)/gm)].map((m) => m[1]));
   assert.equal([...names].sort(), [...new Set(expected)].sort());
+});
+
+test("'lepton/report' draws with its own file; the core does not carry the plots", () => {
+  const svg = run(process.execPath, ['--input-type=module', '-e', "const r = await import('lepton/report'); console.log(r.plot({ title: 'loss', series: [{ name: 'train', x: [1, 2], y: [1, 0.5] }] }))"], app);
+  assert.ok(svg.startsWith('<svg') && svg.includes('loss'), svg.slice(0, 200));
+  const core = readFileSync(join(app, 'node_modules/lepton/dist/lepton-core.js'), 'utf8');
+  assert.not.ok(core.includes('<svg'), 'lepton-core.js draws no SVG');
+  assert.not.ok(/lepton-report\.js/.test(core), 'and does not import the report');
 });
 
 test('the core bundle leaves saving and loading to the io chunk, which it imports on demand', () => {

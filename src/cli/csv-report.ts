@@ -3,7 +3,8 @@
 // residuals for a regression, the confusion matrix and ROC curves for a classifier; the history
 // (in target units where that is exact); the settings; and a mark when Ctrl-C stopped the run.
 
-import { report, type Model, type Tensor } from '../index.js';
+import type { Model, Tensor } from '../index.js';
+import * as report from '../report/index.js';
 import type { CsvPreprocessing, TrainCsvOptions, TrainingData } from './csv-model.js';
 
 /** Targets standardized per column, y' = (y − mean)/std, or (inverse) mapped back. */
