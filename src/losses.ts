@@ -1,7 +1,9 @@
 // Losses, reduced as Keras does: the mean over the batch (sample weights multiply each sample's
 // loss; the sum is still divided by the batch size), and for elementwise losses first the mean
 // over the output units. Each kernel returns the weighted sum and writes the gradient already
-// scaled by 1/(rows·cols) or 1/rows.
+// scaled by 1/(rows·cols) or 1/rows. The cross-entropies over classes sum over the last axis
+// only: an output [n, …, classes] is n·… rows of classes to them (a class per timestep or pixel),
+// and the mean is over those rows, each with its sample's weight (Keras's sum over batch size).
 
 import type { Kernels } from './wasm/kernels.js';
 
@@ -15,6 +17,8 @@ export interface Loss {
   /** The loss itself takes logits (fromLogits): no fusion is needed. */
   readonly fromLogits: boolean;
   readonly config: Record<string, unknown>;
+  /** The loss sums over the last axis (the classes) at each position of the output (lossPositions). */
+  readonly reducesLastAxis?: boolean;
   /**
    * Mean loss over the batch; writes dL/dy (or dL/dlogits when `logits`) into dy unless dy = 0.
    * y: (rows × cols) predictions or logits; t: targets (f32 rows × cols, or i32 labels when sparse
@@ -58,7 +62,7 @@ export const losses = {
   }),
   /** −Σ t·log p per sample; fused with a softmax output (log-sum-exp stable). */
   categoricalCrossentropy: ({ fromLogits = false } = {}): Loss => ({
-    name: 'categoricalCrossentropy', sparse: false, fusesWith: 'softmax', fromLogits, config: { fromLogits },
+    name: 'categoricalCrossentropy', sparse: false, fusesWith: 'softmax', fromLogits, config: { fromLogits }, reducesLastAxis: true,
     compute(k, y, t, w, dy, rows, cols, logits) {
       const scale = 1 / rows;
       const sum = logits || fromLogits ? k.f32_softmax_xent(y, t, w, 0, dy, rows, cols, scale) : k.f32_cce(y, t, w, dy, rows, cols, EPS, scale);
@@ -67,7 +71,7 @@ export const losses = {
   }),
   /** As categoricalCrossentropy with integer labels; targets are i32 labels when fused, one-hot rows otherwise. */
   sparseCategoricalCrossentropy: ({ fromLogits = false } = {}): Loss => ({
-    name: 'sparseCategoricalCrossentropy', sparse: true, fusesWith: 'softmax', fromLogits, config: { fromLogits },
+    name: 'sparseCategoricalCrossentropy', sparse: true, fusesWith: 'softmax', fromLogits, config: { fromLogits }, reducesLastAxis: true,
     compute(k, y, t, w, dy, rows, cols, logits) {
       const scale = 1 / rows;
       const sum = logits || fromLogits ? k.f32_sparse_softmax_xent(y, t, w, 0, dy, rows, cols, scale) : k.f32_cce(y, t, w, dy, rows, cols, EPS, scale);
@@ -75,6 +79,17 @@ export const losses = {
     },
   }),
 };
+
+/**
+ * Positions per sample at which `loss` sees a row of classes: for an output [n, t, classes] under
+ * a loss that reduces the last axis, t (the loss and the metrics see n·t rows of `classes`); else 1.
+ */
+export function lossPositions(loss: Loss, shape: readonly number[]): number {
+  if (!loss.reducesLastAxis || shape.length < 2) return 1;
+  let p = 1;
+  for (let i = 0; i < shape.length - 1; i++) p *= shape[i];
+  return p;
+}
 
 // Keras's camelCase and snake_case names; a Map, so that 'toString' or '__proto__' is unknown.
 const aliasList = [

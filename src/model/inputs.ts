@@ -4,7 +4,7 @@
 
 import type { SymbolicTensor } from '../graph.js';
 import { sameShape, type Layer } from '../layers/layer.js';
-import type { Loss } from '../losses.js';
+import { lossPositions, type Loss } from '../losses.js';
 import { assertFinite, ShapeError, sizeOf, toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import { allLayers } from './memory.js';
 import type { Data } from './types.js';
@@ -66,12 +66,17 @@ export function checkY(sig: Signature, losses: readonly Loss[], y: Data, n: numb
     if (t.shape[0] !== n) throw new ShapeError(`${name} has ${t.shape[0]} samples but x has ${n}; they must match`);
     assertFinite(t, name);
     if (loss.sparse) {
-      if (sizeOf(t.shape) !== n) throw new ShapeError(`${name}: ${loss.name} expects one integer label per sample ([${n}] or [${n}, 1]), got [${t.shape.join(', ')}]`);
-      const labels = new Int32Array(n);
-      for (let i = 0; i < n; i++) {
+      // One label per position: [n] for an output [*, classes], [n, t] for [*, t, classes].
+      const shape = sig.outputs[o].shape, per = lossPositions(loss, shape), classes = units / per;
+      if (sizeOf(t.shape) !== n * per) {
+        const want = per === 1 ? `one integer label per sample ([${n}] or [${n}, 1])` : `one integer label per position of the output [*, ${shape.join(', ')}] ([${n}, ${shape.slice(0, -1).join(', ')}])`;
+        throw new ShapeError(`${name}: ${loss.name} expects ${want}, got [${t.shape.join(', ')}]`);
+      }
+      const labels = new Int32Array(n * per);
+      for (let i = 0; i < n * per; i++) {
         const l = t.data[i];
-        if (!Number.isInteger(l) || l < 0 || l >= units) {
-          throw new RangeError(`${name}[${i}] is ${l}; ${loss.name} expects integer labels in [0, ${units}) for ${units} output units`);
+        if (!Number.isInteger(l) || l < 0 || l >= classes) {
+          throw new RangeError(`${name}[${i}] is ${l}; ${loss.name} expects integer labels in [0, ${classes}) for ${classes} classes`);
         }
         labels[i] = l;
       }
@@ -99,7 +104,8 @@ export function combineClassWeight(sig: Signature, ts: Targets[], n: number, sw:
   if (!cw) return sw;
   if (ts.length !== 1) throw new Error(`${sig.name}: classWeight needs a single output; use sampleWeight`);
   const t = ts[0];
-  const units = sizeOf(sig.outputs[0].shape);
+  const shape = sig.outputs[0].shape, units = sizeOf(shape);
+  if (shape.length > 1) throw new Error(`${sig.name}: classWeight needs one class per sample, but the output is [*, ${shape.join(', ')}]; use sampleWeight`);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     let c: number;
@@ -129,14 +135,4 @@ export function checkBatchRows(layers: readonly Layer[], batchSize: number, n: n
     throw new ShapeError(`${same.join(', ')}: ${min.why} needs at least ${min.rows} samples per batch, but ${what} ` +
       `${smallest < min.rows ? `has batches of ${smallest}` : `leaves a last batch of ${last} (${n} samples, batchSize ${batchSize})`}; change batchSize or drop a sample`);
   }
-}
-
-/** Rows [from, to) of checked arrays (views, no copy). */
-export function sliceRows(sig: Signature, a: Arrays, from: number, to: number): Arrays {
-  const cut = <T extends Float32Array | Int32Array>(d: T, per: number): T => d.subarray(from * per, to * per) as T;
-  return {
-    x: a.x.map((t, i) => ({ data: cut(t.data, sizeOf(sig.inputs[i].shape)), shape: [to - from, ...sig.inputs[i].shape] })),
-    y: a.y && a.y.map((t, o) => ({ data: cut(t.data, t.labels ? 1 : sizeOf(sig.outputs[o].shape)), labels: t.labels })),
-    w: a.w && a.w.subarray(from, to),
-  };
 }

@@ -10,6 +10,7 @@ import { allLayers, type ModelMemory } from '../model/memory.js';
 import type { Compiled } from '../model/compile.js';
 import { gatherRows } from '../data/gather.js';
 import { nextPass, stepBuf, type Buf, type Ctx, type Layer } from '../layers/layer.js';
+import { lossPositions } from '../losses.js';
 import { getMetric, type Metric, type MetricUpdate } from '../metrics.js';
 import type { Random } from '../random.js';
 import { sizeOf, type Tensor } from '../tensor.js';
@@ -33,6 +34,8 @@ export class StepRunner {
   private readonly outBufs: Buf[] = [];
   private readonly dOut: Buf[] = [];
   private readonly metricUpdates: MetricUpdate[] = [];
+  /** Per output: the weights of its positions (lossPositions > 1) for the step, or the batch's. */
+  private readonly posWeights: number[] = [];
   private readonly noInputGrads: boolean[];
   private allInputGrads?: boolean[];
   /** The inputs' gradients of the last backprop with inputGrads (null entries otherwise). */
@@ -93,6 +96,11 @@ export class StepRunner {
     return this.logits;
   }
 
+  /** Rows of classes per sample that output o's loss and metrics see (losses.ts lossPositions). */
+  private positions(o: number): number {
+    return lossPositions(this.losses[o], this.sig.outputs[o].shape);
+  }
+
   /** Targets go into the arena as labels only when the fused sparse loss reads them so. */
   private targetCols(o: number): number {
     const loss = this.losses[o];
@@ -106,7 +114,7 @@ export class StepRunner {
     for (const p of [...io.x, ...io.t, io.w]) if (p) mem.release(p);
     const rowsCap = Math.max(rows, io.rows);
     io.x = this.sig.inputs.map((t) => mem.own(rowsCap * sizeOf(t.shape) * 4));
-    io.t = withTargets || io.t.length ? this.sig.outputs.map((_, o) => mem.own(rowsCap * Math.max(1, this.targetCols(o)) * 4)) : [];
+    io.t = withTargets || io.t.length ? this.sig.outputs.map((_, o) => mem.own(rowsCap * Math.max(this.positions(o), this.targetCols(o)) * 4)) : [];
     io.w = withWeights || io.w ? mem.own(rowsCap * 4) : 0;
     io.rows = rowsCap;
   }
@@ -132,14 +140,20 @@ export class StepRunner {
 
   private gatherTargets(o: number, t: Targets, idx: Int32Array | null, start: number, rows: number): void {
     const a = this.mem.rt.arena, at = this.io.t[o] >> 2;
-    const cols = this.targetCols(o);
+    const cols = this.targetCols(o), per = this.positions(o);
     if (cols === 0) {
       const td = a.i32All();
-      for (let r = 0; r < rows; r++) td[at + r] = t.data[idx ? idx[start + r] : start + r];
+      for (let r = 0; r < rows; r++) {
+        const s = (idx ? idx[start + r] : start + r) * per;
+        for (let j = 0; j < per; j++) td[at + r * per + j] = t.data[s + j];
+      }
     } else if (t.labels) {
-      const td = a.f32All(); // one-hot rows for a sparse loss on probabilities
+      const td = a.f32All(), classes = cols / per; // one-hot rows for a sparse loss on probabilities
       td.fill(0, at, at + rows * cols);
-      for (let r = 0; r < rows; r++) td[at + r * cols + t.data[idx ? idx[start + r] : start + r]] = 1;
+      for (let r = 0; r < rows; r++) {
+        const s = (idx ? idx[start + r] : start + r) * per;
+        for (let j = 0; j < per; j++) td[at + r * cols + j * classes + t.data[s + j]] = 1;
+      }
     } else {
       const td = a.f32All();
       for (let r = 0; r < rows; r++) {
@@ -201,7 +215,8 @@ export class StepRunner {
     this.logitsFlags();
     if (!this.outputFused[o]) return z;
     const p = stepBuf(ctx, ctx.scratch.alloc(z.rows * z.cols * 4), z.rows, z.cols);
-    if (this.losses[o].fusesWith === 'softmax') ctx.k.f32_softmax(z.ptr, p.ptr, z.rows, z.cols);
+    const per = this.positions(o);
+    if (this.losses[o].fusesWith === 'softmax') ctx.k.f32_softmax(z.ptr, p.ptr, z.rows * per, z.cols / per);
     else ctx.k.f32_activation(z.ptr, p.ptr, z.rows * z.cols, ACT_SIGMOID, 0);
     return p;
   }
@@ -213,13 +228,22 @@ export class StepRunner {
     for (let o = 0; o < outs.length; o++) {
       const y = outs[o];
       const dy = dOut ? (dOut[o] = stepBuf(ctx, ctx.scratch.take(y.rows * y.cols * 4), y.rows, y.cols)) : null; // the loss writes it whole
-      const lw = lossWeights[o];
-      const l = losses[o].compute(k, y.ptr, this.io.t[o], hasWeights ? this.io.w : 0, dy ? dy.ptr : 0, y.rows, y.cols, this.outputFused[o]);
+      const lw = lossWeights[o], per = this.positions(o);
+      const w = (this.posWeights[o] = hasWeights ? this.weightsPerPosition(ctx, y.rows, per) : 0);
+      const l = losses[o].compute(k, y.ptr, this.io.t[o], w, dy ? dy.ptr : 0, y.rows * per, y.cols / per, this.outputFused[o]);
       if (dy && lw !== 1) k.f32_scale(y.rows * y.cols, lw, dy.ptr, dy.ptr);
       this.outLoss[o] = l;
       total += lw * l;
     }
     return total;
+  }
+
+  /** The batch's sample weights, each repeated at its sample's `per` positions (in the step's scratch when per > 1). */
+  private weightsPerPosition(ctx: Ctx, rows: number, per: number): number {
+    if (per === 1) return this.io.w;
+    const ptr = ctx.scratch.take(rows * per * 4), f = this.mem.rt.arena.f32All();
+    for (let r = 0; r < rows; r++) f.fill(f[(this.io.w >> 2) + r], (ptr >> 2) + r * per, (ptr >> 2) + (r + 1) * per);
+    return ptr;
   }
 
   /** The outputs of the last forward (a list reused by every step). */
@@ -305,18 +329,19 @@ export class StepRunner {
 
   private updateMetrics(o: number, metrics: Metric[], p: Buf, hasWeights: boolean): void {
     const a = this.mem.rt.arena;
-    const cols = this.targetCols(o);
+    const cols = this.targetCols(o), per = this.positions(o), rows = p.rows * per;
     // One update object per output; its views are remade only when a pointer, a length or the
     // memory's buffer changed (the batch region and the step's scratch repeat from step to step).
     // Spelled out per view: folding the check into Arena.f32(ptr, n, reuse) cost 40 bytes a step.
     const u = (this.metricUpdates[o] ??= { pred: new Float32Array(0), target: new Float32Array(0), labels: false, rows: 0, cols: 0, weights: null });
     u.pred = a.sameView(u.pred, p.ptr, p.rows * p.cols) ? u.pred : a.f32(p.ptr, p.rows * p.cols);
-    if (cols === 0) u.target = u.target instanceof Int32Array && a.sameView(u.target, this.io.t[o], p.rows) ? u.target : a.i32(this.io.t[o], p.rows);
+    if (cols === 0) u.target = u.target instanceof Int32Array && a.sameView(u.target, this.io.t[o], rows) ? u.target : a.i32(this.io.t[o], rows);
     else u.target = u.target instanceof Float32Array && a.sameView(u.target, this.io.t[o], p.rows * cols) ? u.target : a.f32(this.io.t[o], p.rows * cols);
-    u.weights = !hasWeights ? null : u.weights && a.sameView(u.weights, this.io.w, p.rows) ? u.weights : a.f32(this.io.w, p.rows);
+    const w = this.posWeights[o];
+    u.weights = !hasWeights ? null : u.weights && a.sameView(u.weights, w, rows) ? u.weights : a.f32(w, rows);
     u.labels = cols === 0;
-    u.rows = p.rows;
-    u.cols = p.cols;
+    u.rows = rows;
+    u.cols = p.cols / per;
     for (let i = 0; i < metrics.length; i++) metrics[i].update(u);
   }
 
@@ -324,7 +349,7 @@ export class StepRunner {
   makeMetrics(): Metric[][] {
     const multi = this.sig.outputs.length > 1;
     return this.sig.outputs.map((t, o) => this.compiled!.metricNames.map((n) => {
-      const m = getMetric(n, this.losses[o].name, sizeOf(t.shape));
+      const m = getMetric(n, this.losses[o].name, sizeOf(t.shape) / this.positions(o));
       return multi ? Object.assign(m, { name: `${t.name}_${m.name}` }) : m;
     }));
   }
