@@ -25,7 +25,7 @@ export function initializerFromJson(v: unknown, path: string): Initializer | und
   const c = obj(o.config ?? {}, `${path}.config`);
   const clean: Json = {};
   for (const [k, x] of Object.entries(c)) clean[k] = num(x, `${path}.config.${k}`);
-  return make(clean);
+  return guard(path, () => make(clean));
 }
 
 export function regularizerFromJson(v: unknown, path: string): Regularizer | undefined {

@@ -9,6 +9,7 @@ import { SymbolicTensor, type Node } from '../graph.js';
 import type { ActivationSpec } from '../activations.js';
 import type { Initializer } from '../initializers.js';
 import type { Random } from '../random.js';
+import type { Keys } from '../options.js';
 import { ShapeError, sizeOf } from '../tensor.js';
 import type { Arena, Scratch } from '../wasm/arena.js';
 import type { Kernels } from '../wasm/kernels.js';
@@ -115,8 +116,13 @@ export function uniqueName(base: string): string {
 export interface LayerArgs {
   name?: string;
   inputShape?: number[];
+  /** Keras's and TF.js's shorthand for a flat input: `inputDim: 8` is `inputShape: [8]`. */
+  inputDim?: number;
   trainable?: boolean;
 }
+
+/** The options every layer takes; each layer's own key list spreads these (options.ts checks them). */
+export const layerKeys: Keys<LayerArgs> = { name: true, inputShape: true, inputDim: true, trainable: true };
 
 export abstract class Layer {
   abstract readonly className: string;
@@ -135,11 +141,18 @@ export abstract class Layer {
     }
     this.name = args.name ?? uniqueName(base);
     this.trainable = args.trainable ?? true;
-    if (args.inputShape !== undefined) {
-      if (!Array.isArray(args.inputShape) || !args.inputShape.every((d) => Number.isInteger(d) && d > 0)) {
-        throw new ShapeError(`${this.name}: inputShape must be positive whole numbers, got ${JSON.stringify(args.inputShape)}`);
+    if (args.inputDim !== undefined) {
+      if (!Number.isInteger(args.inputDim) || args.inputDim <= 0) throw new ShapeError(`${this.name}: inputDim must be a whole number > 0, got ${JSON.stringify(args.inputDim)}`);
+      if (args.inputShape !== undefined && !(args.inputShape.length === 1 && args.inputShape[0] === args.inputDim)) {
+        throw new ShapeError(`${this.name}: inputDim ${args.inputDim} disagrees with inputShape ${JSON.stringify(args.inputShape)}; give one of them`);
       }
-      this.declaredInputShape = [...args.inputShape];
+    }
+    const shape = args.inputShape ?? (args.inputDim !== undefined ? [args.inputDim] : undefined);
+    if (shape !== undefined) {
+      if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+        throw new ShapeError(`${this.name}: inputShape must be positive whole numbers, got ${JSON.stringify(shape)}`);
+      }
+      this.declaredInputShape = [...shape];
     }
   }
 

@@ -14,6 +14,7 @@ import { SymbolicTensor, type Node } from '../graph.js';
 import type { ModelArtifacts, SaveOptions, SaveTarget } from '../io/types.js';
 import { Layer, sameShape, type Buf, type Ctx, type Weight } from '../layers/layer.js';
 import type { Loss } from '../losses.js';
+import { checkOptions } from '../options.js';
 import type { Optimizer } from '../optimizers/index.js';
 import { Random } from '../random.js';
 import { assertFinite, ShapeError, sizeOf, toTensor, type Tensor, type TensorLike } from '../tensor.js';
@@ -28,7 +29,7 @@ import { modelIo } from './hooks.js';
 import { checkX } from './inputs.js';
 import { ModelMemory, trainedLayers, weightsOf } from './memory.js';
 import { summaryText } from './summary.js';
-import type { CompileArgs, Data, DatasetFitArgs, EvaluateArgs, FitArgs, ModelArgs, PredictArgs } from './types.js';
+import { evaluateKeys, fitKeys, modelKeys, predictKeys, type CompileArgs, type Data, type DatasetFitArgs, type EvaluateArgs, type FitArgs, type ModelArgs, type PredictArgs } from './types.js';
 
 export class Model extends Layer {
   readonly className: string = 'Model';
@@ -50,7 +51,9 @@ export class Model extends Layer {
   /** Model.callBackward's one-element dL/dy list. */
   private readonly dyOne: Buf[] = [];
 
-  constructor({ inputs, outputs, name, seed }: ModelArgs = {}, base = 'model') {
+  constructor(args: ModelArgs = {}, base = 'model') {
+    checkOptions(base, args, modelKeys);
+    const { inputs, outputs, name, seed } = args;
     super(base, { name });
     if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new RangeError(`${this.name}: seed must be a whole number ≥ 0, got ${seed}`);
     this.seed = seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -220,13 +223,18 @@ export class Model extends Layer {
   async fit(x: Data, y: Data, args?: FitArgs): Promise<History>;
   async fit(x: Data | Dataset, y?: Data | DatasetFitArgs, args?: FitArgs): Promise<History> {
     this.requireCompiled('fit');
-    if (x instanceof Dataset) return trainer.fit(this, x, undefined, y as DatasetFitArgs | undefined);
+    if (x instanceof Dataset) {
+      checkOptions(`${this.name}.fit`, y, fitKeys);
+      return trainer.fit(this, x, undefined, y as DatasetFitArgs | undefined);
+    }
+    checkOptions(`${this.name}.fit`, args, fitKeys);
     return trainer.fit(this, x, y as Data, args);
   }
 
   /** One optimizer step on one batch; returns its loss. */
   trainOnBatch(x: Data, y: Data, opts?: { sampleWeight?: TensorLike; classWeight?: Record<number, number> }): number {
     this.requireCompiled('trainOnBatch');
+    checkOptions(`${this.name}.trainOnBatch`, opts, { sampleWeight: true, classWeight: true });
     return trainer.trainOnBatch(this, x, y, opts);
   }
 
@@ -235,6 +243,7 @@ export class Model extends Layer {
   evaluate(x: Data, y: Data, args?: EvaluateArgs): Record<string, number>;
   evaluate(x: Data | Dataset, y?: Data | EvaluateArgs, args?: EvaluateArgs): Record<string, number> | Promise<Record<string, number>> {
     this.requireCompiled('evaluate');
+    checkOptions(`${this.name}.evaluate`, x instanceof Dataset ? y : args, evaluateKeys);
     if (x instanceof Dataset) return Promise.resolve(trainer.evaluate(this, x, undefined, y as EvaluateArgs | undefined));
     return trainer.evaluate(this, x, y as Data, args) as Record<string, number>;
   }
@@ -247,6 +256,7 @@ export class Model extends Layer {
   predict(x: Dataset, args?: PredictArgs): Promise<Tensor>;
   predict(x: Data, args?: PredictArgs): Tensor | Tensor[];
   predict(x: Data | Dataset, args?: PredictArgs): Tensor | Tensor[] | Promise<Tensor | Tensor[]> {
+    checkOptions(`${this.name}.predict`, args, predictKeys);
     const one = (ts: Tensor[]) => (ts.length === 1 ? ts[0] : ts);
     const out = trainer.predict(this, x, args);
     return out instanceof Promise ? out.then(one) : one(out);
@@ -262,8 +272,10 @@ export class Model extends Layer {
    * applied) with respect to every input, one tensor per input: FGSM's ∇ₓJ(θ, x, y).
    */
   computeGradients(x: Data, y: Data, opts: { sampleWeight?: TensorLike; inputs: true }): { loss: number; grads: Tensor[]; inputGrads: Tensor[] };
-  computeGradients(x: Data, y: Data, { sampleWeight, inputs = false }: { sampleWeight?: TensorLike; inputs?: boolean } = {}): { loss: number; grads: Tensor[]; inputGrads?: Tensor[] } {
+  computeGradients(x: Data, y: Data, opts: { sampleWeight?: TensorLike; inputs?: boolean } = {}): { loss: number; grads: Tensor[]; inputGrads?: Tensor[] } {
     this.requireCompiled('computeGradients');
+    checkOptions(`${this.name}.computeGradients`, opts, { sampleWeight: true, inputs: true });
+    const { sampleWeight, inputs = false } = opts;
     return trainer.computeGradients(this, x, y, sampleWeight, inputs);
   }
 
@@ -278,6 +290,7 @@ export class Model extends Layer {
   backward(dy: Buf, ctx: Ctx, needDx: boolean, acc?: boolean): Buf | null;
   backward(a: Data | Buf, b: Data | Ctx, c?: { training?: boolean } | boolean): Tensor | Tensor[] | Buf | null {
     if (isCtx(b)) return this.callBackward(a as Buf, b, [c as boolean])[0];
+    checkOptions(`${this.name}.backward`, c, { training: true });
     const out = trainer.inputGradients(this, a as Data, b, (c as { training?: boolean } | undefined)?.training ?? true);
     return out.length === 1 ? out[0] : out;
   }
@@ -312,7 +325,9 @@ export class Model extends Layer {
   }
 
   /** A layer table with output shapes and parameter counts; returned and, unless silent, printed. */
-  summary({ print = true }: { print?: boolean } = {}): string {
+  summary(opts: { print?: boolean } = {}): string {
+    checkOptions(`${this.name}.summary`, opts, { print: true });
+    const { print = true } = opts;
     this.ensureBuilt();
     const text = summaryText({
       name: this.name, layers: this.layers, inputs: this.inputs, outputs: this.outputs, nodes: this.nodes, built: this.built,
