@@ -94,6 +94,16 @@ export interface Committer {
   commitStep(k: Kernels, saved: Record<string, unknown>): void;
 }
 
+let weightWrites = 0;
+/**
+ * Counts every write of weights that is not the current step's own update (an optimizer step,
+ * setWeights): a step's copy of the weights before its update may be restored only while no
+ * other write came after it (see ModelMemory.snapshot).
+ */
+export const noteWeightWrite = (): number => ++weightWrites;
+/** The writes counted so far. */
+export const weightWriteCount = (): number => weightWrites;
+
 let passes = 0;
 /** A new backward-pass number (Ctx.pass). */
 export const nextPass = (): number => ++passes;

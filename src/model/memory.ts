@@ -4,7 +4,7 @@
 // optimizer sees "groups": per slab, the contiguous runs of the weights this model trains.
 
 import { isModel } from '../graph.js';
-import type { Layer, Slab, Weight } from '../layers/layer.js';
+import { noteWeightWrite, type Layer, type Slab, type Weight } from '../layers/layer.js';
 import type { Group, Segment } from '../optimizers/index.js';
 import type { Random } from '../random.js';
 import { Scratch } from '../wasm/arena.js';
@@ -15,6 +15,8 @@ interface SlabGroup {
   slab: Slab;
   state: number[];
   segments: Segment[];
+  /** The trained segments' parameters before the last update (0 until the first training step). */
+  backup: number;
 }
 
 // Memory of collected models goes back to the arena (users never dispose).
@@ -105,7 +107,7 @@ export class ModelMemory {
   updateSegments(weights: readonly Weight[], trained: Weight[]): void {
     this.trained = trained;
     for (const w of weights) {
-      if (!this.groups.some((g) => g.slab === w.slab)) this.groups.push({ slab: w.slab!, state: [], segments: [] });
+      if (!this.groups.some((g) => g.slab === w.slab)) this.groups.push({ slab: w.slab!, state: [], segments: [], backup: 0 });
     }
     for (const g of this.groups) {
       const segs: Segment[] = [];
@@ -117,6 +119,8 @@ export class ModelMemory {
         if (last && last.offset + last.size * 4 === offset) last.size += size;
         else segs.push({ offset, size });
       }
+      // Other segments than the last snapshot copied: that copy may no longer be restored.
+      if (segs.length !== g.segments.length || segs.some((s, i) => s.offset !== g.segments[i].offset || s.size !== g.segments[i].size)) noteWeightWrite();
       g.segments = segs;
     }
     this.groupList = this.groups.map((g) => ({ slabs: { params: g.slab.params, grads: g.slab.grads, state: g.state }, segments: g.segments }));
@@ -125,6 +129,39 @@ export class ModelMemory {
   /** Grows every group's optimizer state to `slots` slabs (zeroed by the arena). */
   ensureState(slots: number): void {
     for (const g of this.groups) while (g.state.length < slots) g.state.push(this.own(g.slab.floats * 4));
+  }
+
+  /** Gives every group its parameter backup (ModelMemory.snapshot), once. */
+  ensureBackup(): void {
+    for (const g of this.groups) if (!g.backup) g.backup = this.own(g.slab.floats * 4);
+  }
+
+  /**
+   * Copies the trained parameters aside before an update, so that a step whose loss then comes out
+   * non-finite can return to the weights that gave the last finite loss (restore). One copy per
+   * step of the trained segments: what it costs is in bench/rollback.bench.ts.
+   */
+  snapshot(): void {
+    const k = this.rt.kernels;
+    for (let i = 0; i < this.groups.length; i++) {
+      const g = this.groups[i];
+      for (let j = 0; j < g.segments.length; j++) {
+        const s = g.segments[j];
+        k.f32_copy(g.slab.params + s.offset, g.backup + s.offset, s.size);
+      }
+    }
+  }
+
+  /** The trained parameters as the last snapshot() found them. */
+  restore(): void {
+    const k = this.rt.kernels;
+    for (let i = 0; i < this.groups.length; i++) {
+      const g = this.groups[i];
+      for (let j = 0; j < g.segments.length; j++) {
+        const s = g.segments[j];
+        k.f32_copy(g.backup + s.offset, g.slab.params + s.offset, s.size);
+      }
+    }
   }
 
   /** Drops the optimizer state (a new optimizer starts from zeros). */

@@ -12,7 +12,7 @@
 import { Dataset } from '../data/dataset.js';
 import { SymbolicTensor, type Node } from '../graph.js';
 import type { ModelArtifacts, SaveOptions, SaveTarget } from '../io/types.js';
-import { Layer, sameShape, type Buf, type Ctx, type Weight } from '../layers/layer.js';
+import { Layer, noteWeightWrite, sameShape, type Buf, type Ctx, type Weight } from '../layers/layer.js';
 import type { Loss } from '../losses.js';
 import { checkOptions } from '../options.js';
 import type { Optimizer } from '../optimizers/index.js';
@@ -216,6 +216,7 @@ export class Model extends Layer {
   prepareTraining(): void {
     this.mem.ensureState(this.compiled!.optimizer.slots);
     this.mem.updateSegments(this.weights, this.trainedWeights());
+    this.mem.ensureBackup();
   }
 
   /** Trains for `epochs` epochs of mini-batches; resolves to a Keras-like History. */
@@ -316,6 +317,7 @@ export class Model extends Layer {
       return t.data;
     });
     values.forEach((d, i) => this.mem.rt.arena.f32(this.weights[i].ptr, d.length).set(d));
+    noteWeightWrite();
   }
 
   getLayer(name: string): Layer {
