@@ -51,6 +51,8 @@ export interface Slab {
   params: number;
   grads: number;
   floats: number;
+  /** Set when the model that placed the slab was disposed: its memory is no longer the slab's. */
+  disposedBy?: string;
 }
 
 /** What a step hands every layer. */

@@ -19,11 +19,25 @@ interface SlabGroup {
   backup: number;
 }
 
-// Memory of collected models goes back to the arena (users never dispose).
-const reclaim = new FinalizationRegistry<{ rt: Runtime; blocks: number[]; scratch: Scratch }>(({ rt, blocks, scratch }) => {
+interface Held {
+  rt: Runtime;
+  blocks: number[];
+  scratch: Scratch;
+}
+
+const free = ({ rt, blocks, scratch }: Held): void => {
   scratch.dispose();
   for (const b of blocks) rt.arena.release(b);
-});
+  blocks.length = 0;
+};
+
+// Memory of collected models goes back to the arena, so users need not dispose. Where the engine has
+// no FinalizationRegistry (workerd before its 2025 compatibility dates, older engines) nothing is
+// reclaimed on collection: the memory goes with the isolate, and model.dispose() frees it at once.
+const reclaim = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Held>(free) : undefined;
+
+/** Whether a collected model's memory returns to the arena by itself (a FinalizationRegistry exists). */
+export const reclaimsOnCollection = reclaim !== undefined;
 
 /**
  * The layers a model trains, by the `trainable` flags now (compile captures them): trainable
@@ -63,12 +77,34 @@ export class ModelMemory {
   groupList: Group[] = [];
   private readonly blocks: number[] = [];
   private readonly groups: SlabGroup[] = [];
+  /** The slabs this memory placed (their weights point into its blocks). */
+  private readonly placed: Slab[] = [];
+  private readonly owner: object;
+  /** Set by dispose(): the name of the model disposed. */
+  disposed?: string;
 
   /** `owner`: the model whose collection gives this memory back. */
   constructor(rt: Runtime, owner: object) {
     this.rt = rt;
     this.scratch = new Scratch(rt.arena);
-    reclaim.register(owner, { rt, blocks: this.blocks, scratch: this.scratch });
+    this.owner = owner;
+    reclaim?.register(owner, { rt, blocks: this.blocks, scratch: this.scratch }, owner);
+  }
+
+  /**
+   * Gives every block back to the arena now (Model.dispose). The weights this memory placed are
+   * marked, so that a model still holding one of its layers fails with a clear error, not garbage.
+   */
+  dispose(modelName: string): void {
+    if (this.disposed) return;
+    reclaim?.unregister(this.owner);
+    free({ rt: this.rt, blocks: this.blocks, scratch: this.scratch });
+    for (const s of this.placed) s.disposedBy = modelName;
+    for (const g of this.groups) {
+      g.state = [];
+      g.backup = 0;
+    }
+    this.disposed = modelName;
   }
 
   own(bytes: number): number {
@@ -93,6 +129,7 @@ export class ModelMemory {
       return o;
     });
     const slab: Slab = { params: this.own(floats * 4), grads: this.own(floats * 4), floats };
+    this.placed.push(slab);
     fresh.forEach((w, i) => {
       w.ptr = slab.params + offsets[i] * 4;
       w.gradPtr = slab.grads + offsets[i] * 4;

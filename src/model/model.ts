@@ -178,7 +178,28 @@ export class Model extends Layer {
   /** Builds now if the shape is already declared (sequential whose first layer has an inputShape). */
   protected ensureBuilt(): void {}
 
+  /**
+   * Gives the model's memory back to the arena now: its weights, gradients, optimizer state and
+   * scratch. Optional where the engine has a FinalizationRegistry (a collected model's memory
+   * returns by itself), the way to free memory early where it has none (workerd before 2025
+   * compatibility dates). The model cannot be used afterwards, nor can another model that shares
+   * layers whose weights it placed.
+   */
+  dispose(): void {
+    this.mem.dispose(this.name);
+  }
+
+  /** Throws when this model, or a model whose weights it uses, was disposed. */
+  protected requireAlive(what: string): void {
+    if (this.mem.disposed) throw new Error(`${this.name}.${what}: the model was disposed`);
+    for (let i = 0; i < this.weights.length; i++) {
+      const by = this.weights[i].slab?.disposedBy;
+      if (by !== undefined) throw new Error(`${this.name}.${what}: ${this.weights[i].name} belonged to ${by}, which was disposed`);
+    }
+  }
+
   protected requireBuilt(what: string): void {
+    this.requireAlive(what);
     this.ensureBuilt();
     if (!this.built) throw new Error(`${this.name}.${what}: the model is not built yet; give the first layer an inputShape or call fit/predict first`);
   }
@@ -209,6 +230,7 @@ export class Model extends Layer {
   }
 
   private requireCompiled(what: string): void {
+    this.requireAlive(what);
     if (!this.compiled) throw new Error(`${this.name}.${what}: compile the model first (model.compile({ optimizer, loss }))`);
   }
 
@@ -258,6 +280,7 @@ export class Model extends Layer {
   predict(x: Data, args?: PredictArgs): Tensor | Tensor[];
   predict(x: Data | Dataset, args?: PredictArgs): Tensor | Tensor[] | Promise<Tensor | Tensor[]> {
     checkOptions(`${this.name}.predict`, args, predictKeys);
+    this.requireAlive('predict');
     const one = (ts: Tensor[]) => (ts.length === 1 ? ts[0] : ts);
     const out = trainer.predict(this, x, args);
     return out instanceof Promise ? out.then(one) : one(out);
@@ -292,6 +315,7 @@ export class Model extends Layer {
   backward(a: Data | Buf, b: Data | Ctx, c?: { training?: boolean } | boolean): Tensor | Tensor[] | Buf | null {
     if (isCtx(b)) return this.callBackward(a as Buf, b, [c as boolean])[0];
     checkOptions(`${this.name}.backward`, c, { training: true });
+    this.requireAlive('backward');
     const out = trainer.inputGradients(this, a as Data, b, (c as { training?: boolean } | undefined)?.training ?? true);
     return out.length === 1 ? out[0] : out;
   }
