@@ -3,6 +3,7 @@
 // over the output units. Each kernel returns the weighted sum and writes the gradient already
 // scaled by 1/(rows·cols) or 1/rows.
 
+import { looseLookup } from './options.js';
 import type { Kernels } from './wasm/kernels.js';
 
 export interface Loss {
@@ -90,7 +91,7 @@ export type LossName = (typeof aliasList)[number][0];
 
 export function getLoss(spec: string | Loss): Loss {
   if (typeof spec === 'object' && spec !== null && typeof spec.compute === 'function') return spec;
-  const key = typeof spec === 'string' ? aliases.get(spec) : undefined;
+  const key = typeof spec === 'string' ? looseLookup(aliases, spec) : undefined; // Keras: 'mse', 'MSE', 'mean_squared_error'
   if (!key) throw new Error(`compile: unknown loss ${JSON.stringify(spec)}; expected one of ${[...aliases.keys()].join(', ')} or a losses.* object`);
   return losses[key]();
 }

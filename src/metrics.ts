@@ -1,6 +1,8 @@
 // Metrics, accumulated on the host over an epoch (or an evaluation) from the predictions and
 // targets already in the arena. Weighted by the per-sample weights when there are any.
 
+import { looseLookup } from './options.js';
+
 export interface MetricUpdate {
   /** (rows × cols) predictions: probabilities after softmax/sigmoid. */
   pred: Float32Array;
@@ -141,7 +143,7 @@ const metricTable = new Map<string, MakeMetric>([
 
 /** Resolves a metric name; the metric keeps the name as typed (the key in logs and history). */
 export function getMetric(spec: string, lossName: string, outputUnits: number): Metric {
-  const make = metricTable.get(spec);
+  const make = typeof spec === 'string' ? looseLookup(metricTable, spec) : undefined;
   if (!make) throw new Error(`compile: unknown metric '${spec}'; expected one of ${[...metricTable.keys()].join(', ')}`);
   return make(spec, lossName, outputUnits);
 }

@@ -180,4 +180,34 @@ test('sequential, model, input, compile, fit, evaluate, predict, trainOnBatch: u
   net.predict(x, { verbose: 0 });
 });
 
+test('Keras habits: loss, metric and activation names as Keras spells them', () => {
+  const net = sequential([layers.dense(2, { inputShape: [1], activation: 'leaky_relu' }), layers.dense(1, { activation: 'Sigmoid' })]);
+  net.compile({ optimizer: 'Adam', loss: 'binary_crossentropy', metrics: ['Accuracy'] });
+  assert.is(net.loss!.name, 'binaryCrossentropy');
+  const reg = sequential([layers.dense(1, { inputShape: [1] })]);
+  reg.compile({ optimizer: 'SGD', loss: 'mean_squared_error', metrics: ['MAE'] });
+  assert.is(reg.loss!.name, 'meanSquaredError');
+  assert.equal(Object.keys(reg.evaluate([[1]], [[1]])).sort(), ['MAE', 'loss'], 'the metric keeps the name as typed');
+  assert.throws(() => reg.compile({ optimizer: 'sgd', loss: 'mean_squared_eror' }), /unknown loss "mean_squared_eror"/);
+});
+
+test('layer.getWeights() and setWeights() in Keras order; [] before build; clear errors', () => {
+  const d = layers.dense(3, { inputShape: [2] });
+  assert.equal(d.getWeights(), [], 'not built: no weights (Keras)');
+  const net = sequential([d, layers.dense(1)], { seed: 5 });
+  net.countParams(); // a sequential builds at its first use
+  const ws = d.getWeights();
+  assert.equal(ws.map((w) => w.shape), [[2, 3], [3]]);
+  assert.equal(ws, net.getWeights().slice(0, 2));
+  d.setWeights([{ data: Float32Array.of(1, 0, 0, 0, 1, 0), shape: [2, 3] }, [[0.5], [0], [0]].flat()]);
+  assert.equal(Array.from(d.getWeights()[0].data), [1, 0, 0, 0, 1, 0]);
+  assert.equal(Array.from(net.getWeights()[1].data), [0.5, 0, 0], 'the model sees the layer\'s weights');
+  assert.throws(() => d.setWeights([ws[0]]), /dense(_\d+)?\.setWeights expects 2 arrays/);
+  assert.throws(() => d.setWeights([ws[1], ws[0]]), /has shape \[2, 3\], got \[3\]/);
+  assert.throws(() => d.setWeights([{ data: Float32Array.of(NaN, 0, 0, 0, 0, 0), shape: [2, 3] }, ws[1]]), /NaN/);
+  const lone = layers.dense(2);
+  lone.apply(input({ shape: [4] }));
+  assert.throws(() => lone.getWeights(), /when a model is built around the layer/);
+});
+
 test.run();

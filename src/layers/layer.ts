@@ -10,9 +10,10 @@ import type { ActivationSpec } from '../activations.js';
 import type { Initializer } from '../initializers.js';
 import type { Random } from '../random.js';
 import type { Keys } from '../options.js';
-import { ShapeError, sizeOf } from '../tensor.js';
+import { assertFinite, ShapeError, sizeOf, toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import type { Arena, Scratch } from '../wasm/arena.js';
 import type { Kernels } from '../wasm/kernels.js';
+import { runtime } from '../wasm/runtime.js';
 import type { OnnxGraph } from './onnx.js';
 
 /** A (rows × cols) float32 matrix in the arena: rows = batch, cols = features. */
@@ -285,6 +286,43 @@ export abstract class Layer {
 
   countParams(): number {
     return this.weights.reduce((s, w) => s + w.size, 0);
+  }
+
+  /** Where the weights are, or a clear error when they have no memory (yet, or any longer). */
+  private placedWeights(what: string): readonly Weight[] {
+    for (const w of this.weights) {
+      if (w.slab?.disposedBy !== undefined) throw new Error(`${this.name}.${what}: ${w.name} belonged to ${w.slab.disposedBy}, which was disposed`);
+      if (w.ptr === 0) throw new Error(`${this.name}.${what}: the weights get their memory when a model is built around the layer (sequential or model); none is yet`);
+    }
+    return this.weights;
+  }
+
+  /**
+   * Copies of the layer's weights in Keras order and layout (Dense: kernel [inputDim, units],
+   * then bias); [] before the layer is built, as in Keras.
+   */
+  getWeights(): Tensor[] {
+    const a = runtime().arena;
+    return this.placedWeights('getWeights').map((w) => ({ data: Float32Array.from(a.f32(w.ptr, w.size)), shape: [...w.shape] }));
+  }
+
+  /** Sets the weights from arrays in getWeights' order and shapes; checks them all before writing any. */
+  setWeights(weights: TensorLike[]): void {
+    const ws = this.placedWeights('setWeights');
+    if (!Array.isArray(weights) || weights.length !== ws.length) {
+      throw new Error(`${this.name}.setWeights expects ${ws.length} arrays (${ws.map((w) => `${w.name} [${w.shape}]`).join(', ')}), got ${Array.isArray(weights) ? weights.length : typeof weights}`);
+    }
+    const values = weights.map((v, i) => {
+      const w = ws[i];
+      const t = toTensor(v, `setWeights[${i}] (${w.name})`);
+      const shapeOk = t.shape.length === w.shape.length ? t.shape.every((d, j) => d === w.shape[j]) : sizeOf(t.shape) === w.size && w.shape.length === 1;
+      if (!shapeOk) throw new ShapeError(`setWeights[${i}]: ${w.name} has shape [${w.shape.join(', ')}], got [${t.shape.join(', ')}]`);
+      assertFinite(t, `setWeights[${i}] (${w.name})`);
+      return t.data;
+    });
+    const a = runtime().arena;
+    values.forEach((d, i) => a.f32(ws[i].ptr, d.length).set(d));
+    noteWeightWrite();
   }
 
   /** Checks the incoming feature width before any kernel runs. */

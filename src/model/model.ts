@@ -12,12 +12,12 @@
 import { Dataset } from '../data/dataset.js';
 import { SymbolicTensor, type Node } from '../graph.js';
 import type { ModelArtifacts, SaveOptions, SaveTarget } from '../io/types.js';
-import { Layer, noteWeightWrite, sameShape, type Buf, type Ctx, type Weight } from '../layers/layer.js';
+import { Layer, sameShape, type Buf, type Ctx, type Weight } from '../layers/layer.js';
 import type { Loss } from '../losses.js';
 import { checkOptions } from '../options.js';
 import type { Optimizer } from '../optimizers/index.js';
 import { Random } from '../random.js';
-import { assertFinite, ShapeError, sizeOf, toTensor, type Tensor, type TensorLike } from '../tensor.js';
+import { ShapeError, sizeOf, toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import { History, readTrainingState, writeTrainingState, type TrainingState } from '../training/history.js';
 import { StepRunner } from '../training/step.js';
 import * as trainer from '../training/trainer.js';
@@ -321,27 +321,14 @@ export class Model extends Layer {
   }
 
   /** Copies of every weight in Keras order and layout (Dense: kernel [inputDim, units], then bias). */
-  getWeights(): Tensor[] {
+  override getWeights(): Tensor[] {
     this.requireBuilt('getWeights');
-    return this.weights.map((w) => ({ data: Float32Array.from(this.mem.rt.arena.f32(w.ptr, w.size)), shape: [...w.shape] }));
+    return super.getWeights();
   }
 
-  setWeights(weights: TensorLike[]): void {
+  override setWeights(weights: TensorLike[]): void {
     this.requireBuilt('setWeights');
-    if (!Array.isArray(weights) || weights.length !== this.weights.length) {
-      throw new Error(`${this.name}.setWeights expects ${this.weights.length} arrays (${this.weights.map((w) => `${w.name} [${w.shape}]`).join(', ')}), got ${Array.isArray(weights) ? weights.length : typeof weights}`);
-    }
-    // Check everything first, so a bad list changes nothing.
-    const values = weights.map((v, i) => {
-      const w = this.weights[i];
-      const t = toTensor(v, `setWeights[${i}] (${w.name})`);
-      const shapeOk = t.shape.length === w.shape.length ? t.shape.every((d, j) => d === w.shape[j]) : sizeOf(t.shape) === w.size && w.shape.length === 1;
-      if (!shapeOk) throw new ShapeError(`setWeights[${i}]: ${w.name} has shape [${w.shape.join(', ')}], got [${t.shape.join(', ')}]`);
-      assertFinite(t, `setWeights[${i}] (${w.name})`);
-      return t.data;
-    });
-    values.forEach((d, i) => this.mem.rt.arena.f32(this.weights[i].ptr, d.length).set(d));
-    noteWeightWrite();
+    super.setWeights(weights);
   }
 
   getLayer(name: string): Layer {
