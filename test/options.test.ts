@@ -68,7 +68,7 @@ test('dense(8, { inputDim: 2 }) builds a model (Keras/TF.js); inputDim and input
   assert.throws(() => layers.dense(8, 'relu' as never), /layers\.dense: options must be an object/);
 });
 
-const optimizerKeys: Record<string, string> = { sgd: 'momentum', adam: 'beta1', adamW: 'weightDecay', rmsprop: 'rho' };
+const optimizerKeys: Record<string, string> = { sgd: 'momentum', adam: 'beta1', adamW: 'weightDecay', rmsprop: 'rho', adagrad: 'initialAccumulatorValue', adamax: 'epsilon', nadam: 'epsilon' };
 type OptFactory = (...a: unknown[]) => { learningRate: unknown; getConfig(): Record<string, unknown> };
 
 test('every optimizer has a row here', () => {
