@@ -124,6 +124,14 @@ test('every regularizer has a row here; TF.js object form; unknown keys are erro
       assert.equal(f({ l2: 0.3 }).config, f(0.3).config);
       assert.throws(() => f({ l3: 0.1 }), /regularizers\.l2: unknown option 'l3'; did you mean 'l2'\?/);
     },
+    l1: (f) => {
+      assert.equal(f({ l1: 0.3 }).config, f(0.3).config);
+      assert.throws(() => f({ l: 0.1 }), /regularizers\.l1: unknown option 'l'; did you mean 'l1'\?/);
+    },
+    l1l2: (f) => {
+      assert.equal(f({ l1: 0.3 }).config, { l1: 0.3, l2: 0.01 });
+      assert.throws(() => f({ L_1: 0.1 }), /regularizers\.l1l2: unknown option 'L_1'; did you mean 'l1'\?/);
+    },
   };
   assert.equal(Object.keys(regularizers).sort(), Object.keys(rows).sort());
   for (const [name, check] of Object.entries(rows)) check((regularizers as unknown as Record<string, (a?: unknown) => { config: Record<string, number> }>)[name]);

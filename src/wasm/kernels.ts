@@ -113,6 +113,8 @@ export interface Kernels {
   f32_col_sum(x: Ptr, y: Ptr, rows: number, cols: number, acc: number): void;
   /** Σ x² in f64. */
   f32_sumsq(x: Ptr, n: number): number;
+  /** Σ|x| in f64; when g ≠ 0 also g += λ·sign(x), sign(0) = 0 (the L1 penalty's value and gradient). */
+  f32_l1(x: Ptr, g: Ptr, n: number, lambda: number): number;
 
   // f32-vector.ts
   /** y += a·x. */
