@@ -22,6 +22,9 @@ export interface ModelCheckpointArgs {
   includeOptimizer?: boolean;
 }
 
+/** Mode 'auto': which monitored quantities grow as they improve (accuracy, AUC, precision, recall, F1, R²). */
+export const higherIsBetter = (monitor: string): boolean => /acc|auc|precision|recall|f1|(^|_)r2/i.test(monitor);
+
 const checkpointKeys: Keys<ModelCheckpointArgs> = { path: true, saveBestOnly: true, monitor: true, mode: true, period: true, includeOptimizer: true };
 
 /** modelCheckpoint({ path, … }), or Keras's ModelCheckpoint(path, { … }). */
@@ -32,7 +35,7 @@ export function modelCheckpoint(first: string | ModelCheckpointArgs, rest?: Omit
   const { path, saveBestOnly = false, monitor = 'val_loss', mode = 'auto', period = 1, includeOptimizer = true } = args ?? ({} as ModelCheckpointArgs);
   if (typeof path !== 'string' || !path) throw new TypeError(`modelCheckpoint: path must be a non-empty string, got ${JSON.stringify(path)}`);
   if (!Number.isInteger(period) || period < 1) throw new RangeError(`modelCheckpoint: period must be a whole number ≥ 1, got ${period}`);
-  const max = mode === 'max' || (mode === 'auto' && /acc|auc/i.test(monitor));
+  const max = mode === 'max' || (mode === 'auto' && higherIsBetter(monitor));
   let model: SavableModel;
   const cb = {
     best: max ? -Infinity : Infinity,

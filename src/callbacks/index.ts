@@ -2,7 +2,7 @@
 
 import { checkOptions, type Keys } from '../options.js';
 import type { Tensor } from '../tensor.js';
-import { modelCheckpoint } from './checkpoint.js';
+import { higherIsBetter, modelCheckpoint } from './checkpoint.js';
 import type { Callback, CallbackModel, Logs } from './types.js';
 
 export type { Callback, CallbackModel, Logs, TrainingParams } from './types.js';
@@ -10,7 +10,7 @@ export { modelCheckpoint, type ModelCheckpointArgs } from './checkpoint.js';
 
 type Mode = 'auto' | 'min' | 'max';
 const improves = (mode: Mode, monitor: string) => {
-  const max = mode === 'max' || (mode === 'auto' && /acc|auc/i.test(monitor));
+  const max = mode === 'max' || (mode === 'auto' && higherIsBetter(monitor));
   return (current: number, best: number, minDelta: number) => (max ? current - minDelta > best : current + minDelta < best);
 };
 
