@@ -145,6 +145,7 @@ const callbackCalls: Record<string, { lead: unknown[]; near: [string, string] } 
   progressBar: { lead: [], near: ['mod', 'mode'] },
   modelCheckpoint: { lead: ['out/ckpt'], near: ['save_best_only', 'saveBestOnly'] },
   learningRateScheduler: 'function',
+  csvLogger: { lead: ['out/log.csv'], near: ['seperator', 'separator'] },
 };
 
 test('every callback has a row here; unknown keys are errors with a did-you-mean', () => {

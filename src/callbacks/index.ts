@@ -3,10 +3,12 @@
 import { checkOptions, type Keys } from '../options.js';
 import type { Tensor } from '../tensor.js';
 import { higherIsBetter, modelCheckpoint } from './checkpoint.js';
+import { csvLogger } from './csv-logger.js';
 import type { Callback, CallbackModel, Logs } from './types.js';
 
 export type { Callback, CallbackModel, Logs, TrainingParams } from './types.js';
 export { modelCheckpoint, type ModelCheckpointArgs } from './checkpoint.js';
+export { csvLogger, type CsvLoggerArgs } from './csv-logger.js';
 
 type Mode = 'auto' | 'min' | 'max';
 const improves = (mode: Mode, monitor: string) => {
@@ -174,4 +176,4 @@ export function progressBar(args: { mode?: 'bar' | 'epoch'; write?: (s: string) 
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
-export const callbacks = { earlyStopping, learningRateScheduler, reduceLROnPlateau, lambda, progressBar, modelCheckpoint };
+export const callbacks = { earlyStopping, learningRateScheduler, reduceLROnPlateau, lambda, progressBar, modelCheckpoint, csvLogger };
