@@ -115,3 +115,82 @@ export function f32_rmsprop(p: usize, g: usize, s: usize, n: i32, lr: f32, rho: 
     store<f32>(p + i, load<f32>(p + i) - (lr * gi) / (Mathf.sqrt(si) + eps));
   }
 }
+
+/**
+ * Adagrad (Keras, TF.js): s = s + g²; p −= lr·g/√(s + a) with a = initialAccumulatorValue + ε from
+ * the host. The slab holds Σg² (zeros at the start), Keras's accumulator less its initial value, so
+ * that a fresh state needs no fill; only rounding differs from adding the initial value first.
+ */
+export function f32_adagrad(p: usize, g: usize, s: usize, n: i32, lr: f32, a: f32): void {
+  const nv = <usize>(n & ~3) << 2, nb = <usize>n << 2;
+  const lv = f32x4.splat(lr), av = f32x4.splat(a);
+  let i: usize = 0;
+  for (; i < nv; i += 16) {
+    const gi = v128.load(g + i);
+    const si = f32x4.add(v128.load(s + i), f32x4.mul(gi, gi));
+    v128.store(s + i, si);
+    v128.store(p + i, f32x4.sub(v128.load(p + i), f32x4.div(f32x4.mul(lv, gi), f32x4.sqrt(f32x4.add(si, av)))));
+  }
+  for (; i < nb; i += 4) {
+    const gi = load<f32>(g + i);
+    const si = load<f32>(s + i) + gi * gi;
+    store<f32>(s + i, si);
+    store<f32>(p + i, load<f32>(p + i) - (lr * gi) / Mathf.sqrt(si + a));
+  }
+}
+
+/**
+ * Adamax (Kingma & Ba §7.1; Keras, TF.js): m = β₁m + (1−β₁)g; u = max(β₂u, |g|);
+ * p −= (lr·c1)·m/(u + ε) with c1 = 1/(1−β₁ᵗ) from the host in f64.
+ */
+export function f32_adamax(p: usize, g: usize, m: usize, u: usize, n: i32, lr: f32, beta1: f32, beta2: f32, eps: f32, c1: f32): void {
+  const nv = <usize>(n & ~3) << 2, nb = <usize>n << 2;
+  const lc = lr * c1;
+  const b1v = f32x4.splat(beta1), a1v = f32x4.splat(1 - beta1), b2v = f32x4.splat(beta2), lcv = f32x4.splat(lc), ev = f32x4.splat(eps);
+  let i: usize = 0;
+  for (; i < nv; i += 16) {
+    const gi = v128.load(g + i);
+    const mi = f32x4.add(f32x4.mul(b1v, v128.load(m + i)), f32x4.mul(a1v, gi));
+    const ui = f32x4.max(f32x4.mul(b2v, v128.load(u + i)), f32x4.abs(gi));
+    v128.store(m + i, mi);
+    v128.store(u + i, ui);
+    v128.store(p + i, f32x4.sub(v128.load(p + i), f32x4.div(f32x4.mul(lcv, mi), f32x4.add(ui, ev))));
+  }
+  for (; i < nb; i += 4) {
+    const gi = load<f32>(g + i);
+    const mi = beta1 * load<f32>(m + i) + (1 - beta1) * gi;
+    const ui = Mathf.max(beta2 * load<f32>(u + i), Mathf.abs(gi));
+    store<f32>(m + i, mi);
+    store<f32>(u + i, ui);
+    store<f32>(p + i, load<f32>(p + i) - (lc * mi) / (ui + eps));
+  }
+}
+
+/**
+ * Nadam (Dozat 2016, as Keras and PyTorch): m = β₁m + (1−β₁)g; v = β₂v + (1−β₂)g²;
+ * p −= lr·(cm·m + cg·g)/(√(v·c2) + ε), where the host computes in f64 cm = μₜ₊₁/(1 − Πμ₁..ₜ₊₁),
+ * cg = (1 − μₜ)/(1 − Πμ₁..ₜ) with μₜ = β₁(1 − ½·0.96^(0.004·t)), and c2 = 1/(1−β₂ᵗ).
+ */
+export function f32_nadam(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f32, beta2: f32, eps: f32, cm: f32, cg: f32, c2: f32): void {
+  const nv = <usize>(n & ~3) << 2, nb = <usize>n << 2;
+  const b1v = f32x4.splat(beta1), a1v = f32x4.splat(1 - beta1), b2v = f32x4.splat(beta2), a2v = f32x4.splat(1 - beta2);
+  const lv = f32x4.splat(lr), ev = f32x4.splat(eps), cmv = f32x4.splat(cm), cgv = f32x4.splat(cg), c2v = f32x4.splat(c2);
+  let i: usize = 0;
+  for (; i < nv; i += 16) {
+    const gi = v128.load(g + i);
+    const mi = f32x4.add(f32x4.mul(b1v, v128.load(m + i)), f32x4.mul(a1v, gi));
+    const vi = f32x4.add(f32x4.mul(b2v, v128.load(v + i)), f32x4.mul(a2v, f32x4.mul(gi, gi)));
+    v128.store(m + i, mi);
+    v128.store(v + i, vi);
+    const mh = f32x4.add(f32x4.mul(cmv, mi), f32x4.mul(cgv, gi));
+    v128.store(p + i, f32x4.sub(v128.load(p + i), f32x4.div(f32x4.mul(lv, mh), f32x4.add(f32x4.sqrt(f32x4.mul(vi, c2v)), ev))));
+  }
+  for (; i < nb; i += 4) {
+    const gi = load<f32>(g + i);
+    const mi = beta1 * load<f32>(m + i) + (1 - beta1) * gi;
+    const vi = beta2 * load<f32>(v + i) + (1 - beta2) * (gi * gi);
+    store<f32>(m + i, mi);
+    store<f32>(v + i, vi);
+    store<f32>(p + i, load<f32>(p + i) - (lr * (cm * mi + cg * gi)) / (Mathf.sqrt(vi * c2) + eps));
+  }
+}

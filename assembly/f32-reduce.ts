@@ -57,3 +57,37 @@ export function f32_sumsq(x: usize, n: i32): f64 {
   }
   return s;
 }
+
+/**
+ * The L1 penalty's pieces: returns Σ_i |x_i| in f64 (two f64x2 accumulators, then the tail, as
+ * f32_sumsq); when g ≠ 0 also g_i += λ·sign(x_i), with sign(0) = 0 (TensorFlow's gradient of |x|).
+ * x and g must not overlap. NaN in x gives NaN, and NaN in g where x is NaN.
+ */
+export function f32_l1(x: usize, g: usize, n: i32, lambda: f32): f64 {
+  const nv = <usize>(n & ~3) << 2, nb = <usize>n << 2;
+  const lv = f32x4.splat(lambda), zero = f32x4.splat(0), one = f32x4.splat(1);
+  let lo = f64x2.splat(0), hi = f64x2.splat(0);
+  let i: usize = 0;
+  for (; i < nv; i += 16) {
+    const v = v128.load(x + i);
+    const a = f32x4.abs(v);
+    lo = f64x2.add(lo, f64x2.promote_low_f32x4(a));
+    hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(a, a, 2, 3, 0, 1)));
+    if (g != 0) {
+      // sign: +1 where v > 0, −1 where v < 0, 0 at 0; NaN stays NaN through v·0 + …
+      const s = f32x4.sub(v128.and(f32x4.gt(v, zero), one), v128.and(f32x4.lt(v, zero), one));
+      const sn = f32x4.add(s, f32x4.mul(v, zero)); // NaN where v is NaN (0·NaN), else s
+      v128.store(g + i, f32x4.add(v128.load(g + i), f32x4.mul(lv, sn)));
+    }
+  }
+  let s = sumF64x2(f64x2.add(lo, hi));
+  for (; i < nb; i += 4) {
+    const v = load<f32>(x + i);
+    s += <f64>Mathf.abs(v);
+    if (g != 0) {
+      const sg: f32 = (v > 0 ? <f32>1 : v < 0 ? <f32>-1 : <f32>0) + v * 0;
+      store<f32>(g + i, load<f32>(g + i) + lambda * sg);
+    }
+  }
+  return s;
+}

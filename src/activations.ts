@@ -1,4 +1,5 @@
 // Activation names (Keras's, camelCase) and what the kernels call them.
+import { looseLookup } from './options.js';
 import { Act } from './wasm/kernels.js';
 
 export const activationNames = ['linear', 'relu', 'sigmoid', 'tanh', 'leakyRelu', 'elu', 'selu', 'softplus', 'softmax'] as const;
@@ -22,7 +23,7 @@ const aliases = new Map<string, ActivationName>([
  * `leakyReLU` layer takes its own alpha (Keras default 0.3). ELU uses α = 1.
  */
 export function getActivation(name: string | undefined | null, where: string): ActivationSpec {
-  const key = name == null ? 'linear' : aliases.get(name);
+  const key = name == null ? 'linear' : typeof name === 'string' ? looseLookup(aliases, name) : undefined;
   if (!key) throw new Error(`${where}: unknown activation '${name}'; expected one of ${activationNames.join(', ')}`);
   const code = key === 'softmax' ? -1 : Act[key];
   const alpha = key === 'leakyRelu' ? 0.2 : key === 'elu' ? 1 : 0;

@@ -4,6 +4,7 @@
 // are checked and layers built when a node is recorded, so errors name the layers at build time.
 
 import type { Layer } from './layers/layer.js';
+import { checkOptions } from './options.js';
 import { ShapeError } from './tensor.js';
 
 /** One call of a layer: its input tensors and the tensor it produced. */
@@ -37,7 +38,9 @@ export interface InputArgs {
 }
 
 /** A model input: `input({ shape: [8] })` stands for a batch of 8-feature rows. */
-export function input({ shape, name }: InputArgs): SymbolicTensor {
+export function input(args: InputArgs): SymbolicTensor {
+  checkOptions('input', args, { shape: true, name: true });
+  const { shape, name } = args ?? ({} as InputArgs);
   if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new ShapeError(`input: shape must be positive whole numbers without the batch axis, got ${JSON.stringify(shape)}`);
   }

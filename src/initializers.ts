@@ -1,6 +1,7 @@
 // Weight initializers, Keras names and defaults. All draw from the model's seeded Random; normal
 // variates come from the wasm Box–Muller kernel so that they are bit-identical in every engine.
 
+import { checkOptions, looseLookup } from './options.js';
 import { Random } from './random.js';
 import { runtime } from './wasm/runtime.js';
 
@@ -80,34 +81,47 @@ function varianceScaling(name: string, scale: number, mode: Mode, distribution: 
   };
 }
 
+// The parameterless ones take no options (an empty object passes): lepton draws every initializer
+// from the model's seed, so a Keras `seed` is an unknown option here.
+const none = (where: string, args: unknown): void => checkOptions(`initializers.${where}`, args, {});
+type Stat = { mean?: number; stddev?: number };
+
 export const initializers = {
   /** U(−l, l), l = √(6/(fanIn + fanOut)). The Dense kernel default. */
-  glorotUniform: () => varianceScaling('glorotUniform', 1, 'fanAvg', 'uniform'),
+  glorotUniform: (args?: object) => (none('glorotUniform', args), varianceScaling('glorotUniform', 1, 'fanAvg', 'uniform')),
   /**
    * Std √(2/(fanIn + fanOut)) (seed 004). As Keras: a normal truncated at two standard
    * deviations, widened so that the truncated draw has exactly that standard deviation.
    */
-  glorotNormal: () => varianceScaling('glorotNormal', 1, 'fanAvg', 'truncatedNormal'),
-  heNormal: () => varianceScaling('heNormal', 2, 'fanIn', 'truncatedNormal'),
-  heUniform: () => varianceScaling('heUniform', 2, 'fanIn', 'uniform'),
+  glorotNormal: (args?: object) => (none('glorotNormal', args), varianceScaling('glorotNormal', 1, 'fanAvg', 'truncatedNormal')),
+  heNormal: (args?: object) => (none('heNormal', args), varianceScaling('heNormal', 2, 'fanIn', 'truncatedNormal')),
+  heUniform: (args?: object) => (none('heUniform', args), varianceScaling('heUniform', 2, 'fanIn', 'uniform')),
   /** Std √(1/fanIn): the initializer self-normalizing (SELU) networks need (seed 004). */
-  lecunNormal: () => varianceScaling('lecunNormal', 1, 'fanIn', 'truncatedNormal'),
-  lecunUniform: () => varianceScaling('lecunUniform', 1, 'fanIn', 'uniform'),
-  truncatedNormal: ({ mean = 0, stddev = 0.05 } = {}): Initializer => ({
-    name: 'truncatedNormal', config: { mean, stddev },
-    fill: (out, _shape, rng) => truncated(out, rng, mean, stddev),
-  }),
-  randomNormal: ({ mean = 0, stddev = 0.05 } = {}): Initializer => ({
-    name: 'randomNormal', config: { mean, stddev },
-    fill: (out, _shape, rng) => out.set(normals(out.length, rng, mean, stddev)),
-  }),
-  randomUniform: ({ minval = -0.05, maxval = 0.05 } = {}): Initializer => ({
-    name: 'randomUniform', config: { minval, maxval },
-    fill: (out, _shape, rng) => uniformFill(out, rng, minval, maxval),
-  }),
-  zeros: (): Initializer => ({ name: 'zeros', config: {}, fill: (out) => out.fill(0) }),
-  ones: (): Initializer => ({ name: 'ones', config: {}, fill: (out) => out.fill(1) }),
-  constant: ({ value = 0 } = {}): Initializer => ({ name: 'constant', config: { value }, fill: (out) => out.fill(value) }),
+  lecunNormal: (args?: object) => (none('lecunNormal', args), varianceScaling('lecunNormal', 1, 'fanIn', 'truncatedNormal')),
+  lecunUniform: (args?: object) => (none('lecunUniform', args), varianceScaling('lecunUniform', 1, 'fanIn', 'uniform')),
+  truncatedNormal: (args: Stat = {}): Initializer => {
+    checkOptions('initializers.truncatedNormal', args, { mean: true, stddev: true });
+    const { mean = 0, stddev = 0.05 } = args;
+    return { name: 'truncatedNormal', config: { mean, stddev }, fill: (out, _shape, rng) => truncated(out, rng, mean, stddev) };
+  },
+  randomNormal: (args: Stat = {}): Initializer => {
+    checkOptions('initializers.randomNormal', args, { mean: true, stddev: true });
+    const { mean = 0, stddev = 0.05 } = args;
+    return { name: 'randomNormal', config: { mean, stddev }, fill: (out, _shape, rng) => out.set(normals(out.length, rng, mean, stddev)) };
+  },
+  randomUniform: (args: { minval?: number; maxval?: number } = {}): Initializer => {
+    checkOptions('initializers.randomUniform', args, { minval: true, maxval: true });
+    const { minval = -0.05, maxval = 0.05 } = args;
+    return { name: 'randomUniform', config: { minval, maxval }, fill: (out, _shape, rng) => uniformFill(out, rng, minval, maxval) };
+  },
+  zeros: (args?: object): Initializer => (none('zeros', args), { name: 'zeros', config: {}, fill: (out) => out.fill(0) }),
+  ones: (args?: object): Initializer => (none('ones', args), { name: 'ones', config: {}, fill: (out) => out.fill(1) }),
+  /** constant({ value }), or Keras's Constant(value). */
+  constant: (args: number | { value?: number } = {}): Initializer => {
+    if (typeof args !== 'number') checkOptions('initializers.constant', args, { value: true });
+    const value = typeof args === 'number' ? args : args.value ?? 0;
+    return { name: 'constant', config: { value }, fill: (out) => out.fill(value) };
+  },
 };
 
 export type InitializerName = keyof typeof initializers;
@@ -116,9 +130,10 @@ export type InitializerLike = InitializerName | Initializer;
 // By name, through a Map: initializers['toString'] would be Object.prototype's.
 const byName: ReadonlyMap<string, () => Initializer> = new Map(Object.entries(initializers));
 
+/** An initializer object, or a name as Keras takes it: 'glorotUniform', 'glorot_uniform', 'GlorotUniform'. */
 export function getInitializer(spec: InitializerLike, where: string): Initializer {
   if (typeof spec !== 'string') return spec;
-  const make = byName.get(spec);
+  const make = looseLookup(byName, spec);
   if (!make) {
     throw new Error(`${where}: unknown initializer '${spec}'; expected one of ${[...byName.keys()].join(', ')}`);
   }

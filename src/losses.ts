@@ -5,6 +5,7 @@
 // only: an output [n, …, classes] is n·… rows of classes to them (a class per timestep or pixel),
 // and the mean is over those rows, each with its sample's weight (Keras's sum over batch size).
 
+import { looseLookup } from './options.js';
 import type { Kernels } from './wasm/kernels.js';
 
 export interface Loss {
@@ -105,7 +106,7 @@ export type LossName = (typeof aliasList)[number][0];
 
 export function getLoss(spec: string | Loss): Loss {
   if (typeof spec === 'object' && spec !== null && typeof spec.compute === 'function') return spec;
-  const key = typeof spec === 'string' ? aliases.get(spec) : undefined;
+  const key = typeof spec === 'string' ? looseLookup(aliases, spec) : undefined; // Keras: 'mse', 'MSE', 'mean_squared_error'
   if (!key) throw new Error(`compile: unknown loss ${JSON.stringify(spec)}; expected one of ${[...aliases.keys()].join(', ')} or a losses.* object`);
   return losses[key]();
 }

@@ -1,6 +1,8 @@
 // Metrics, accumulated on the host over an epoch (or an evaluation) from the predictions and
 // targets already in the arena. Weighted by the per-sample weights when there are any.
 
+import { looseLookup } from './options.js';
+
 export interface MetricUpdate {
   /** (rows × cols) predictions: probabilities after softmax/sigmoid. */
   pred: Float32Array;
@@ -98,6 +100,75 @@ class AUC implements Metric {
   }
 }
 
+/**
+ * Precision, recall or F1 of binary decisions at threshold 0.5 (Keras: predicted positive when
+ * p > 0.5), weighted counts over the epoch. The decisions are read as AUC reads them: one column is
+ * P(positive), with two the second, with more every (sample, class) pair is one decision.
+ */
+class Counts implements Metric {
+  private tp = 0;
+  private fp = 0;
+  private fn = 0;
+  constructor(readonly name: string, private readonly kind: 'precision' | 'recall' | 'f1') {}
+  reset(): void { this.tp = 0; this.fp = 0; this.fn = 0; }
+  update({ pred, target, labels, rows, cols, weights }: MetricUpdate): void {
+    for (let i = 0; i < rows; i++) {
+      const w = weights ? weights[i] : 1;
+      if (cols === 2) this.count(pred[i * 2 + 1] > 0.5, labels ? target[i] === 1 : target[i * 2 + 1] > 0.5, w);
+      else for (let j = 0; j < cols; j++) this.count(pred[i * cols + j] > 0.5, labels ? target[i] === j : target[i * cols + j] > 0.5, w);
+    }
+  }
+  private count(said: boolean, is: boolean, w: number): void {
+    if (said && is) this.tp += w;
+    else if (said) this.fp += w;
+    else if (is) this.fn += w;
+  }
+  /** 0 where nothing was predicted (or is) positive, as Keras (its divide_no_nan). */
+  result(): number {
+    const { tp, fp, fn } = this;
+    const div = (a: number, b: number) => (b > 0 ? a / b : 0);
+    if (this.kind === 'precision') return div(tp, tp + fp);
+    if (this.kind === 'recall') return div(tp, tp + fn);
+    return div(2 * tp, 2 * tp + fp + fn); // F1 = 2PR/(P + R)
+  }
+}
+
+/**
+ * R² = 1 − Σw(y − ŷ)²/Σw(y − ȳ)² per output column over the epoch (ȳ the weighted mean), then
+ * the mean over columns (Keras's R2Score with 'uniform_average'). NaN when a column's targets are constant.
+ */
+class R2 implements Metric {
+  private sums: Float64Array = new Float64Array(0); // per column: Σw, Σw·y, Σw·y², Σw·(y − ŷ)²
+  constructor(readonly name: string) {}
+  reset(): void { this.sums.fill(0); }
+  update({ pred, target, labels, rows, cols, weights }: MetricUpdate): void {
+    if (labels) throw new Error(`${this.name}: R² needs target values, not class labels`);
+    if (this.sums.length !== 4 * cols) this.sums = new Float64Array(4 * cols);
+    const s = this.sums;
+    for (let i = 0; i < rows; i++) {
+      const w = weights ? weights[i] : 1;
+      for (let j = 0; j < cols; j++) {
+        const t = target[i * cols + j], d = t - pred[i * cols + j];
+        s[4 * j] += w;
+        s[4 * j + 1] += w * t;
+        s[4 * j + 2] += w * t * t;
+        s[4 * j + 3] += w * d * d;
+      }
+    }
+  }
+  result(): number {
+    const s = this.sums, cols = s.length / 4;
+    if (cols === 0) return NaN;
+    let r = 0;
+    for (let j = 0; j < cols; j++) {
+      const [n, sy, syy, res] = [s[4 * j], s[4 * j + 1], s[4 * j + 2], s[4 * j + 3]];
+      const tot = syy - (sy * sy) / n;
+      r += 1 - res / tot;
+    }
+    return r / cols;
+  }
+}
+
 /** Exact ROC AUC with sample weights; NaN when one class is absent. */
 export function rocAuc(scores: ArrayLike<number>, positives: ArrayLike<number>, weights?: ArrayLike<number>): number {
   const n = scores.length;
@@ -137,11 +208,14 @@ const metricTable = new Map<string, MakeMetric>([
   ['mse', squared], ['meanSquaredError', squared],
   ['mae', absolute], ['meanAbsoluteError', absolute],
   ['auc', auc], ['AUC', auc],
+  ['precision', (name) => new Counts(name, 'precision')], ['recall', (name) => new Counts(name, 'recall')],
+  ['f1', (name) => new Counts(name, 'f1')], ['f1Score', (name) => new Counts(name, 'f1')],
+  ['r2', (name) => new R2(name)], ['r2Score', (name) => new R2(name)],
 ]);
 
 /** Resolves a metric name; the metric keeps the name as typed (the key in logs and history). */
 export function getMetric(spec: string, lossName: string, outputUnits: number): Metric {
-  const make = metricTable.get(spec);
+  const make = typeof spec === 'string' ? looseLookup(metricTable, spec) : undefined;
   if (!make) throw new Error(`compile: unknown metric '${spec}'; expected one of ${[...metricTable.keys()].join(', ')}`);
   return make(spec, lossName, outputUnits);
 }

@@ -3,6 +3,7 @@
 // improves. Each save is atomic (src/io/save.ts), so a crash mid-save keeps the last good one.
 
 import type { SaveOptions, SaveTarget } from '../io/types.js';
+import { checkOptions, type Keys } from '../options.js';
 import type { Callback, CallbackModel, Logs } from './types.js';
 
 interface SavableModel extends CallbackModel {
@@ -21,10 +22,20 @@ export interface ModelCheckpointArgs {
   includeOptimizer?: boolean;
 }
 
-export function modelCheckpoint({ path, saveBestOnly = false, monitor = 'val_loss', mode = 'auto', period = 1, includeOptimizer = true }: ModelCheckpointArgs): Callback & { best: number; lastSaved: string | undefined } {
+/** Mode 'auto': which monitored quantities grow as they improve (accuracy, AUC, precision, recall, F1, R²). */
+export const higherIsBetter = (monitor: string): boolean => /acc|auc|precision|recall|f1|(^|_)r2/i.test(monitor);
+
+const checkpointKeys: Keys<ModelCheckpointArgs> = { path: true, saveBestOnly: true, monitor: true, mode: true, period: true, includeOptimizer: true };
+
+/** modelCheckpoint({ path, … }), or Keras's ModelCheckpoint(path, { … }). */
+export function modelCheckpoint(first: string | ModelCheckpointArgs, rest?: Omit<ModelCheckpointArgs, 'path'>): Callback & { best: number; lastSaved: string | undefined } {
+  const args = typeof first === 'string' ? { ...rest, path: first } : first;
+  if (typeof first !== 'string' && rest !== undefined) throw new TypeError('callbacks.modelCheckpoint: give the path first, modelCheckpoint(path, { … }), or in the options, modelCheckpoint({ path, … })');
+  checkOptions('callbacks.modelCheckpoint', args, checkpointKeys);
+  const { path, saveBestOnly = false, monitor = 'val_loss', mode = 'auto', period = 1, includeOptimizer = true } = args ?? ({} as ModelCheckpointArgs);
   if (typeof path !== 'string' || !path) throw new TypeError(`modelCheckpoint: path must be a non-empty string, got ${JSON.stringify(path)}`);
   if (!Number.isInteger(period) || period < 1) throw new RangeError(`modelCheckpoint: period must be a whole number ≥ 1, got ${period}`);
-  const max = mode === 'max' || (mode === 'auto' && /acc|auc/i.test(monitor));
+  const max = mode === 'max' || (mode === 'auto' && higherIsBetter(monitor));
   let model: SavableModel;
   const cb = {
     best: max ? -Infinity : Infinity,

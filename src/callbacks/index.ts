@@ -1,15 +1,18 @@
 // Callbacks: Keras's hooks and the ones users reach for first. Epoch-level hooks may be async.
 
+import { checkOptions, type Keys } from '../options.js';
 import type { Tensor } from '../tensor.js';
-import { modelCheckpoint } from './checkpoint.js';
+import { higherIsBetter, modelCheckpoint } from './checkpoint.js';
+import { csvLogger } from './csv-logger.js';
 import type { Callback, CallbackModel, Logs } from './types.js';
 
 export type { Callback, CallbackModel, Logs, TrainingParams } from './types.js';
 export { modelCheckpoint, type ModelCheckpointArgs } from './checkpoint.js';
+export { csvLogger, type CsvLoggerArgs } from './csv-logger.js';
 
 type Mode = 'auto' | 'min' | 'max';
 const improves = (mode: Mode, monitor: string) => {
-  const max = mode === 'max' || (mode === 'auto' && /acc|auc/i.test(monitor));
+  const max = mode === 'max' || (mode === 'auto' && higherIsBetter(monitor));
   return (current: number, best: number, minDelta: number) => (max ? current - minDelta > best : current + minDelta < best);
 };
 
@@ -28,8 +31,12 @@ function read(logs: Logs | undefined, monitor: string, who: string): number {
  * With restoreBestWeights the model ends with the weights of its best epoch (whether or not
  * training stopped early); TF.js never implemented this option.
  */
-export function earlyStopping({ monitor = 'val_loss', minDelta = 0, patience = 0, mode = 'auto' as Mode, baseline, restoreBestWeights = false }:
-  { monitor?: string; minDelta?: number; patience?: number; mode?: Mode; baseline?: number; restoreBestWeights?: boolean } = {}): Callback & { stoppedEpoch: number; bestEpoch: number } {
+export interface EarlyStoppingArgs { monitor?: string; minDelta?: number; patience?: number; mode?: Mode; baseline?: number; restoreBestWeights?: boolean }
+const earlyStoppingKeys: Keys<EarlyStoppingArgs> = { monitor: true, minDelta: true, patience: true, mode: true, baseline: true, restoreBestWeights: true };
+
+export function earlyStopping(args: EarlyStoppingArgs = {}): Callback & { stoppedEpoch: number; bestEpoch: number } {
+  checkOptions('callbacks.earlyStopping', args, earlyStoppingKeys);
+  const { monitor = 'val_loss', minDelta = 0, patience = 0, mode = 'auto' as Mode, baseline, restoreBestWeights = false } = args;
   let model: CallbackModel;
   let best = 0, wait = 0;
   let bestWeights: Tensor[] | undefined;
@@ -69,6 +76,7 @@ export function earlyStopping({ monitor = 'val_loss', minDelta = 0, patience = 0
 
 /** Sets the learning rate at the start of every epoch to schedule(epoch, currentLr). */
 export function learningRateScheduler(schedule: (epoch: number, lr: number) => number): Callback {
+  if (typeof schedule !== 'function') throw new TypeError(`callbacks.learningRateScheduler: expected a function (epoch, lr) => lr, got ${schedule === null ? 'null' : typeof schedule}`);
   let model: CallbackModel;
   return {
     setModel(m) { model = m; },
@@ -84,8 +92,12 @@ export function learningRateScheduler(schedule: (epoch: number, lr: number) => n
 }
 
 /** Multiplies the learning rate by `factor` after `patience` epochs without improvement. */
-export function reduceLROnPlateau({ monitor = 'val_loss', factor = 0.1, patience = 10, mode = 'auto' as Mode, minDelta = 1e-4, cooldown = 0, minLr = 0 }:
-  { monitor?: string; factor?: number; patience?: number; mode?: Mode; minDelta?: number; cooldown?: number; minLr?: number } = {}): Callback {
+export interface ReduceLROnPlateauArgs { monitor?: string; factor?: number; patience?: number; mode?: Mode; minDelta?: number; cooldown?: number; minLr?: number }
+const plateauKeys: Keys<ReduceLROnPlateauArgs> = { monitor: true, factor: true, patience: true, mode: true, minDelta: true, cooldown: true, minLr: true };
+
+export function reduceLROnPlateau(args: ReduceLROnPlateauArgs = {}): Callback {
+  checkOptions('callbacks.reduceLROnPlateau', args, plateauKeys);
+  const { monitor = 'val_loss', factor = 0.1, patience = 10, mode = 'auto' as Mode, minDelta = 1e-4, cooldown = 0, minLr = 0 } = args;
   if (!(factor > 0 && factor < 1)) throw new RangeError(`reduceLROnPlateau: factor must be in (0, 1), got ${factor}`);
   let model: CallbackModel;
   let best = 0, wait = 0, cooling = 0;
@@ -110,7 +122,12 @@ export function reduceLROnPlateau({ monitor = 'val_loss', factor = 0.1, patience
 }
 
 /** Plain hooks as a callback: callbacks.lambda({ onEpochEnd: (epoch, logs) => ... }). */
+const hookKeys: Keys<Omit<Callback, 'setModel' | 'setParams'>> = {
+  onTrainBegin: true, onTrainEnd: true, onEpochBegin: true, onEpochEnd: true, onBatchBegin: true, onBatchEnd: true,
+};
+
 export function lambda(hooks: Omit<Callback, 'setModel' | 'setParams'>): Callback {
+  checkOptions('callbacks.lambda', hooks, hookKeys);
   return { ...hooks };
 }
 
@@ -121,7 +138,9 @@ const fmt = (logs: Logs): string =>
  * A progress bar on one terminal line (redrawn with \r, cleared before anything else prints),
  * with loss, metrics, samples/s and ETA. `mode: 'epoch'` prints one line per epoch instead.
  */
-export function progressBar({ mode = 'bar', write }: { mode?: 'bar' | 'epoch'; write?: (s: string) => void } = {}): Callback {
+export function progressBar(args: { mode?: 'bar' | 'epoch'; write?: (s: string) => void } = {}): Callback {
+  checkOptions('callbacks.progressBar', args, { mode: true, write: true });
+  const { mode = 'bar', write } = args;
   const out = write ?? ((s: string) => (typeof process !== 'undefined' && process.stdout ? process.stdout.write(s) : console.log(s.replace(/\r|\n$/g, ''))));
   let params = { epochs: 1, steps: 1, samples: 0, verbose: 1 };
   let epochStart = 0, lastDraw = 0, seen = 0, epochIndex = 0;
@@ -157,4 +176,4 @@ export function progressBar({ mode = 'bar', write }: { mode?: 'bar' | 'epoch'; w
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
-export const callbacks = { earlyStopping, learningRateScheduler, reduceLROnPlateau, lambda, progressBar, modelCheckpoint };
+export const callbacks = { earlyStopping, learningRateScheduler, reduceLROnPlateau, lambda, progressBar, modelCheckpoint, csvLogger };

@@ -1,6 +1,10 @@
 // Command-line parsing for `lepton`: positional arguments and --flags, each flag declared with
 // its type, so that a malformed option is a one-line error (exit code 2) naming what was expected.
 
+import { closest } from '../options.js';
+
+export { closest };
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -110,31 +114,6 @@ function convert(cmd: string, name: string, f: FlagSpec, v: string): unknown {
     }
     default: return v;
   }
-}
-
-/** Edit distance (insertions, deletions, substitutions; a swap of neighbours counts one). */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
-
-/** The candidate a mistyped name most likely meant: close in spelling (case aside), or one it starts. */
-export function closest(name: string, candidates: readonly string[]): string | undefined {
-  const lower = name.toLowerCase();
-  let best: string | undefined, bestD = Infinity;
-  for (const c of candidates) {
-    const d = distance(lower, c.toLowerCase());
-    if (d < bestD) { best = c; bestD = d; }
-  }
-  if (best !== undefined && bestD <= Math.max(1, Math.floor(name.length / 3))) return best;
-  return lower.length >= 2 ? candidates.find((c) => c.toLowerCase().startsWith(lower)) : undefined;
 }
 
 export function helpText(spec: CommandSpec): string {

@@ -165,7 +165,7 @@ export async function trainCsv(path: string, o: TrainCsvOptions): Promise<number
   const { task, loss, classNames } = d.choice;
   const outputs = task === 'multiclass' ? classNames!.length : o.target.length;
   const { net, shape } = buildNet(o, d.features.length, task, outputs);
-  net.compile({ optimizer: make!({ learningRate: o.lr }), loss, metrics: task === 'regression' ? ['mae'] : ['accuracy'] });
+  net.compile({ optimizer: make!(o.lr), loss, metrics: task === 'regression' ? ['mae'] : ['accuracy'] });
   net.preprocessing = d.prep;
   if (!o.quiet) net.summary();
 

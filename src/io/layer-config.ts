@@ -4,7 +4,7 @@
 
 import { initializers, type Initializer } from '../initializers.js';
 import type { Regularizer } from '../layers/layer.js';
-import { l2 } from '../regularizers.js';
+import { l1, l1l2, l2 } from '../regularizers.js';
 import { bool, guard, num, obj, oneOf, opt, str, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
 
@@ -25,13 +25,18 @@ export function initializerFromJson(v: unknown, path: string): Initializer | und
   const c = obj(o.config ?? {}, `${path}.config`);
   const clean: Json = {};
   for (const [k, x] of Object.entries(c)) clean[k] = num(x, `${path}.config.${k}`);
-  return make(clean);
+  return guard(path, () => make(clean));
 }
 
 export function regularizerFromJson(v: unknown, path: string): Regularizer | undefined {
   if (v === undefined || v === null) return undefined;
   const o = obj(v, path);
-  if (o.name !== 'l2') throw new ModelFormatError(`${path}.name: unknown regularizer ${JSON.stringify(o.name)?.slice(0, 80)}; this lepton knows l2`);
   const c = obj(o.config ?? {}, `${path}.config`);
-  return guard(path, () => l2(num(c.l2, `${path}.config.l2`)));
+  const factor = (key: string) => num(c[key], `${path}.config.${key}`);
+  switch (o.name) {
+    case 'l2': return guard(path, () => l2(factor('l2')));
+    case 'l1': return guard(path, () => l1(factor('l1')));
+    case 'l1l2': return guard(path, () => l1l2({ l1: factor('l1'), l2: factor('l2') }));
+    default: throw new ModelFormatError(`${path}.name: unknown regularizer ${JSON.stringify(o.name)?.slice(0, 80)}; this lepton knows l2, l1, l1l2`);
+  }
 }

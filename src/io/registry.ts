@@ -4,7 +4,7 @@
 
 import type { Layer } from '../layers/layer.js';
 import { losses, type Loss } from '../losses.js';
-import { Adam, AdamW, Optimizer, RMSprop, SGD } from '../optimizers/index.js';
+import { Adagrad, Adam, Adamax, AdamW, Nadam, Optimizer, RMSprop, SGD } from '../optimizers/index.js';
 import { schedules, type Schedule } from '../optimizers/schedules.js';
 import { builtinLayers } from './layers.js';
 import { userLayers, type LayerSerializer } from './tables.js';
@@ -75,8 +75,9 @@ function learningRateFromJson(v: unknown, path: string): number | Schedule {
 type OptimizerArgs = Record<string, unknown>;
 const optimizerTable = new Map<string, (a: OptimizerArgs) => Optimizer>([
   ['sgd', (a) => new SGD(a)], ['adam', (a) => new Adam(a)], ['adamW', (a) => new AdamW(a)], ['rmsprop', (a) => new RMSprop(a)],
+  ['adagrad', (a) => new Adagrad(a)], ['adamax', (a) => new Adamax(a)], ['nadam', (a) => new Nadam(a)],
 ]);
-const optimizerNumbers = ['clipNorm', 'globalClipNorm', 'clipValue', 'momentum', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'rho'];
+const optimizerNumbers = ['clipNorm', 'globalClipNorm', 'clipValue', 'momentum', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'rho', 'initialAccumulatorValue'];
 const optimizerFlags = ['nesterov', 'amsgrad'];
 
 export function optimizerFromJson(v: unknown, path: string): Optimizer {

@@ -78,9 +78,11 @@ export function regularizerOf(t: TfjsLayer, key: string): Json | null {
   if (v === undefined || v === null) return null;
   const o = obj(v, path);
   const c = obj(o.config ?? {}, `${path}.config`);
-  const l1 = o.class_name === 'L1L2' || o.class_name === 'L1' ? (c.l1 ?? 0) : 0;
-  if ((o.class_name !== 'L1L2' && o.class_name !== 'L2') || l1 !== 0) {
-    throw new ModelFormatError(`${path}: ${String(o.class_name).slice(0, 40)} with l1 = ${l1}; lepton has the L2 penalty only`);
+  if (o.class_name !== 'L1L2' && o.class_name !== 'L2' && o.class_name !== 'L1') {
+    throw new ModelFormatError(`${path}: ${String(o.class_name).slice(0, 40)} is not a regularizer lepton has (L1, L2, L1L2)`);
   }
-  return { name: 'l2', config: { l2: num(c.l2 ?? 0, `${path}.config.l2`) } };
+  const l1 = o.class_name === 'L2' ? 0 : num(c.l1 ?? 0, `${path}.config.l1`);
+  const l2 = o.class_name === 'L1' ? 0 : num(c.l2 ?? 0, `${path}.config.l2`);
+  if (l1 === 0) return { name: 'l2', config: { l2 } };
+  return l2 === 0 ? { name: 'l1', config: { l1 } } : { name: 'l1l2', config: { l1, l2 } };
 }

@@ -3,8 +3,9 @@
 
 import { getActivation, type ActivationSpec } from '../activations.js';
 import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
+import { checkOptions, leading, type Keys } from '../options.js';
 import { Act } from '../wasm/kernels.js';
-import { initializerConfig, lastStep, Layer, scratchBuf, type Buf, type Ctx, type LayerArgs, type Weight } from './layer.js';
+import { initializerConfig, lastStep, Layer, layerKeys, scratchBuf, type Buf, type Ctx, type LayerArgs, type Weight } from './layer.js';
 import { onnxOps, type OnnxGraph } from './onnx.js';
 
 export class Activation extends Layer {
@@ -64,12 +65,18 @@ export class Activation extends Layer {
   }
 }
 
-export function activation(name: string, args: LayerArgs = {}): Activation {
-  return new Activation(getActivation(name, args.name ?? 'activation'), args);
+/** activation('tanh', { … }), or TF.js's activation({ activation: 'tanh', … }). */
+export function activation(name: string | (LayerArgs & { activation: string }), options?: LayerArgs): Activation {
+  const [act, args = {}] = leading<string, LayerArgs>('layers.activation', 'activation', name, options);
+  checkOptions('layers.activation', args, layerKeys);
+  return new Activation(getActivation(act, args.name ?? 'activation'), args);
 }
+
+const alphaKeys: Keys<LayerArgs & { alpha?: number }> = { ...layerKeys, alpha: true };
 
 /** LeakyReLU layer: y = x > 0 ? x : α·x, α = 0.3 by default (Keras's layer default). */
 export function leakyReLU(args: LayerArgs & { alpha?: number } = {}): Activation {
+  checkOptions('layers.leakyReLU', args, alphaKeys);
   const alpha = args.alpha ?? 0.3;
   if (!Number.isFinite(alpha)) throw new RangeError(`leakyReLU: alpha must be a finite number, got ${alpha}`);
   return new Activation({ name: 'leakyRelu', code: Act.leakyRelu, alpha }, args, 'LeakyReLU', 'leaky_re_lu');
@@ -77,6 +84,7 @@ export function leakyReLU(args: LayerArgs & { alpha?: number } = {}): Activation
 
 /** ELU layer: y = x > 0 ? x : α·(eˣ − 1), α = 1 by default. */
 export function elu(args: LayerArgs & { alpha?: number } = {}): Activation {
+  checkOptions('layers.elu', args, alphaKeys);
   const alpha = args.alpha ?? 1;
   if (!Number.isFinite(alpha)) throw new RangeError(`elu: alpha must be a finite number, got ${alpha}`);
   return new Activation({ name: 'elu', code: Act.elu, alpha }, args, 'ELU', 'elu');
@@ -84,6 +92,7 @@ export function elu(args: LayerArgs & { alpha?: number } = {}): Activation {
 
 /** Softmax over the last axis. */
 export function softmax(args: LayerArgs = {}): Activation {
+  checkOptions('layers.softmax', args, layerKeys);
   return new Activation(getActivation('softmax', 'softmax'), args, 'Softmax', 'softmax');
 }
 
@@ -94,6 +103,7 @@ export class PReLU extends Layer {
   alpha!: Weight;
 
   constructor(args: LayerArgs & { alphaInitializer?: InitializerLike } = {}) {
+    checkOptions('layers.prelu', args, { ...layerKeys, alphaInitializer: true });
     super('p_re_lu', args);
     this.alphaInitializer = getInitializer(args.alphaInitializer ?? 'zeros', this.name);
   }

@@ -6,6 +6,7 @@
 import { SELU_ALPHA, SELU_LAMBDA } from '../wasm/activation-codes.js';
 import { scratchBuf, type Buf, type Ctx } from './layer.js';
 import { Dropout, fillMask, type DropoutArgs } from './dropout.js';
+import { leading } from '../options.js';
 
 const ALPHA_PRIME = -SELU_LAMBDA * SELU_ALPHA; // −λα
 
@@ -35,6 +36,7 @@ export class AlphaDropout extends Dropout {
   }
 }
 
-export function alphaDropout(rate: number, args: DropoutArgs = {}): AlphaDropout {
-  return new AlphaDropout(rate, args);
+/** alphaDropout(0.1, { … }), or TF.js's alphaDropout({ rate: 0.1, … }). */
+export function alphaDropout(rate: number | (DropoutArgs & { rate: number }), args?: DropoutArgs): AlphaDropout {
+  return new AlphaDropout(...leading<number, DropoutArgs>('layers.alphaDropout', 'rate', rate, args));
 }

@@ -5,9 +5,10 @@
 // moving = moving·momentum + batch·(1 − momentum), with the biased batch variance (DESIGN.md).
 
 import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
+import { checkOptions, type Keys } from '../options.js';
 import { ShapeError } from '../tensor.js';
 import type { Kernels } from '../wasm/kernels.js';
-import { deferCommit, initializerConfig, Layer, scratchBuf, type Buf, type Committer, type Ctx, type LayerArgs, type Weight } from './layer.js';
+import { deferCommit, initializerConfig, Layer, layerKeys, scratchBuf, type Buf, type Committer, type Ctx, type LayerArgs, type Weight } from './layer.js';
 import { onnxOps, type OnnxGraph } from './onnx.js';
 
 export interface BatchNormalizationArgs extends LayerArgs {
@@ -24,6 +25,11 @@ export interface BatchNormalizationArgs extends LayerArgs {
   movingMeanInitializer?: InitializerLike;
   movingVarianceInitializer?: InitializerLike;
 }
+
+const bnKeys: Keys<BatchNormalizationArgs> = {
+  ...layerKeys, axis: true, momentum: true, epsilon: true, center: true, scale: true,
+  betaInitializer: true, gammaInitializer: true, movingMeanInitializer: true, movingVarianceInitializer: true,
+};
 
 interface Saved {
   x: Buf;
@@ -50,6 +56,7 @@ export class BatchNormalization extends Layer implements Committer {
   private channels = 0;
 
   constructor(args: BatchNormalizationArgs = {}) {
+    checkOptions('layers.batchNormalization', args, bnKeys);
     super('batch_normalization', args);
     this.axis = args.axis ?? -1;
     this.momentum = args.momentum ?? 0.99;

@@ -3,9 +3,10 @@
 
 import { getActivation, type ActivationSpec } from '../activations.js';
 import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
+import { checkOptions, type Keys } from '../options.js';
 import { ShapeError } from '../tensor.js';
 import type { Kernels } from '../wasm/kernels.js';
-import { initializerConfig, lastStep, Layer, outputBuf, regularizerConfig, type Buf, type Ctx, type LayerArgs, type Regularizer, type Weight } from './layer.js';
+import { initializerConfig, lastStep, Layer, layerKeys, outputBuf, regularizerConfig, type Buf, type Ctx, type LayerArgs, type Regularizer, type Weight } from './layer.js';
 import { onnxOps, type OnnxGraph } from './onnx.js';
 
 export interface DenseArgs extends LayerArgs {
@@ -16,6 +17,10 @@ export interface DenseArgs extends LayerArgs {
   kernelRegularizer?: Regularizer;
   biasRegularizer?: Regularizer;
 }
+
+const denseKeys: Keys<DenseArgs> = {
+  ...layerKeys, activation: true, useBias: true, kernelInitializer: true, biasInitializer: true, kernelRegularizer: true, biasRegularizer: true,
+};
 
 export class Dense extends Layer {
   readonly className = 'Dense';
@@ -29,6 +34,7 @@ export class Dense extends Layer {
   bias?: Weight;
 
   constructor(units: number, args: DenseArgs = {}) {
+    checkOptions('layers.dense', args, denseKeys);
     super('dense', args);
     if (!Number.isInteger(units) || units <= 0) throw new RangeError(`${this.name}: units must be a whole number > 0, got ${units}`);
     this.units = units;

@@ -2,14 +2,17 @@
 // probability 1 − rate and scaled by 1/(1 − rate), so inference is the identity. The mask comes
 // from the model's seeded generator (or the layer's own `seed`), so training is reproducible.
 
+import { checkOptions, leading, type Keys } from '../options.js';
 import { Random } from '../random.js';
-import { Layer, scratchBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
+import { Layer, layerKeys, scratchBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
 import type { OnnxGraph } from './onnx.js';
 
 export interface DropoutArgs extends LayerArgs {
   /** A seed for this layer's own mask stream; by default the model's generator draws the masks. */
   seed?: number;
 }
+
+const dropoutKeys: Keys<DropoutArgs> = { ...layerKeys, seed: true };
 
 /** Checks the rate and makes the layer's own generator when it has a seed. */
 export function dropoutSetup(name: string, rate: number, seed: number | undefined): Random | undefined {
@@ -32,6 +35,7 @@ export class Dropout extends Layer {
   readonly rng?: Random;
 
   constructor(rate: number, args: DropoutArgs = {}, base = 'dropout') {
+    checkOptions(base === 'dropout' ? 'layers.dropout' : 'layers.alphaDropout', args, dropoutKeys);
     super(base, args);
     this.rate = rate;
     this.seed = args.seed;
@@ -74,6 +78,7 @@ export class Dropout extends Layer {
   }
 }
 
-export function dropout(rate: number, args: DropoutArgs = {}): Dropout {
-  return new Dropout(rate, args);
+/** dropout(0.2, { … }), or TF.js's dropout({ rate: 0.2, … }). */
+export function dropout(rate: number | (DropoutArgs & { rate: number }), args?: DropoutArgs): Dropout {
+  return new Dropout(...leading<number, DropoutArgs>('layers.dropout', 'rate', rate, args));
 }

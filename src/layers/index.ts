@@ -6,9 +6,11 @@ import { dropout } from './dropout.js';
 import { alphaDropout } from './alpha-dropout.js';
 import { add, average, concatenate, multiply, subtract } from './merge.js';
 import { flatten, reshape } from './reshape.js';
+import { leading } from '../options.js';
 
 export const layers = {
-  dense: (units: number, args?: DenseArgs) => new Dense(units, args),
+  /** dense(8, { … }), or TF.js's dense({ units: 8, … }). */
+  dense: (units: number | (DenseArgs & { units: number }), args?: DenseArgs) => new Dense(...leading<number, DenseArgs>('layers.dense', 'units', units, args)),
   activation,
   leakyReLU,
   elu,

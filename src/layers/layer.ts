@@ -9,9 +9,11 @@ import { SymbolicTensor, type Node } from '../graph.js';
 import type { ActivationSpec } from '../activations.js';
 import type { Initializer } from '../initializers.js';
 import type { Random } from '../random.js';
-import { ShapeError, sizeOf } from '../tensor.js';
+import type { Keys } from '../options.js';
+import { assertFinite, ShapeError, sizeOf, toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import type { Arena, Scratch } from '../wasm/arena.js';
 import type { Kernels } from '../wasm/kernels.js';
+import { runtime } from '../wasm/runtime.js';
 import type { OnnxGraph } from './onnx.js';
 
 /** A (rows × cols) float32 matrix in the arena: rows = batch, cols = features. */
@@ -50,6 +52,8 @@ export interface Slab {
   params: number;
   grads: number;
   floats: number;
+  /** Set when the model that placed the slab was disposed: its memory is no longer the slab's. */
+  disposedBy?: string;
 }
 
 /** What a step hands every layer. */
@@ -93,6 +97,16 @@ export interface Committer {
   commitStep(k: Kernels, saved: Record<string, unknown>): void;
 }
 
+let weightWrites = 0;
+/**
+ * Counts every write of weights that is not the current step's own update (an optimizer step,
+ * setWeights): a step's copy of the weights before its update may be restored only while no
+ * other write came after it (see ModelMemory.snapshot).
+ */
+export const noteWeightWrite = (): number => ++weightWrites;
+/** The writes counted so far. */
+export const weightWriteCount = (): number => weightWrites;
+
 let passes = 0;
 /** A new backward-pass number (Ctx.pass). */
 export const nextPass = (): number => ++passes;
@@ -115,8 +129,13 @@ export function uniqueName(base: string): string {
 export interface LayerArgs {
   name?: string;
   inputShape?: number[];
+  /** Keras's and TF.js's shorthand for a flat input: `inputDim: 8` is `inputShape: [8]`. */
+  inputDim?: number;
   trainable?: boolean;
 }
+
+/** The options every layer takes; each layer's own key list spreads these (options.ts checks them). */
+export const layerKeys: Keys<LayerArgs> = { name: true, inputShape: true, inputDim: true, trainable: true };
 
 export abstract class Layer {
   abstract readonly className: string;
@@ -135,11 +154,18 @@ export abstract class Layer {
     }
     this.name = args.name ?? uniqueName(base);
     this.trainable = args.trainable ?? true;
-    if (args.inputShape !== undefined) {
-      if (!Array.isArray(args.inputShape) || !args.inputShape.every((d) => Number.isInteger(d) && d > 0)) {
-        throw new ShapeError(`${this.name}: inputShape must be positive whole numbers, got ${JSON.stringify(args.inputShape)}`);
+    if (args.inputDim !== undefined) {
+      if (!Number.isInteger(args.inputDim) || args.inputDim <= 0) throw new ShapeError(`${this.name}: inputDim must be a whole number > 0, got ${JSON.stringify(args.inputDim)}`);
+      if (args.inputShape !== undefined && !(args.inputShape.length === 1 && args.inputShape[0] === args.inputDim)) {
+        throw new ShapeError(`${this.name}: inputDim ${args.inputDim} disagrees with inputShape ${JSON.stringify(args.inputShape)}; give one of them`);
       }
-      this.declaredInputShape = [...args.inputShape];
+    }
+    const shape = args.inputShape ?? (args.inputDim !== undefined ? [args.inputDim] : undefined);
+    if (shape !== undefined) {
+      if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+        throw new ShapeError(`${this.name}: inputShape must be positive whole numbers, got ${JSON.stringify(shape)}`);
+      }
+      this.declaredInputShape = [...shape];
     }
   }
 
@@ -260,6 +286,43 @@ export abstract class Layer {
 
   countParams(): number {
     return this.weights.reduce((s, w) => s + w.size, 0);
+  }
+
+  /** Where the weights are, or a clear error when they have no memory (yet, or any longer). */
+  private placedWeights(what: string): readonly Weight[] {
+    for (const w of this.weights) {
+      if (w.slab?.disposedBy !== undefined) throw new Error(`${this.name}.${what}: ${w.name} belonged to ${w.slab.disposedBy}, which was disposed`);
+      if (w.ptr === 0) throw new Error(`${this.name}.${what}: the weights get their memory when a model is built around the layer (sequential or model); none is yet`);
+    }
+    return this.weights;
+  }
+
+  /**
+   * Copies of the layer's weights in Keras order and layout (Dense: kernel [inputDim, units],
+   * then bias); [] before the layer is built, as in Keras.
+   */
+  getWeights(): Tensor[] {
+    const a = runtime().arena;
+    return this.placedWeights('getWeights').map((w) => ({ data: Float32Array.from(a.f32(w.ptr, w.size)), shape: [...w.shape] }));
+  }
+
+  /** Sets the weights from arrays in getWeights' order and shapes; checks them all before writing any. */
+  setWeights(weights: TensorLike[]): void {
+    const ws = this.placedWeights('setWeights');
+    if (!Array.isArray(weights) || weights.length !== ws.length) {
+      throw new Error(`${this.name}.setWeights expects ${ws.length} arrays (${ws.map((w) => `${w.name} [${w.shape}]`).join(', ')}), got ${Array.isArray(weights) ? weights.length : typeof weights}`);
+    }
+    const values = weights.map((v, i) => {
+      const w = ws[i];
+      const t = toTensor(v, `setWeights[${i}] (${w.name})`);
+      const shapeOk = t.shape.length === w.shape.length ? t.shape.every((d, j) => d === w.shape[j]) : sizeOf(t.shape) === w.size && w.shape.length === 1;
+      if (!shapeOk) throw new ShapeError(`setWeights[${i}]: ${w.name} has shape [${w.shape.join(', ')}], got [${t.shape.join(', ')}]`);
+      assertFinite(t, `setWeights[${i}] (${w.name})`);
+      return t.data;
+    });
+    const a = runtime().arena;
+    values.forEach((d, i) => a.f32(ws[i].ptr, d.length).set(d));
+    noteWeightWrite();
   }
 
   /** Checks the incoming feature width before any kernel runs. */

@@ -4,8 +4,9 @@
 // say at build time which inputs disagree. Each returns one gradient buffer per input, never the
 // same buffer twice, so the graph can add into them in place.
 
+import { checkOptions } from '../options.js';
 import { ShapeError } from '../tensor.js';
-import { Layer, sameShape, scratchBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
+import { Layer, layerKeys, sameShape, scratchBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
 import { onnxOps, type OnnxGraph } from './onnx.js';
 
 type Op = 'add' | 'subtract' | 'multiply' | 'average';
@@ -54,6 +55,7 @@ export class ElementwiseMerge extends Merge {
   readonly op: Op;
 
   constructor(op: Op, className: string, args: LayerArgs = {}) {
+    checkOptions(`layers.${op}`, args, layerKeys);
     super(op, args);
     this.op = op;
     this.className = className;
@@ -131,6 +133,7 @@ export class Concatenate extends Merge {
   readonly axis: number;
 
   constructor(args: LayerArgs & { axis?: number } = {}) {
+    checkOptions('layers.concatenate', args, { ...layerKeys, axis: true });
     super('concatenate', args);
     this.axis = args.axis ?? -1;
   }

@@ -1,8 +1,9 @@
 // Reshape and flatten: the arena holds a batch as (rows × features) row-major, so a new shape of
 // the same size is the same memory; forward returns its input and backward its gradient.
 
+import { checkOptions, leading } from '../options.js';
 import { ShapeError, sizeOf } from '../tensor.js';
-import { Layer, type Buf, type Ctx, type LayerArgs } from './layer.js';
+import { Layer, layerKeys, type Buf, type Ctx, type LayerArgs } from './layer.js';
 import type { OnnxGraph } from './onnx.js';
 
 export class Reshape extends Layer {
@@ -11,6 +12,7 @@ export class Reshape extends Layer {
   readonly targetShape: number[] | null;
 
   constructor(targetShape: number[] | null, args: LayerArgs = {}, className = 'Reshape', base = 'reshape') {
+    checkOptions(base === 'reshape' ? 'layers.reshape' : 'layers.flatten', args, layerKeys);
     super(base, args);
     this.className = className;
     if (targetShape && (!Array.isArray(targetShape) || !targetShape.every((d) => Number.isInteger(d) && (d > 0 || d === -1)) || targetShape.filter((d) => d === -1).length > 1)) {
@@ -48,6 +50,7 @@ export class Reshape extends Layer {
   }
 }
 
-export const reshape = (targetShape: number[], args?: LayerArgs) => new Reshape(targetShape, args);
+/** reshape([2, 3], { … }), or TF.js's reshape({ targetShape: [2, 3], … }). */
+export const reshape = (targetShape: number[] | (LayerArgs & { targetShape: number[] }), args?: LayerArgs) => new Reshape(...leading<number[], LayerArgs>('layers.reshape', 'targetShape', targetShape, args));
 /** Flattens everything but the batch axis. */
 export const flatten = (args?: LayerArgs) => new Reshape(null, args, 'Flatten', 'flatten');

@@ -5,8 +5,9 @@
 import type { Layer } from '../layers/layer.js';
 import { getLoss, type Loss } from '../losses.js';
 import { getMetric } from '../metrics.js';
+import { checkOptions } from '../options.js';
 import { getOptimizer, type Optimizer } from '../optimizers/index.js';
-import type { CompileArgs, PerOutput } from './types.js';
+import { compileKeys, type CompileArgs, type PerOutput } from './types.js';
 
 export interface Compiled {
   optimizer: Optimizer;
@@ -24,6 +25,7 @@ const isLoss = (v: unknown): boolean => typeof v === 'string' || (typeof v === '
  * without an input shape: one output, its units known later).
  */
 export function resolveCompile(model: string, outputs: { name: string; units: number }[] | null, args: CompileArgs, trained: Layer[]): Compiled {
+  checkOptions(`${model}.compile`, args, compileKeys);
   const { optimizer, loss, lossWeights, metrics = [] } = args ?? ({} as CompileArgs);
   if (optimizer === undefined || loss === undefined) throw new Error(`${model}.compile needs an optimizer and a loss, got optimizer ${optimizer} and loss ${loss}`);
   const opt = getOptimizer(optimizer);

@@ -4,7 +4,7 @@
 // optimizer sees "groups": per slab, the contiguous runs of the weights this model trains.
 
 import { isModel } from '../graph.js';
-import type { Layer, Slab, Weight } from '../layers/layer.js';
+import { noteWeightWrite, type Layer, type Slab, type Weight } from '../layers/layer.js';
 import type { Group, Segment } from '../optimizers/index.js';
 import type { Random } from '../random.js';
 import { Scratch } from '../wasm/arena.js';
@@ -15,13 +15,29 @@ interface SlabGroup {
   slab: Slab;
   state: number[];
   segments: Segment[];
+  /** The trained segments' parameters before the last update (0 until the first training step). */
+  backup: number;
 }
 
-// Memory of collected models goes back to the arena (users never dispose).
-const reclaim = new FinalizationRegistry<{ rt: Runtime; blocks: number[]; scratch: Scratch }>(({ rt, blocks, scratch }) => {
+interface Held {
+  rt: Runtime;
+  blocks: number[];
+  scratch: Scratch;
+}
+
+const free = ({ rt, blocks, scratch }: Held): void => {
   scratch.dispose();
   for (const b of blocks) rt.arena.release(b);
-});
+  blocks.length = 0;
+};
+
+// Memory of collected models goes back to the arena, so users need not dispose. Where the engine has
+// no FinalizationRegistry (workerd before its 2025 compatibility dates, older engines) nothing is
+// reclaimed on collection: the memory goes with the isolate, and model.dispose() frees it at once.
+const reclaim = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Held>(free) : undefined;
+
+/** Whether a collected model's memory returns to the arena by itself (a FinalizationRegistry exists). */
+export const reclaimsOnCollection = reclaim !== undefined;
 
 /**
  * The layers a model trains, by the `trainable` flags now (compile captures them): trainable
@@ -61,12 +77,34 @@ export class ModelMemory {
   groupList: Group[] = [];
   private readonly blocks: number[] = [];
   private readonly groups: SlabGroup[] = [];
+  /** The slabs this memory placed (their weights point into its blocks). */
+  private readonly placed: Slab[] = [];
+  private readonly owner: object;
+  /** Set by dispose(): the name of the model disposed. */
+  disposed?: string;
 
   /** `owner`: the model whose collection gives this memory back. */
   constructor(rt: Runtime, owner: object) {
     this.rt = rt;
     this.scratch = new Scratch(rt.arena);
-    reclaim.register(owner, { rt, blocks: this.blocks, scratch: this.scratch });
+    this.owner = owner;
+    reclaim?.register(owner, { rt, blocks: this.blocks, scratch: this.scratch }, owner);
+  }
+
+  /**
+   * Gives every block back to the arena now (Model.dispose). The weights this memory placed are
+   * marked, so that a model still holding one of its layers fails with a clear error, not garbage.
+   */
+  dispose(modelName: string): void {
+    if (this.disposed) return;
+    reclaim?.unregister(this.owner);
+    free({ rt: this.rt, blocks: this.blocks, scratch: this.scratch });
+    for (const s of this.placed) s.disposedBy = modelName;
+    for (const g of this.groups) {
+      g.state = [];
+      g.backup = 0;
+    }
+    this.disposed = modelName;
   }
 
   own(bytes: number): number {
@@ -91,6 +129,7 @@ export class ModelMemory {
       return o;
     });
     const slab: Slab = { params: this.own(floats * 4), grads: this.own(floats * 4), floats };
+    this.placed.push(slab);
     fresh.forEach((w, i) => {
       w.ptr = slab.params + offsets[i] * 4;
       w.gradPtr = slab.grads + offsets[i] * 4;
@@ -105,7 +144,7 @@ export class ModelMemory {
   updateSegments(weights: readonly Weight[], trained: Weight[]): void {
     this.trained = trained;
     for (const w of weights) {
-      if (!this.groups.some((g) => g.slab === w.slab)) this.groups.push({ slab: w.slab!, state: [], segments: [] });
+      if (!this.groups.some((g) => g.slab === w.slab)) this.groups.push({ slab: w.slab!, state: [], segments: [], backup: 0 });
     }
     for (const g of this.groups) {
       const segs: Segment[] = [];
@@ -117,6 +156,8 @@ export class ModelMemory {
         if (last && last.offset + last.size * 4 === offset) last.size += size;
         else segs.push({ offset, size });
       }
+      // Other segments than the last snapshot copied: that copy may no longer be restored.
+      if (segs.length !== g.segments.length || segs.some((s, i) => s.offset !== g.segments[i].offset || s.size !== g.segments[i].size)) noteWeightWrite();
       g.segments = segs;
     }
     this.groupList = this.groups.map((g) => ({ slabs: { params: g.slab.params, grads: g.slab.grads, state: g.state }, segments: g.segments }));
@@ -125,6 +166,39 @@ export class ModelMemory {
   /** Grows every group's optimizer state to `slots` slabs (zeroed by the arena). */
   ensureState(slots: number): void {
     for (const g of this.groups) while (g.state.length < slots) g.state.push(this.own(g.slab.floats * 4));
+  }
+
+  /** Gives every group its parameter backup (ModelMemory.snapshot), once. */
+  ensureBackup(): void {
+    for (const g of this.groups) if (!g.backup) g.backup = this.own(g.slab.floats * 4);
+  }
+
+  /**
+   * Copies the trained parameters aside before an update, so that a step whose loss then comes out
+   * non-finite can return to the weights that gave the last finite loss (restore). One copy per
+   * step of the trained segments: what it costs is in bench/rollback.bench.ts.
+   */
+  snapshot(): void {
+    const k = this.rt.kernels;
+    for (let i = 0; i < this.groups.length; i++) {
+      const g = this.groups[i];
+      for (let j = 0; j < g.segments.length; j++) {
+        const s = g.segments[j];
+        k.f32_copy(g.slab.params + s.offset, g.backup + s.offset, s.size);
+      }
+    }
+  }
+
+  /** The trained parameters as the last snapshot() found them. */
+  restore(): void {
+    const k = this.rt.kernels;
+    for (let i = 0; i < this.groups.length; i++) {
+      const g = this.groups[i];
+      for (let j = 0; j < g.segments.length; j++) {
+        const s = g.segments[j];
+        k.f32_copy(g.backup + s.offset, g.slab.params + s.offset, s.size);
+      }
+    }
   }
 
   /** Drops the optimizer state (a new optimizer starts from zeros). */

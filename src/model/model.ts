@@ -14,9 +14,10 @@ import { SymbolicTensor, type Node } from '../graph.js';
 import type { ModelArtifacts, SaveOptions, SaveTarget } from '../io/types.js';
 import { Layer, sameShape, type Buf, type Ctx, type Weight } from '../layers/layer.js';
 import type { Loss } from '../losses.js';
+import { checkOptions } from '../options.js';
 import type { Optimizer } from '../optimizers/index.js';
 import { Random } from '../random.js';
-import { assertFinite, ShapeError, sizeOf, toTensor, type Tensor, type TensorLike } from '../tensor.js';
+import { ShapeError, sizeOf, toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import { History, readTrainingState, writeTrainingState, type TrainingState } from '../training/history.js';
 import { StepRunner } from '../training/step.js';
 import * as trainer from '../training/trainer.js';
@@ -28,7 +29,7 @@ import { modelIo } from './hooks.js';
 import { checkX } from './inputs.js';
 import { ModelMemory, trainedLayers, weightsOf } from './memory.js';
 import { summaryText } from './summary.js';
-import type { CompileArgs, Data, DatasetFitArgs, EvaluateArgs, FitArgs, ModelArgs, PredictArgs } from './types.js';
+import { evaluateKeys, fitKeys, modelKeys, predictKeys, type CompileArgs, type Data, type DatasetFitArgs, type EvaluateArgs, type FitArgs, type ModelArgs, type PredictArgs } from './types.js';
 
 export class Model extends Layer {
   readonly className: string = 'Model';
@@ -50,7 +51,9 @@ export class Model extends Layer {
   /** Model.callBackward's one-element dL/dy list. */
   private readonly dyOne: Buf[] = [];
 
-  constructor({ inputs, outputs, name, seed }: ModelArgs = {}, base = 'model') {
+  constructor(args: ModelArgs = {}, base = 'model') {
+    checkOptions(base, args, modelKeys);
+    const { inputs, outputs, name, seed } = args;
     super(base, { name });
     if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new RangeError(`${this.name}: seed must be a whole number ≥ 0, got ${seed}`);
     this.seed = seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -175,7 +178,28 @@ export class Model extends Layer {
   /** Builds now if the shape is already declared (sequential whose first layer has an inputShape). */
   protected ensureBuilt(): void {}
 
+  /**
+   * Gives the model's memory back to the arena now: its weights, gradients, optimizer state and
+   * scratch. Optional where the engine has a FinalizationRegistry (a collected model's memory
+   * returns by itself), the way to free memory early where it has none (workerd before 2025
+   * compatibility dates). The model cannot be used afterwards, nor can another model that shares
+   * layers whose weights it placed.
+   */
+  dispose(): void {
+    this.mem.dispose(this.name);
+  }
+
+  /** Throws when this model, or a model whose weights it uses, was disposed. */
+  protected requireAlive(what: string): void {
+    if (this.mem.disposed) throw new Error(`${this.name}.${what}: the model was disposed`);
+    for (let i = 0; i < this.weights.length; i++) {
+      const by = this.weights[i].slab?.disposedBy;
+      if (by !== undefined) throw new Error(`${this.name}.${what}: ${this.weights[i].name} belonged to ${by}, which was disposed`);
+    }
+  }
+
   protected requireBuilt(what: string): void {
+    this.requireAlive(what);
     this.ensureBuilt();
     if (!this.built) throw new Error(`${this.name}.${what}: the model is not built yet; give the first layer an inputShape or call fit/predict first`);
   }
@@ -206,6 +230,7 @@ export class Model extends Layer {
   }
 
   private requireCompiled(what: string): void {
+    this.requireAlive(what);
     if (!this.compiled) throw new Error(`${this.name}.${what}: compile the model first (model.compile({ optimizer, loss }))`);
   }
 
@@ -213,6 +238,7 @@ export class Model extends Layer {
   prepareTraining(): void {
     this.mem.ensureState(this.compiled!.optimizer.slots);
     this.mem.updateSegments(this.weights, this.trainedWeights());
+    this.mem.ensureBackup();
   }
 
   /** Trains for `epochs` epochs of mini-batches; resolves to a Keras-like History. */
@@ -220,13 +246,18 @@ export class Model extends Layer {
   async fit(x: Data, y: Data, args?: FitArgs): Promise<History>;
   async fit(x: Data | Dataset, y?: Data | DatasetFitArgs, args?: FitArgs): Promise<History> {
     this.requireCompiled('fit');
-    if (x instanceof Dataset) return trainer.fit(this, x, undefined, y as DatasetFitArgs | undefined);
+    if (x instanceof Dataset) {
+      checkOptions(`${this.name}.fit`, y, fitKeys);
+      return trainer.fit(this, x, undefined, y as DatasetFitArgs | undefined);
+    }
+    checkOptions(`${this.name}.fit`, args, fitKeys);
     return trainer.fit(this, x, y as Data, args);
   }
 
   /** One optimizer step on one batch; returns its loss. */
   trainOnBatch(x: Data, y: Data, opts?: { sampleWeight?: TensorLike; classWeight?: Record<number, number> }): number {
     this.requireCompiled('trainOnBatch');
+    checkOptions(`${this.name}.trainOnBatch`, opts, { sampleWeight: true, classWeight: true });
     return trainer.trainOnBatch(this, x, y, opts);
   }
 
@@ -235,6 +266,7 @@ export class Model extends Layer {
   evaluate(x: Data, y: Data, args?: EvaluateArgs): Record<string, number>;
   evaluate(x: Data | Dataset, y?: Data | EvaluateArgs, args?: EvaluateArgs): Record<string, number> | Promise<Record<string, number>> {
     this.requireCompiled('evaluate');
+    checkOptions(`${this.name}.evaluate`, x instanceof Dataset ? y : args, evaluateKeys);
     if (x instanceof Dataset) return Promise.resolve(trainer.evaluate(this, x, undefined, y as EvaluateArgs | undefined));
     return trainer.evaluate(this, x, y as Data, args) as Record<string, number>;
   }
@@ -247,6 +279,8 @@ export class Model extends Layer {
   predict(x: Dataset, args?: PredictArgs): Promise<Tensor>;
   predict(x: Data, args?: PredictArgs): Tensor | Tensor[];
   predict(x: Data | Dataset, args?: PredictArgs): Tensor | Tensor[] | Promise<Tensor | Tensor[]> {
+    checkOptions(`${this.name}.predict`, args, predictKeys);
+    this.requireAlive('predict');
     const one = (ts: Tensor[]) => (ts.length === 1 ? ts[0] : ts);
     const out = trainer.predict(this, x, args);
     return out instanceof Promise ? out.then(one) : one(out);
@@ -262,8 +296,10 @@ export class Model extends Layer {
    * applied) with respect to every input, one tensor per input: FGSM's ∇ₓJ(θ, x, y).
    */
   computeGradients(x: Data, y: Data, opts: { sampleWeight?: TensorLike; inputs: true }): { loss: number; grads: Tensor[]; inputGrads: Tensor[] };
-  computeGradients(x: Data, y: Data, { sampleWeight, inputs = false }: { sampleWeight?: TensorLike; inputs?: boolean } = {}): { loss: number; grads: Tensor[]; inputGrads?: Tensor[] } {
+  computeGradients(x: Data, y: Data, opts: { sampleWeight?: TensorLike; inputs?: boolean } = {}): { loss: number; grads: Tensor[]; inputGrads?: Tensor[] } {
     this.requireCompiled('computeGradients');
+    checkOptions(`${this.name}.computeGradients`, opts, { sampleWeight: true, inputs: true });
+    const { sampleWeight, inputs = false } = opts;
     return trainer.computeGradients(this, x, y, sampleWeight, inputs);
   }
 
@@ -278,31 +314,21 @@ export class Model extends Layer {
   backward(dy: Buf, ctx: Ctx, needDx: boolean, acc?: boolean): Buf | null;
   backward(a: Data | Buf, b: Data | Ctx, c?: { training?: boolean } | boolean): Tensor | Tensor[] | Buf | null {
     if (isCtx(b)) return this.callBackward(a as Buf, b, [c as boolean])[0];
+    checkOptions(`${this.name}.backward`, c, { training: true });
+    this.requireAlive('backward');
     const out = trainer.inputGradients(this, a as Data, b, (c as { training?: boolean } | undefined)?.training ?? true);
     return out.length === 1 ? out[0] : out;
   }
 
   /** Copies of every weight in Keras order and layout (Dense: kernel [inputDim, units], then bias). */
-  getWeights(): Tensor[] {
+  override getWeights(): Tensor[] {
     this.requireBuilt('getWeights');
-    return this.weights.map((w) => ({ data: Float32Array.from(this.mem.rt.arena.f32(w.ptr, w.size)), shape: [...w.shape] }));
+    return super.getWeights();
   }
 
-  setWeights(weights: TensorLike[]): void {
+  override setWeights(weights: TensorLike[]): void {
     this.requireBuilt('setWeights');
-    if (!Array.isArray(weights) || weights.length !== this.weights.length) {
-      throw new Error(`${this.name}.setWeights expects ${this.weights.length} arrays (${this.weights.map((w) => `${w.name} [${w.shape}]`).join(', ')}), got ${Array.isArray(weights) ? weights.length : typeof weights}`);
-    }
-    // Check everything first, so a bad list changes nothing.
-    const values = weights.map((v, i) => {
-      const w = this.weights[i];
-      const t = toTensor(v, `setWeights[${i}] (${w.name})`);
-      const shapeOk = t.shape.length === w.shape.length ? t.shape.every((d, j) => d === w.shape[j]) : sizeOf(t.shape) === w.size && w.shape.length === 1;
-      if (!shapeOk) throw new ShapeError(`setWeights[${i}]: ${w.name} has shape [${w.shape.join(', ')}], got [${t.shape.join(', ')}]`);
-      assertFinite(t, `setWeights[${i}] (${w.name})`);
-      return t.data;
-    });
-    values.forEach((d, i) => this.mem.rt.arena.f32(this.weights[i].ptr, d.length).set(d));
+    super.setWeights(weights);
   }
 
   getLayer(name: string): Layer {
@@ -312,7 +338,9 @@ export class Model extends Layer {
   }
 
   /** A layer table with output shapes and parameter counts; returned and, unless silent, printed. */
-  summary({ print = true }: { print?: boolean } = {}): string {
+  summary(opts: { print?: boolean } = {}): string {
+    checkOptions(`${this.name}.summary`, opts, { print: true });
+    const { print = true } = opts;
     this.ensureBuilt();
     const text = summaryText({
       name: this.name, layers: this.layers, inputs: this.inputs, outputs: this.outputs, nodes: this.nodes, built: this.built,

@@ -5,6 +5,7 @@ import { SymbolicTensor } from '../graph.js';
 import { Layer } from '../layers/layer.js';
 import { ShapeError, type Tensor, type TensorLike } from '../tensor.js';
 import type { Dataset } from '../data/dataset.js';
+import { checkOptions, leading } from '../options.js';
 import { Model } from './model.js';
 import type { PredictArgs } from './types.js';
 
@@ -16,7 +17,9 @@ export interface SequentialArgs {
 export class Sequential extends Model {
   override readonly className = 'Sequential';
 
-  constructor(layers: Layer[] = [], { seed, name = 'sequential' }: SequentialArgs = {}) {
+  constructor(layers: Layer[] = [], args: SequentialArgs = {}) {
+    checkOptions('sequential', args, { seed: true, name: true });
+    const { seed, name = 'sequential' } = args;
     super({ seed, name }, 'sequential');
     if (!Array.isArray(layers)) throw new TypeError(`sequential expects an array of layers, got ${typeof layers}`);
     for (const l of layers) this.add(l);
@@ -67,6 +70,8 @@ export class Sequential extends Model {
   }
 }
 
-export function sequential(layers: Layer[] = [], args: SequentialArgs = {}): Sequential {
-  return new Sequential(layers, args);
+/** sequential([layers], { seed }), or TF.js's sequential({ layers: [...], seed }). */
+export function sequential(layers: Layer[] | (SequentialArgs & { layers?: Layer[] }) = [], args?: SequentialArgs): Sequential {
+  const [ls, rest] = leading<Layer[] | undefined, SequentialArgs>('sequential', 'layers', layers, args);
+  return new Sequential(ls ?? [], rest);
 }

@@ -5,6 +5,7 @@ import type { Callback } from '../callbacks/types.js';
 import type { Dataset } from '../data/dataset.js';
 import type { SymbolicTensor } from '../graph.js';
 import type { Loss } from '../losses.js';
+import type { Keys } from '../options.js';
 import type { Optimizer } from '../optimizers/index.js';
 import type { TensorLike } from '../tensor.js';
 
@@ -47,12 +48,16 @@ export type DatasetFitArgs = Omit<FitArgs, 'validationData'> & {
 export interface EvaluateArgs {
   batchSize?: number;
   sampleWeight?: TensorLike;
+  /** Accepted for Keras code; evaluate prints nothing. */
+  verbose?: number;
 }
 
 export interface PredictArgs {
   batchSize?: number;
   /** Run the layers as in a training step (batch statistics, dropout masks) without updating anything. */
   training?: boolean;
+  /** Accepted for Keras code; predict prints nothing. */
+  verbose?: number;
 }
 
 export interface ModelArgs {
@@ -61,3 +66,13 @@ export interface ModelArgs {
   name?: string;
   seed?: number;
 }
+
+// The keys each of these takes (checked by options.ts: an unknown key is an error with a did-you-mean).
+export const compileKeys: Keys<CompileArgs> = { optimizer: true, loss: true, lossWeights: true, metrics: true };
+export const fitKeys: Keys<FitArgs> = {
+  epochs: true, batchSize: true, shuffle: true, validationSplit: true, validationData: true, sampleWeight: true, classWeight: true,
+  callbacks: true, verbose: true, initialEpoch: true,
+};
+export const evaluateKeys: Keys<EvaluateArgs> = { batchSize: true, sampleWeight: true, verbose: true };
+export const predictKeys: Keys<PredictArgs> = { batchSize: true, training: true, verbose: true };
+export const modelKeys: Keys<ModelArgs> = { inputs: true, outputs: true, name: true, seed: true };

@@ -4,6 +4,7 @@
 
 import type { Weight } from '../layers/layer.js';
 import { powInt } from '../math.js';
+import { checkOptions, looseLookup, type Keys } from '../options.js';
 import type { Kernels } from '../wasm/kernels.js';
 import type { Schedule } from './schedules.js';
 export { schedules, exponentialDecay, piecewiseConstant, cosineDecay, type Schedule } from './schedules.js';
@@ -35,6 +36,26 @@ export interface OptimizerArgs {
   globalClipNorm?: number;
   /** Every gradient element is clipped to [−clipValue, clipValue]. */
   clipValue?: number;
+}
+
+const baseKeys: Keys<OptimizerArgs> = { learningRate: true, clipNorm: true, globalClipNorm: true, clipValue: true };
+
+/** A learning rate (a number or a schedule) given first, as Keras's `Adam(0.01)` and TF.js's `tf.train.adam(0.01)`. */
+export type LearningRateOr<A> = number | Schedule | A;
+
+/**
+ * An optimizer's options from either call form, `adam(0.01, { … })` or `adam({ learningRate: 0.01, … })`,
+ * checked against its keys.
+ */
+function optionsOf<A extends OptimizerArgs>(where: string, first: LearningRateOr<A> | undefined, rest: A | undefined, own: Record<string, true>): A {
+  if (typeof first === 'number' || typeof first === 'function') {
+    checkOptions(where, rest, { ...baseKeys, ...own });
+    if (rest?.learningRate !== undefined) throw new TypeError(`${where}: the learning rate is given twice (${first} first and learningRate ${rest.learningRate} in the options)`);
+    return { ...rest, learningRate: first } as A;
+  }
+  if (rest !== undefined) throw new TypeError(`${where}: the first argument is the learning rate (a number or a schedule) or the options object, got ${first === null ? 'null' : typeof first} and then options`);
+  checkOptions(where, first, { ...baseKeys, ...own });
+  return (first ?? {}) as A;
 }
 
 export abstract class Optimizer {
@@ -124,12 +145,18 @@ function checkUnit(v: number, what: string): void {
   if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new RangeError(`${what} must be in [0, 1), got ${v}`);
 }
 
+export interface SGDArgs extends OptimizerArgs {
+  momentum?: number;
+  nesterov?: boolean;
+}
+
 export class SGD extends Optimizer {
   readonly name = 'sgd';
   readonly slots: number;
   readonly momentum: number;
   readonly nesterov: boolean;
-  constructor(args: OptimizerArgs & { momentum?: number; nesterov?: boolean } = {}) {
+  constructor(first?: LearningRateOr<SGDArgs>, rest?: SGDArgs) {
+    const args = optionsOf('optimizers.sgd', first, rest, { momentum: true, nesterov: true });
     super(args, 0.01);
     this.momentum = args.momentum ?? 0;
     checkUnit(this.momentum, 'sgd: momentum');
@@ -152,6 +179,8 @@ export interface AdamArgs extends OptimizerArgs {
   amsgrad?: boolean;
 }
 
+const adamKeys = { beta1: true, beta2: true, epsilon: true, amsgrad: true } as const;
+
 export class Adam extends Optimizer {
   readonly name: string = 'adam';
   readonly slots: number;
@@ -160,7 +189,8 @@ export class Adam extends Optimizer {
   readonly epsilon: number;
   readonly amsgrad: boolean;
   protected weightDecay = 0;
-  constructor(args: AdamArgs = {}) {
+  constructor(first?: LearningRateOr<AdamArgs>, rest?: AdamArgs, where = 'optimizers.adam', own: Record<string, true> = adamKeys) {
+    const args = optionsOf(where, first, rest, own);
     super(args, 0.001);
     this.beta1 = args.beta1 ?? 0.9;
     this.beta2 = args.beta2 ?? 0.999;
@@ -188,17 +218,27 @@ export class Adam extends Optimizer {
   }
 }
 
+export interface AdamWArgs extends AdamArgs {
+  weightDecay?: number;
+}
+
 /** Adam with decoupled weight decay (Loshchilov & Hutter): θ −= lr·wd·θ before the Adam step. */
 export class AdamW extends Adam {
   override readonly name = 'adamW';
-  constructor(args: AdamArgs & { weightDecay?: number } = {}) {
-    super(args);
+  constructor(first?: LearningRateOr<AdamWArgs>, rest?: AdamWArgs) {
+    super(first, rest, 'optimizers.adamW', { ...adamKeys, weightDecay: true });
+    const args = (typeof first === 'object' ? first : rest) ?? {};
     this.weightDecay = args.weightDecay ?? 0.004;
     if (!(this.weightDecay >= 0)) throw new RangeError(`adamW: weightDecay must be ≥ 0, got ${this.weightDecay}`);
   }
   override getConfig() {
     return { ...super.getConfig(), weightDecay: this.weightDecay };
   }
+}
+
+export interface RMSpropArgs extends OptimizerArgs {
+  rho?: number;
+  epsilon?: number;
 }
 
 /**
@@ -210,7 +250,8 @@ export class RMSprop extends Optimizer {
   readonly slots = 1;
   readonly rho: number;
   readonly epsilon: number;
-  constructor(args: OptimizerArgs & { rho?: number; epsilon?: number } = {}) {
+  constructor(first?: LearningRateOr<RMSpropArgs>, rest?: RMSpropArgs) {
+    const args = optionsOf('optimizers.rmsprop', first, rest, { rho: true, epsilon: true });
     super(args, 0.001);
     this.rho = args.rho ?? 0.9;
     this.epsilon = args.epsilon ?? 1e-7;
@@ -225,19 +266,131 @@ export class RMSprop extends Optimizer {
   }
 }
 
+export interface AdagradArgs extends OptimizerArgs {
+  initialAccumulatorValue?: number;
+  epsilon?: number;
+}
+
+/**
+ * Adagrad (Duchi et al. 2011), Keras's defaults and form: acc = 0.1 + Σg²; θ −= lr·g/√(acc + ε).
+ * The state slab holds Σg² (see f32_adagrad), so a fresh state is zeros as for every optimizer.
+ */
+export class Adagrad extends Optimizer {
+  readonly name = 'adagrad';
+  readonly slots = 1;
+  readonly initialAccumulatorValue: number;
+  readonly epsilon: number;
+  constructor(first?: LearningRateOr<AdagradArgs>, rest?: AdagradArgs) {
+    const args = optionsOf('optimizers.adagrad', first, rest, { initialAccumulatorValue: true, epsilon: true });
+    super(args, 0.001);
+    this.initialAccumulatorValue = args.initialAccumulatorValue ?? 0.1;
+    this.epsilon = args.epsilon ?? 1e-7;
+    if (!(this.initialAccumulatorValue >= 0) || !Number.isFinite(this.initialAccumulatorValue)) throw new RangeError(`adagrad: initialAccumulatorValue must be a finite number ≥ 0, got ${this.initialAccumulatorValue}`);
+    checkPositive(this.epsilon, 'adagrad: epsilon');
+  }
+  protected update(k: Kernels, { params, grads, state }: Slabs, s: Segment, lr: number): void {
+    k.f32_adagrad(params + s.offset, grads + s.offset, state[0] + s.offset, s.size, lr, this.initialAccumulatorValue + this.epsilon);
+  }
+  getConfig() {
+    return { name: this.name, ...this.baseConfig(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon };
+  }
+}
+
+/** The β₁, β₂, ε of Adamax and Nadam, checked. */
+function moments(where: string, args: AdamArgs): [number, number, number] {
+  const b1 = args.beta1 ?? 0.9, b2 = args.beta2 ?? 0.999, eps = args.epsilon ?? 1e-7;
+  checkUnit(b1, `${where}: beta1`);
+  checkUnit(b2, `${where}: beta2`);
+  checkPositive(eps, `${where}: epsilon`);
+  return [b1, b2, eps];
+}
+const momentKeys = { beta1: true, beta2: true, epsilon: true } as const;
+type MomentArgs = Omit<AdamArgs, 'amsgrad'>;
+
+/** Adamax (Kingma & Ba §7.1), Keras's defaults: u = max(β₂u, |g|); θ −= lr/(1−β₁ᵗ)·m/(u + ε). */
+export class Adamax extends Optimizer {
+  readonly name = 'adamax';
+  readonly slots = 2;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  private c1 = 1;
+  constructor(first?: LearningRateOr<MomentArgs>, rest?: MomentArgs) {
+    const args = optionsOf('optimizers.adamax', first, rest, momentKeys);
+    super(args, 0.001);
+    [this.beta1, this.beta2, this.epsilon] = moments('adamax', args);
+  }
+  protected override beginStep(): void {
+    this.c1 = 1 / (1 - powInt(this.beta1, this.iterations));
+  }
+  protected update(k: Kernels, { params, grads, state }: Slabs, s: Segment, lr: number): void {
+    k.f32_adamax(params + s.offset, grads + s.offset, state[0] + s.offset, state[1] + s.offset, s.size, lr, this.beta1, this.beta2, this.epsilon, this.c1);
+  }
+  getConfig() {
+    return { name: this.name, ...this.baseConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  }
+}
+
+/**
+ * Nadam (Dozat 2016), Keras's defaults and schedule (PyTorch's NAdam is the same): μₜ =
+ * β₁(1 − ½·0.96^(0.004·t)), m̂ = μₜ₊₁·m/(1 − Πμ₁..ₜ₊₁) + (1 − μₜ)·g/(1 − Πμ₁..ₜ),
+ * θ −= lr·m̂/(√(v/(1−β₂ᵗ)) + ε). The product Πμ is computed from `iterations` in f64 (a resumed
+ * run gets the same one), incrementally from step to step.
+ */
+export class Nadam extends Optimizer {
+  readonly name = 'nadam';
+  readonly slots = 2;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  private consts = { cm: 0, cg: 0, c2: 0 };
+  private product = { t: 0, value: 1 }; // Πμ₁..ₜ
+  constructor(first?: LearningRateOr<MomentArgs>, rest?: MomentArgs) {
+    const args = optionsOf('optimizers.nadam', first, rest, momentKeys);
+    super(args, 0.001);
+    [this.beta1, this.beta2, this.epsilon] = moments('nadam', args);
+  }
+  private mu(t: number): number {
+    return this.beta1 * (1 - 0.5 * 0.96 ** (0.004 * t));
+  }
+  protected override beginStep(): void {
+    const t = this.iterations; // this step's t, from 1
+    const p = this.product;
+    if (p.t !== t - 1) for (p.t = 0, p.value = 1; p.t < t - 1; ) p.value *= this.mu(++p.t);
+    const mu = this.mu(t), muNext = this.mu(t + 1);
+    p.value *= mu;
+    p.t = t;
+    this.consts.cm = muNext / (1 - p.value * muNext);
+    this.consts.cg = (1 - mu) / (1 - p.value);
+    this.consts.c2 = 1 / (1 - powInt(this.beta2, t));
+  }
+  protected update(k: Kernels, { params, grads, state }: Slabs, s: Segment, lr: number): void {
+    const { cm, cg, c2 } = this.consts;
+    k.f32_nadam(params + s.offset, grads + s.offset, state[0] + s.offset, state[1] + s.offset, s.size, lr, this.beta1, this.beta2, this.epsilon, cm, cg, c2);
+  }
+  getConfig() {
+    return { name: this.name, ...this.baseConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  }
+}
+
+// Each takes the learning rate first or the options object: sgd(0.1), sgd({ learningRate: 0.1, momentum: 0.9 }), sgd(0.1, { momentum: 0.9 }).
 export const optimizers = {
-  sgd: (args?: ConstructorParameters<typeof SGD>[0]) => new SGD(args),
-  adam: (args?: AdamArgs) => new Adam(args),
-  adamW: (args?: ConstructorParameters<typeof AdamW>[0]) => new AdamW(args),
-  rmsprop: (args?: ConstructorParameters<typeof RMSprop>[0]) => new RMSprop(args),
+  sgd: (lr?: LearningRateOr<SGDArgs>, args?: SGDArgs) => new SGD(lr, args),
+  adam: (lr?: LearningRateOr<AdamArgs>, args?: AdamArgs) => new Adam(lr, args),
+  adamW: (lr?: LearningRateOr<AdamWArgs>, args?: AdamWArgs) => new AdamW(lr, args),
+  rmsprop: (lr?: LearningRateOr<RMSpropArgs>, args?: RMSpropArgs) => new RMSprop(lr, args),
+  adagrad: (lr?: LearningRateOr<AdagradArgs>, args?: AdagradArgs) => new Adagrad(lr, args),
+  adamax: (lr?: LearningRateOr<MomentArgs>, args?: MomentArgs) => new Adamax(lr, args),
+  nadam: (lr?: LearningRateOr<MomentArgs>, args?: MomentArgs) => new Nadam(lr, args),
 };
 
 // By name, through a Map: optimizers['constructor'] would be Object itself.
-export const optimizerNames: ReadonlyMap<string, (args?: OptimizerArgs) => Optimizer> = new Map(Object.entries(optimizers));
+export const optimizerNames: ReadonlyMap<string, (lr?: number) => Optimizer> = new Map(Object.entries(optimizers));
 
+/** An optimizer object, or a name as Keras takes it: 'adam', 'Adam', 'SGD', 'RMSprop', 'adam_w' (case and underscores aside). */
 export function getOptimizer(spec: string | Optimizer): Optimizer {
   if (spec instanceof Optimizer) return spec;
-  const make = typeof spec === 'string' ? optimizerNames.get(spec) : undefined;
+  const make = typeof spec === 'string' ? looseLookup(optimizerNames, spec) : undefined;
   if (!make) throw new Error(`compile: unknown optimizer ${JSON.stringify(spec)}; expected one of ${[...optimizerNames.keys()].join(', ')} or an optimizers.* object`);
   return make();
 }

@@ -9,7 +9,7 @@ import type { Signature, Targets } from '../model/inputs.js';
 import { allLayers, type ModelMemory } from '../model/memory.js';
 import type { Compiled } from '../model/compile.js';
 import { gatherRows } from '../data/gather.js';
-import { nextPass, stepBuf, type Buf, type Ctx, type Layer } from '../layers/layer.js';
+import { nextPass, noteWeightWrite, stepBuf, weightWriteCount, type Buf, type Ctx, type Layer } from '../layers/layer.js';
 import { lossPositions } from '../losses.js';
 import { getMetric, type Metric, type MetricUpdate } from '../metrics.js';
 import type { Random } from '../random.js';
@@ -42,6 +42,10 @@ export class StepRunner {
   lastDxs: (Buf | null)[] = [];
   private readonly topSaved: Record<string, unknown> = {}; // the step's own saved slot; nodes get theirs
   private readonly all: Layer[];
+  /** The weight-write count right after this runner's last update (noteWeightWrite); 0: none to undo. */
+  private updatedAt = 0;
+  /** @internal Copy the weights before each update so a non-finite loss can undo it (bench/rollback.bench.ts turns it off to time it). */
+  rollback = true;
 
   constructor(
     private readonly sig: Signature,
@@ -278,13 +282,25 @@ export class StepRunner {
     return loss;
   }
 
-  /** One step: backprop, the finite checks that keep the last good weights, one optimizer call. */
+  /**
+   * One step: backprop, the finite checks, one optimizer call. The weights left after a failed
+   * check are the last ones whose loss was finite: a non-finite loss undoes the update before it
+   * (from the copy taken before that update, if no other write of weights came between), a
+   * non-finite gradient of a finite loss skips the update.
+   */
   step(rows: number, hasWeights: boolean, metrics: Metric[][]): number {
     const loss = this.backprop(rows, hasWeights);
     const outs = this.outBufs, ctx = this.stepCtx!;
-    if (!Number.isFinite(loss)) throw new TrainingError(`the loss became ${loss}`);
-    if (!Number.isFinite(this.mem.gradSumSq())) throw new TrainingError('a gradient became non-finite (the loss was finite)');
+    if (!Number.isFinite(loss)) {
+      const undo = this.updatedAt !== 0 && this.updatedAt === weightWriteCount();
+      if (undo) this.mem.restore();
+      this.updatedAt = 0;
+      throw new TrainingError(`the loss became ${loss}; ${undo ? 'the update before it was undone: the weights are the last ones whose loss was finite' : 'the weights are as they were before this step (no update of this model came right before it to undo)'}`);
+    }
+    if (!Number.isFinite(this.mem.gradSumSq())) throw new TrainingError('a gradient became non-finite (the loss was finite); this step made no update, so the weights are the last ones whose loss was finite');
+    if (this.rollback) this.mem.snapshot();
     this.compiled!.optimizer.apply(this.mem.rt.kernels, this.mem.groupList, this.mem.trained);
+    this.updatedAt = this.rollback ? noteWeightWrite() : 0;
     this.runCommits(ctx);
     for (let o = 0; o < metrics.length; o++) if (metrics[o].length) this.updateMetrics(o, metrics[o], this.probabilities(o, outs[o], ctx), hasWeights);
     return loss;

@@ -199,12 +199,17 @@ async function runEpoch(host: TrainerHost, src: BatchSource, cbs: Callback[], ep
     if (typeof rows !== 'number') rows = await rows;
     if (rows === 0) break;
     let loss: number;
+    if (cbs.length) {
+      batchLogs.batch = b;
+      batchLogs.size = rows;
+      for (const cb of cbs) cb.onBatchBegin?.(b, batchLogs);
+    }
     try {
       loss = r.step(rows, src.weighted, metrics);
     } catch (e) {
       if (e instanceof TrainingError) {
         e.message = `${host.name}: training stopped at epoch ${epoch + 1}, batch ${b + 1}: ${e.message}. ` +
-          'The weights are those after the last good step. Lower the learning rate, scale the inputs, or add clipNorm.';
+          'Lower the learning rate, scale the inputs, or add clipNorm.';
         e.history = history;
       }
       throw e;
@@ -342,7 +347,7 @@ export function trainOnBatch(host: TrainerHost, x: Data, y: Data, { sampleWeight
   try {
     return host.runner.step(n, weighted, host.outputs.map(() => []));
   } catch (e) {
-    if (e instanceof TrainingError) e.message = `${host.name}.trainOnBatch: ${e.message}; the weights were not updated`;
+    if (e instanceof TrainingError) e.message = `${host.name}.trainOnBatch: ${e.message}`;
     throw e;
   } finally {
     host.runner.done();

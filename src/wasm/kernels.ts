@@ -113,6 +113,8 @@ export interface Kernels {
   f32_col_sum(x: Ptr, y: Ptr, rows: number, cols: number, acc: number): void;
   /** Σ x² in f64. */
   f32_sumsq(x: Ptr, n: number): number;
+  /** Σ|x| in f64; when g ≠ 0 also g += λ·sign(x), sign(0) = 0 (the L1 penalty's value and gradient). */
+  f32_l1(x: Ptr, g: Ptr, n: number, lambda: number): number;
 
   // f32-vector.ts
   /** y += a·x. */
@@ -154,6 +156,12 @@ export interface Kernels {
   f32_adam(p: Ptr, g: Ptr, m: Ptr, v: Ptr, vmax: Ptr, n: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, wd: number): void;
   /** RMSprop (Keras): s = ρ·s + (1−ρ)·g²; p −= lr·g/(√s + ε). */
   f32_rmsprop(p: Ptr, g: Ptr, s: Ptr, n: number, lr: number, rho: number, eps: number): void;
+  /** Adagrad (Keras): s += g²; p −= lr·g/√(s + a), a = initialAccumulatorValue + ε (s holds Σg²). */
+  f32_adagrad(p: Ptr, g: Ptr, s: Ptr, n: number, lr: number, a: number): void;
+  /** Adamax (Keras): m = β₁m + (1−β₁)g; u = max(β₂u, |g|); p −= lr·c1·m/(u + ε), c1 = 1/(1−β₁ᵗ). */
+  f32_adamax(p: Ptr, g: Ptr, m: Ptr, u: Ptr, n: number, lr: number, beta1: number, beta2: number, eps: number, c1: number): void;
+  /** Nadam (Keras): m, v as Adam; p −= lr·(cm·m + cg·g)/(√(v·c2) + ε), the constants from the host in f64. */
+  f32_nadam(p: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, beta1: number, beta2: number, eps: number, cm: number, cg: number, c2: number): void;
 
   // f32-random.ts
   /** Box–Muller over pairs of uniforms u in (0, 1] (f32, n): y = mean + std·z. u and y may alias. */

@@ -81,4 +81,39 @@ for (const build of BUILDS) {
   });
 }
 
+for (const build of BUILDS) {
+  test(`adagrad, adamax and nadam: ${STEPS} steps match the f64 reference (${build})`, () => {
+    const b = kernels(build);
+    const [lr, b1, b2, eps, a0] = [1e-2, 0.9, 0.999, 1e-7, 0.1];
+    for (const n of SIZES) {
+      const p0 = rand(n, n + 13);
+      const gp = b.zeros(n);
+      const ag = { p: guarded(b, p0), s: guarded(b, n), pr: Float64Array.from(p0), accr: new Float64Array(n).fill(a0) };
+      const ax = { p: guarded(b, p0), m: guarded(b, n), u: guarded(b, n), pr: Float64Array.from(p0), mr: new Float64Array(n), ur: new Float64Array(n) };
+      const na = { p: guarded(b, p0), m: guarded(b, n), v: guarded(b, n), pr: Float64Array.from(p0), mr: new Float64Array(n), vr: new Float64Array(n) };
+      let prod = 1;
+      for (let s = 1; s <= STEPS; s++) {
+        const g = grads(n, s);
+        if (s > 25 && n > 2) g[1] = 0; // Adamax's u decays from its max
+        b.arena.f32(gp, n).set(g);
+        b.k.f32_adagrad(ag.p, gp, ag.s, n, lr, a0 + eps);
+        ref.adagrad(ag.pr, g, ag.accr, lr, eps);
+        b.k.f32_adamax(ax.p, gp, ax.m, ax.u, n, lr, b1, b2, eps, 1 / (1 - b1 ** s));
+        ref.adamax(ax.pr, g, ax.mr, ax.ur, s, lr, b1, b2, eps);
+        const mu = ref.nadamMu(b1, s), muNext = ref.nadamMu(b1, s + 1);
+        b.k.f32_nadam(na.p, gp, na.m, na.v, n, lr, b1, b2, eps, muNext / (1 - prod * mu * muNext), (1 - mu) / (1 - prod * mu), 1 / (1 - b2 ** s));
+        prod = ref.nadam(na.pr, g, na.mr, na.vr, s, prod, lr, b1, b2, eps);
+      }
+      const ctx = `n=${n} ${build}`;
+      for (const ptr of [ag.p, ag.s, ax.p, ax.m, ax.u, na.p, na.m, na.v]) checkGuard(b, ptr, n, ctx);
+      close(b.get(ag.p, n), ag.pr, 1e-5, 1e-5, `adagrad ${ctx}`);
+      close(b.get(ag.s, n), ag.accr.map((v) => v - a0), 1e-6, 1e-5, `adagrad s ${ctx}`);
+      close(b.get(ax.p, n), ax.pr, 1e-5, 1e-5, `adamax ${ctx}`);
+      close(b.get(ax.u, n), ax.ur, 1e-7, 1e-5, `adamax u ${ctx}`);
+      close(b.get(na.p, n), na.pr, 1e-5, 1e-5, `nadam ${ctx}`);
+      close(b.get(na.v, n), na.vr, 1e-7, 1e-5, `nadam v ${ctx}`);
+    }
+  });
+}
+
 test.run();

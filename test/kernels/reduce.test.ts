@@ -51,6 +51,23 @@ for (const build of BUILDS) {
     close([b.k.f32_sumsq(b.put(big), 3)], [ref.sumsq(big)], 0, 1e-12, 'no f32 overflow');
     assert.ok(Number.isNaN(b.k.f32_sumsq(b.put([1, NaN, 2, 3, 4]), 5)));
   });
+
+  test(`l1 (Σ|x| and g += λ·sign(x)) matches the reference over sizes, zeros included (${build})`, () => {
+    const b = kernels(build);
+    for (const n of SIZES) {
+      const x = rand(n, n + 3, -3, 3).map((v, i) => (i % 5 === 2 ? 0 : v));
+      const g0 = rand(n, n + 4);
+      const want = ref.l1(x, g0, 0.01);
+      const xp = b.put(x);
+      close([b.k.f32_l1(xp, 0, n, 0.01)], [want.value], 1e-12, 1e-7, `value n=${n} ${build}`);
+      const gp = b.put(g0);
+      close([b.k.f32_l1(xp, gp, n, 0.01)], [want.value], 1e-12, 1e-7, `value with g n=${n} ${build}`);
+      close(b.get(gp, n), want.g!, 1e-7, 1e-6, `g n=${n} ${build}`);
+    }
+    const g = b.put([0, 0, 0, 0, 0]);
+    assert.ok(Number.isNaN(b.k.f32_l1(b.put([1, NaN, 0, -3, 4]), g, 5, 1)));
+    assert.equal(Array.from(b.get(g, 5)).map(String), ['1', 'NaN', '0', '-1', '1']);
+  });
 }
 
 test.run();

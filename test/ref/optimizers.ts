@@ -33,3 +33,37 @@ export function rmsprop(p: Float64Array, g: ArrayLike<number>, s: Float64Array, 
     p[i] -= (lr * g[i]) / (Math.sqrt(s[i]) + eps);
   }
 }
+
+/** Adagrad as Keras: acc starts at a0 (the kernel's slab holds acc − a0); p −= lr·g/√(acc + ε). */
+export function adagrad(p: Float64Array, g: ArrayLike<number>, acc: Float64Array, lr: number, eps: number): void {
+  for (let i = 0; i < p.length; i++) {
+    acc[i] += g[i] * g[i];
+    p[i] -= (lr * g[i]) / Math.sqrt(acc[i] + eps);
+  }
+}
+
+/** Adamax at step t (1-based), Kingma & Ba §7.1 as Keras: u = max(β₂u, |g|); p −= lr/(1−β₁ᵗ)·m/(u + ε). */
+export function adamax(p: Float64Array, g: ArrayLike<number>, m: Float64Array, u: Float64Array, t: number, lr: number, b1: number, b2: number, eps: number): void {
+  for (let i = 0; i < p.length; i++) {
+    m[i] = b1 * m[i] + (1 - b1) * g[i];
+    u[i] = Math.max(b2 * u[i], Math.abs(g[i]));
+    p[i] -= (lr / (1 - b1 ** t)) * m[i] / (u[i] + eps);
+  }
+}
+
+/** μₜ of Nadam (Dozat; Keras and PyTorch's momentum_decay 0.004). */
+export const nadamMu = (b1: number, t: number): number => b1 * (1 - 0.5 * 0.96 ** (0.004 * t));
+
+/** Nadam at step t (1-based), with the product Πμ₁..ₜ₋₁ before this step; returns Πμ₁..ₜ. */
+export function nadam(p: Float64Array, g: ArrayLike<number>, m: Float64Array, v: Float64Array, t: number, muProduct: number, lr: number, b1: number, b2: number, eps: number): number {
+  const mu = nadamMu(b1, t), muNext = nadamMu(b1, t + 1);
+  const prod = muProduct * mu, prodNext = prod * muNext;
+  for (let i = 0; i < p.length; i++) {
+    m[i] = b1 * m[i] + (1 - b1) * g[i];
+    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+    const mHat = (muNext * m[i]) / (1 - prodNext) + ((1 - mu) * g[i]) / (1 - prod);
+    const vHat = v[i] / (1 - b2 ** t);
+    p[i] -= (lr * mHat) / (Math.sqrt(vHat) + eps);
+  }
+  return prod;
+}

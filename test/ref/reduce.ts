@@ -11,3 +11,14 @@ export function sumsq(x: ArrayLike<number>): number {
   for (let i = 0; i < x.length; i++) s += x[i] * x[i];
   return s;
 }
+
+/** Σ|x|, and g + λ·sign(x) (sign(0) = 0) when g is given: the L1 penalty's value and gradient. */
+export function l1(x: ArrayLike<number>, g: ArrayLike<number> | null, lambda: number): { value: number; g: Float64Array | null } {
+  let s = 0;
+  const out = g ? Float64Array.from(g) : null;
+  for (let i = 0; i < x.length; i++) {
+    s += Math.abs(x[i]);
+    if (out) out[i] += lambda * Math.sign(x[i]);
+  }
+  return { value: s, g: out };
+}
