@@ -58,6 +58,12 @@ function optionsOf<A extends OptimizerArgs>(where: string, first: LearningRateOr
   return (first ?? {}) as A;
 }
 
+/**
+ * An optimizer's own options, in the order its config lists them: each with its default and what
+ * it must be (a number in [0, 1), a finite number > 0 or ≥ 0, or a flag).
+ */
+type Spec = Record<string, readonly [number, 'unit' | 'positive' | 'nonNegative'] | readonly [boolean, 'flag']>;
+
 export abstract class Optimizer {
   abstract readonly name: string;
   /** How many parameter-sized state slabs the optimizer needs. */
@@ -68,10 +74,18 @@ export abstract class Optimizer {
   readonly clipNorm?: number;
   readonly globalClipNorm?: number;
   readonly clipValue?: number;
+  /** The names of the optimizer's own options (its Spec), which become fields and its config. */
+  private readonly own: string[];
 
-  constructor(args: OptimizerArgs, defaultLr: number) {
+  /**
+   * Reads the options of either call form (`where` is the factory's name) and sets each of the
+   * subclass's own options as a field of the same name, checked against `spec`.
+   */
+  constructor(where: string, first: LearningRateOr<OptimizerArgs> | undefined, rest: OptimizerArgs | undefined, spec: Spec, defaultLr: number) {
+    const args = optionsOf(where, first, rest, Object.fromEntries(Object.keys(spec).map((k) => [k, true]))) as OptimizerArgs & Record<string, unknown>;
+    const short = where.slice(where.indexOf('.') + 1);
     this.learningRate = args.learningRate ?? defaultLr;
-    if (typeof this.learningRate === 'number') checkPositive(this.learningRate, `${this.constructor.name.toLowerCase()}: learningRate`);
+    if (typeof this.learningRate === 'number') checkPositive(this.learningRate, `${short}: learningRate`);
     else if (typeof this.learningRate !== 'function') throw new TypeError(`learningRate must be a number or a schedule, got ${typeof this.learningRate}`);
     for (const key of ['clipNorm', 'globalClipNorm', 'clipValue'] as const) {
       if (args[key] !== undefined) checkPositive(args[key]!, key);
@@ -79,6 +93,18 @@ export abstract class Optimizer {
     this.clipNorm = args.clipNorm;
     this.globalClipNorm = args.globalClipNorm;
     this.clipValue = args.clipValue;
+    this.own = Object.keys(spec);
+    for (const [key, [fallback, kind]] of Object.entries(spec)) {
+      const v = args[key] ?? fallback;
+      if (kind === 'flag') {
+        if (typeof v !== 'boolean') throw new TypeError(`${short}: ${key} must be true or false, got ${JSON.stringify(v)}`);
+      } else if (kind === 'unit') {
+        if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new RangeError(`${short}: ${key} must be in [0, 1), got ${v}`);
+      } else if (typeof v !== 'number' || !Number.isFinite(v) || !(kind === 'positive' ? v > 0 : v >= 0)) {
+        throw new RangeError(`${short}: ${key} must be a finite number ${kind === 'positive' ? '>' : '≥'} 0, got ${v}`);
+      }
+      (this as unknown as Record<string, unknown>)[key] = v;
+    }
   }
 
   /** The learning rate the next update uses. */
@@ -127,23 +153,24 @@ export abstract class Optimizer {
 
   protected abstract update(k: Kernels, slabs: Slabs, s: Segment, lr: number): void;
 
-  abstract getConfig(): Record<string, unknown>;
-
-  protected baseConfig(): Record<string, unknown> {
+  /** The config a saved model holds: the name, the learning rate and clipping, then the optimizer's own options. */
+  getConfig(): Record<string, unknown> {
     const lr = this.learningRate;
-    return {
+    const config: Record<string, unknown> = {
+      name: this.name,
       learningRate: typeof lr === 'number' ? lr : { name: lr.name, ...lr.config },
       clipNorm: this.clipNorm, globalClipNorm: this.globalClipNorm, clipValue: this.clipValue,
     };
+    for (const key of this.own) config[key] = (this as unknown as Record<string, unknown>)[key];
+    return config;
   }
 }
 
 function checkPositive(v: number, what: string): void {
   if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new RangeError(`${what} must be a finite number > 0, got ${v}`);
 }
-function checkUnit(v: number, what: string): void {
-  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new RangeError(`${what} must be in [0, 1), got ${v}`);
-}
+
+// The subclasses declare their options' fields (`declare`: the base constructor sets them).
 
 export interface SGDArgs extends OptimizerArgs {
   momentum?: number;
@@ -153,22 +180,15 @@ export interface SGDArgs extends OptimizerArgs {
 export class SGD extends Optimizer {
   readonly name = 'sgd';
   readonly slots: number;
-  readonly momentum: number;
-  readonly nesterov: boolean;
+  declare readonly momentum: number;
+  declare readonly nesterov: boolean;
   constructor(first?: LearningRateOr<SGDArgs>, rest?: SGDArgs) {
-    const args = optionsOf('optimizers.sgd', first, rest, { momentum: true, nesterov: true });
-    super(args, 0.01);
-    this.momentum = args.momentum ?? 0;
-    checkUnit(this.momentum, 'sgd: momentum');
-    this.nesterov = args.nesterov ?? false;
+    super('optimizers.sgd', first, rest, { momentum: [0, 'unit'], nesterov: [false, 'flag'] }, 0.01);
     this.slots = this.momentum > 0 ? 1 : 0;
   }
   protected update(k: Kernels, { params, grads, state }: Slabs, s: Segment, lr: number): void {
     if (this.slots === 0) k.f32_sgd(params + s.offset, grads + s.offset, s.size, lr);
     else k.f32_sgd_momentum(params + s.offset, grads + s.offset, state[0] + s.offset, s.size, lr, this.momentum, this.nesterov ? 1 : 0);
-  }
-  getConfig() {
-    return { name: this.name, ...this.baseConfig(), momentum: this.momentum, nesterov: this.nesterov };
   }
 }
 
@@ -179,26 +199,20 @@ export interface AdamArgs extends OptimizerArgs {
   amsgrad?: boolean;
 }
 
-const adamKeys = { beta1: true, beta2: true, epsilon: true, amsgrad: true } as const;
+/** β₁, β₂ and ε as Adam, Adamax and Nadam take them (Keras's defaults). */
+const moments = { beta1: [0.9, 'unit'], beta2: [0.999, 'unit'], epsilon: [1e-7, 'positive'] } as const;
 
 export class Adam extends Optimizer {
   readonly name: string = 'adam';
   readonly slots: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-  readonly amsgrad: boolean;
-  protected weightDecay = 0;
-  constructor(first?: LearningRateOr<AdamArgs>, rest?: AdamArgs, where = 'optimizers.adam', own: Record<string, true> = adamKeys) {
-    const args = optionsOf(where, first, rest, own);
-    super(args, 0.001);
-    this.beta1 = args.beta1 ?? 0.9;
-    this.beta2 = args.beta2 ?? 0.999;
-    this.epsilon = args.epsilon ?? 1e-7;
-    checkUnit(this.beta1, 'adam: beta1');
-    checkUnit(this.beta2, 'adam: beta2');
-    checkPositive(this.epsilon, 'adam: epsilon');
-    this.amsgrad = args.amsgrad ?? false;
+  declare readonly beta1: number;
+  declare readonly beta2: number;
+  declare readonly epsilon: number;
+  declare readonly amsgrad: boolean;
+  /** AdamW's decoupled weight decay; 0 for Adam. */
+  declare readonly weightDecay: number;
+  constructor(first?: LearningRateOr<AdamArgs>, rest?: AdamArgs, where = 'optimizers.adam', extra: Spec = {}) {
+    super(where, first, rest, { ...moments, amsgrad: [false, 'flag'], ...extra }, 0.001);
     this.slots = this.amsgrad ? 3 : 2;
   }
   private c1 = 1;
@@ -211,10 +225,7 @@ export class Adam extends Optimizer {
   }
   protected update(k: Kernels, { params, grads, state }: Slabs, s: Segment, lr: number): void {
     k.f32_adam(params + s.offset, grads + s.offset, state[0] + s.offset, state[1] + s.offset,
-      this.amsgrad ? state[2] + s.offset : 0, s.size, lr, this.beta1, this.beta2, this.epsilon, this.c1, this.c2, this.weightDecay);
-  }
-  getConfig(): Record<string, unknown> {
-    return { name: this.name, ...this.baseConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
+      this.amsgrad ? state[2] + s.offset : 0, s.size, lr, this.beta1, this.beta2, this.epsilon, this.c1, this.c2, this.weightDecay ?? 0);
   }
 }
 
@@ -226,13 +237,7 @@ export interface AdamWArgs extends AdamArgs {
 export class AdamW extends Adam {
   override readonly name = 'adamW';
   constructor(first?: LearningRateOr<AdamWArgs>, rest?: AdamWArgs) {
-    super(first, rest, 'optimizers.adamW', { ...adamKeys, weightDecay: true });
-    const args = (typeof first === 'object' ? first : rest) ?? {};
-    this.weightDecay = args.weightDecay ?? 0.004;
-    if (!(this.weightDecay >= 0)) throw new RangeError(`adamW: weightDecay must be ≥ 0, got ${this.weightDecay}`);
-  }
-  override getConfig() {
-    return { ...super.getConfig(), weightDecay: this.weightDecay };
+    super(first, rest, 'optimizers.adamW', { weightDecay: [0.004, 'nonNegative'] });
   }
 }
 
@@ -248,21 +253,13 @@ export interface RMSpropArgs extends OptimizerArgs {
 export class RMSprop extends Optimizer {
   readonly name = 'rmsprop';
   readonly slots = 1;
-  readonly rho: number;
-  readonly epsilon: number;
+  declare readonly rho: number;
+  declare readonly epsilon: number;
   constructor(first?: LearningRateOr<RMSpropArgs>, rest?: RMSpropArgs) {
-    const args = optionsOf('optimizers.rmsprop', first, rest, { rho: true, epsilon: true });
-    super(args, 0.001);
-    this.rho = args.rho ?? 0.9;
-    this.epsilon = args.epsilon ?? 1e-7;
-    checkUnit(this.rho, 'rmsprop: rho');
-    checkPositive(this.epsilon, 'rmsprop: epsilon');
+    super('optimizers.rmsprop', first, rest, { rho: [0.9, 'unit'], epsilon: [1e-7, 'positive'] }, 0.001);
   }
   protected update(k: Kernels, { params, grads, state }: Slabs, s: Segment, lr: number): void {
     k.f32_rmsprop(params + s.offset, grads + s.offset, state[0] + s.offset, s.size, lr, this.rho, this.epsilon);
-  }
-  getConfig() {
-    return { name: this.name, ...this.baseConfig(), rho: this.rho, epsilon: this.epsilon };
   }
 }
 
@@ -278,56 +275,34 @@ export interface AdagradArgs extends OptimizerArgs {
 export class Adagrad extends Optimizer {
   readonly name = 'adagrad';
   readonly slots = 1;
-  readonly initialAccumulatorValue: number;
-  readonly epsilon: number;
+  declare readonly initialAccumulatorValue: number;
+  declare readonly epsilon: number;
   constructor(first?: LearningRateOr<AdagradArgs>, rest?: AdagradArgs) {
-    const args = optionsOf('optimizers.adagrad', first, rest, { initialAccumulatorValue: true, epsilon: true });
-    super(args, 0.001);
-    this.initialAccumulatorValue = args.initialAccumulatorValue ?? 0.1;
-    this.epsilon = args.epsilon ?? 1e-7;
-    if (!(this.initialAccumulatorValue >= 0) || !Number.isFinite(this.initialAccumulatorValue)) throw new RangeError(`adagrad: initialAccumulatorValue must be a finite number ≥ 0, got ${this.initialAccumulatorValue}`);
-    checkPositive(this.epsilon, 'adagrad: epsilon');
+    super('optimizers.adagrad', first, rest, { initialAccumulatorValue: [0.1, 'nonNegative'], epsilon: [1e-7, 'positive'] }, 0.001);
   }
   protected update(k: Kernels, { params, grads, state }: Slabs, s: Segment, lr: number): void {
     k.f32_adagrad(params + s.offset, grads + s.offset, state[0] + s.offset, s.size, lr, this.initialAccumulatorValue + this.epsilon);
   }
-  getConfig() {
-    return { name: this.name, ...this.baseConfig(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon };
-  }
 }
 
-/** The β₁, β₂, ε of Adamax and Nadam, checked. */
-function moments(where: string, args: AdamArgs): [number, number, number] {
-  const b1 = args.beta1 ?? 0.9, b2 = args.beta2 ?? 0.999, eps = args.epsilon ?? 1e-7;
-  checkUnit(b1, `${where}: beta1`);
-  checkUnit(b2, `${where}: beta2`);
-  checkPositive(eps, `${where}: epsilon`);
-  return [b1, b2, eps];
-}
-const momentKeys = { beta1: true, beta2: true, epsilon: true } as const;
 type MomentArgs = Omit<AdamArgs, 'amsgrad'>;
 
 /** Adamax (Kingma & Ba §7.1), Keras's defaults: u = max(β₂u, |g|); θ −= lr/(1−β₁ᵗ)·m/(u + ε). */
 export class Adamax extends Optimizer {
   readonly name = 'adamax';
   readonly slots = 2;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
+  declare readonly beta1: number;
+  declare readonly beta2: number;
+  declare readonly epsilon: number;
   private c1 = 1;
   constructor(first?: LearningRateOr<MomentArgs>, rest?: MomentArgs) {
-    const args = optionsOf('optimizers.adamax', first, rest, momentKeys);
-    super(args, 0.001);
-    [this.beta1, this.beta2, this.epsilon] = moments('adamax', args);
+    super('optimizers.adamax', first, rest, moments, 0.001);
   }
   protected override beginStep(): void {
     this.c1 = 1 / (1 - powInt(this.beta1, this.iterations));
   }
   protected update(k: Kernels, { params, grads, state }: Slabs, s: Segment, lr: number): void {
     k.f32_adamax(params + s.offset, grads + s.offset, state[0] + s.offset, state[1] + s.offset, s.size, lr, this.beta1, this.beta2, this.epsilon, this.c1);
-  }
-  getConfig() {
-    return { name: this.name, ...this.baseConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 }
 
@@ -340,15 +315,13 @@ export class Adamax extends Optimizer {
 export class Nadam extends Optimizer {
   readonly name = 'nadam';
   readonly slots = 2;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
+  declare readonly beta1: number;
+  declare readonly beta2: number;
+  declare readonly epsilon: number;
   private consts = { cm: 0, cg: 0, c2: 0 };
   private product = { t: 0, value: 1 }; // Πμ₁..ₜ
   constructor(first?: LearningRateOr<MomentArgs>, rest?: MomentArgs) {
-    const args = optionsOf('optimizers.nadam', first, rest, momentKeys);
-    super(args, 0.001);
-    [this.beta1, this.beta2, this.epsilon] = moments('nadam', args);
+    super('optimizers.nadam', first, rest, moments, 0.001);
   }
   private mu(t: number): number {
     return this.beta1 * (1 - 0.5 * 0.96 ** (0.004 * t));
@@ -367,9 +340,6 @@ export class Nadam extends Optimizer {
   protected update(k: Kernels, { params, grads, state }: Slabs, s: Segment, lr: number): void {
     const { cm, cg, c2 } = this.consts;
     k.f32_nadam(params + s.offset, grads + s.offset, state[0] + s.offset, state[1] + s.offset, s.size, lr, this.beta1, this.beta2, this.epsilon, cm, cg, c2);
-  }
-  getConfig() {
-    return { name: this.name, ...this.baseConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 }
 
