@@ -4,6 +4,8 @@
 //   lepton.js          the package entry: re-exports of the public names only
 //   lepton-core.js     training and prediction (everything src/index.ts imports statically)
 //   lepton-io.js       save, load, TF.js import: fetched by the first save() or loadModel()
+//   lepton-csv-parser.js, lepton-idx-load.js   the CSV parser and the IDX loaders, fetched by
+//                      the first data.csv read or data.idx / data.fashionMnist load
 //   lepton-report.js   the 'lepton/report' entry (SVG plots, the HTML report), which the CLI and
 //                      the examples share; a page that only trains and predicts does not load it
 //   lepton-cli.js      the `lepton` command (bin/lepton.mjs runs it); lepton-examples.js, its examples

@@ -14,8 +14,8 @@ export async function run(): Promise<Row[]> {
   const require = createRequire(import.meta.url);
   const dist = new URL('../dist/', import.meta.url).pathname;
   const wasm = gz(file(join(dist, 'lepton.wasm')));
-  // As an app's bundler ships it: esbuild, minified, with code splitting, so the io chunk that
-  // save() and loadModel() import stays a separate file, fetched when first used.
+  // As an app's bundler ships it: esbuild, minified, with code splitting, so the chunks imported on
+  // first use (save()/loadModel()'s io, data.csv's parser, data.idx's loaders) stay separate files.
   const esbuild = await import('esbuild');
   const built = esbuild.buildSync({ entryPoints: [join(dist, 'lepton.js')], bundle: true, splitting: true, outdir: '/lepton-size', minify: true, format: 'esm', platform: 'neutral', write: false, external: ['node:*'], metafile: true });
   const min = built.outputFiles.filter((f) => f.path.endsWith('.js'));
@@ -40,7 +40,7 @@ export async function run(): Promise<Row[]> {
   const row = (impl: string, bytes: number, note: string): Row => ({ section: 'size', case: 'JS + wasm, gzipped', impl, threads: 1, value: kb(bytes), unit: 'KB', higherIsBetter: false, note });
   return [
     row('lepton plain', entry + wasm, `loaded by import: ${loaded.size} files minified by esbuild ${kb(entry).toFixed(1)} + lepton.wasm ${kb(wasm).toFixed(1)}`),
-    row('lepton plain + io chunk', all + wasm, `with the chunk save()/loadModel() fetch: ${min.length} minified files ${kb(all).toFixed(1)} + lepton.wasm ${kb(wasm).toFixed(1)}`),
+    row('lepton plain + io chunk', all + wasm, `with the chunks fetched on first use (save/load, CSV parser, IDX loaders): ${min.length} minified files ${kb(all).toFixed(1)} + lepton.wasm ${kb(wasm).toFixed(1)}`),
     // the library's files only: lepton-cli.js and lepton-examples.js are the command line's
     row('lepton (dist as published)', published('lepton.js') + published('lepton-core.js') + published('lepton-io.js') + wasm,
       `dist/lepton.js + lepton-core.js ${kb(published('lepton.js') + published('lepton-core.js')).toFixed(1)} + dist/lepton-io.js ${kb(published('lepton-io.js')).toFixed(1)} (not minified) + lepton.wasm ${kb(wasm).toFixed(1)}`),

@@ -28,7 +28,7 @@ test.after(() => dir && rmSync(dir, { recursive: true, force: true }));
 test('the tarball holds the bundle, both .wasm builds and the types, and no sources', () => {
   const files = run('tar', ['-tzf', join(dir, tarball)]).split('\n').filter(Boolean);
   for (const f of ['package/dist/lepton.js', 'package/dist/lepton-core.js', 'package/dist/lepton-io.js', 'package/dist/lepton-report.js', 'package/dist/types/report/index.d.ts', 'package/dist/lepton.wasm', 'package/dist/lepton-relaxed.wasm', 'package/dist/types/index.d.ts', 'package/package.json',
-    'package/bin/lepton.mjs', 'package/dist/lepton-cli.js', 'package/dist/lepton-examples.js']) {
+    'package/bin/lepton.mjs', 'package/dist/lepton-cli.js', 'package/dist/lepton-examples.js', 'package/dist/lepton-csv-parser.js', 'package/dist/lepton-idx-load.js']) {
     assert.ok(files.includes(f), `${f} missing from the tarball: ${files.join(', ')}`);
   }
   assert.not.ok(files.some((f) => /^package\/(src|assembly|test|build)\//.test(f)), 'no sources or tests in the tarball');
@@ -50,6 +50,25 @@ test("'lepton/report' draws with its own file; the core does not carry the plots
   const core = readFileSync(join(app, 'node_modules/lepton/dist/lepton-core.js'), 'utf8');
   assert.not.ok(core.includes('<svg'), 'lepton-core.js draws no SVG');
   assert.not.ok(/lepton-report\.js/.test(core), 'and does not import the report');
+});
+
+test('the CSV parser and the IDX loaders are chunks of their own, imported by the first read, and read from the package', () => {
+  const core = readFileSync(join(app, 'node_modules/lepton/dist/lepton-core.js'), 'utf8');
+  for (const chunk of ['lepton-csv-parser.js', 'lepton-idx-load.js']) {
+    assert.ok(core.includes(`import('./${chunk}')`), `lepton-core.js imports ${chunk} dynamically`);
+    assert.not.ok(new RegExp(`^import .* from '\\./${chunk.replace('.', '\\.')}'`, 'm').test(core), `and never statically (${chunk})`);
+  }
+  const program = [
+    "import { init, data } from 'lepton'; import { writeFileSync } from 'node:fs';",
+    'await init();',
+    "writeFileSync('t.csv', 'a,b,y\\n1,2,3\\n4,5.5,6\\n');",
+    "const { x, y } = await data.csv('t.csv', { label: 'y' }).toArrays();",
+    // an IDX file: magic 00 00 08 01 (uint8, one dimension), length 3, the bytes 7 8 9
+    'const t = await data.idx(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 8, 9]));',
+    'console.log(JSON.stringify({ x: [...x.data], y: [...y.data], idx: [...t.data] }));',
+  ].join('\n');
+  const out = JSON.parse(run(process.execPath, ['--input-type=module', '-e', program], app));
+  assert.equal(out, { x: [1, 2, 4, 5.5], y: [3, 6], idx: [7, 8, 9] });
 });
 
 test('the core bundle leaves saving and loading to the io chunk, which it imports on demand', () => {
