@@ -5,9 +5,13 @@
 import * as ort from 'onnxruntime-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { onnxOps, type OnnxGraph } from '../../src/index.js';
+import { init, layers, onnxOps, sequential, type OnnxGraph } from '../../src/index.js';
 import { buildOnnx, cancelTransposes } from '../../src/io/onnx.js';
-import { rand } from '../helpers.js';
+import { close, rand } from '../helpers.js';
+
+test.before(async () => {
+  await init(new URL('../../build/lepton.wasm', import.meta.url));
+});
 
 /** A node-list graph recording what exporters write (the writer's own shape). */
 function recorder() {
@@ -88,5 +92,21 @@ function count(bytes: Uint8Array): number {
   for (let i = 0; i + pat.length <= bytes.length; i++) if (pat.every((b, j) => bytes[i + j] === b)) n++;
   return n;
 }
+
+test('a conv → pool → conv → flatten → dense model exports with one Transpose at the input and one before the flatten', async () => {
+  const m = sequential([
+    layers.conv2d(4, { inputShape: [9, 8, 3], kernelSize: 3, padding: 'same', activation: 'relu', biasInitializer: 'randomNormal' }),
+    layers.maxPooling2d({ poolSize: 2, padding: 'same' }),
+    layers.conv2d(5, { kernelSize: [2, 3], strides: 2, activation: 'tanh', biasInitializer: 'randomNormal' }),
+    layers.flatten(),
+    layers.dense(3),
+  ], { seed: 12 });
+  const bytes = m.toOnnx();
+  assert.is(count(bytes), 2);
+  const x = { data: rand(5 * 9 * 8 * 3, 13, -2, 2), shape: [5, 9, 8, 3] };
+  const s = await ort.InferenceSession.create(bytes);
+  const got = (await s.run({ input: new ort.Tensor('float32', x.data, x.shape) })).output.data as Float32Array;
+  close(got, m.predict(x).data, 1e-6, 1e-5, 'onnxruntime vs lepton');
+});
 
 test.run();
