@@ -17,7 +17,7 @@ export function pair(layer: string, key: string, v: Pair | undefined, fallback: 
   if (v === undefined || v === null) return [...fallback];
   const p = typeof v === 'number' ? [v, v] : v;
   if (!Array.isArray(p) || p.length !== 2 || !p.every((d) => Number.isInteger(d) && d >= min && d <= 2 ** 20)) {
-    throw new RangeError(`${layer}: ${key} must be a whole number ≥ ${min} or two of them [rows, cols], got ${JSON.stringify(v)}`);
+    throw new RangeError(`${layer}: ${key} must be a whole number in [${min}, 1048576] or two of them [rows, cols], got ${JSON.stringify(v)}`);
   }
   return [p[0], p[1]];
 }

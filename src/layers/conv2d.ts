@@ -70,7 +70,7 @@ abstract class ConvBase extends Layer {
 
   constructor(filters: number, args: Conv2DArgs, base: string) {
     super(base, args);
-    if (!Number.isInteger(filters) || filters <= 0 || filters > 2 ** 20) throw new RangeError(`${this.name}: filters must be a whole number > 0, got ${JSON.stringify(filters)}`);
+    if (!Number.isInteger(filters) || filters <= 0 || filters > 2 ** 20) throw new RangeError(`${this.name}: filters must be a whole number in [1, 1048576], got ${JSON.stringify(filters)}`);
     if (args.kernelSize === undefined) throw new RangeError(`${this.name}: kernelSize is required (a number or [rows, cols])`);
     this.filters = filters;
     this.kernelSize = pair(this.name, 'kernelSize', args.kernelSize, [1, 1]);
