@@ -28,6 +28,10 @@ const layerCalls: Record<string, LayerCall> = {
   add: {}, subtract: {}, multiply: {}, average: {}, concatenate: {},
   reshape: { lead: ['targetShape', [2, 2]] },
   flatten: {},
+  // Convolutional layers (issue 14)
+  conv2d: { lead: ['filters', 3], needs: { kernelSize: 2 } },
+  conv2dTranspose: { lead: ['filters', 3], needs: { kernelSize: 2 } },
+  maxPooling2d: {}, averagePooling2d: {},
 };
 
 type Factory = (...a: unknown[]) => Layer;

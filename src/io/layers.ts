@@ -11,6 +11,8 @@ import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
 import { Concatenate, ElementwiseMerge } from '../layers/merge.js';
 import { Reshape } from '../layers/reshape.js';
+import { Conv2D, Conv2DTranspose } from '../layers/conv2d.js';
+import { Pooling2D } from '../layers/pooling.js';
 import { arr, bool, guard, int, LIMITS, num, opt, str, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
 import { baseArgs, initializerFromJson, regularizerFromJson } from './layer-config.js';
@@ -185,3 +187,86 @@ add('Concatenate', {
   fromConfig: (c, path) => guard(path, () => new Concatenate({ ...baseArgs(c, path), axis: opt(c.axis, (v, p) => int(v, p, -1, 8), `${path}.axis`) })),
   tfjs: { Concatenate: (t) => ({ ...t.base, axis: axisOf(t) }) },
 });
+
+// Convolutional layers (issue 14): channels-last only. A size is a number or [rows, cols] in
+// lepton's files (getConfig writes pairs), a list of two in TF.js's.
+const sizeOf = (v: unknown, path: string, min = 1): [number, number] => {
+  const p = typeof v === 'number' ? [v, v] : arr(v, path, 2);
+  if (p.length !== 2) throw new ModelFormatError(`${path} must be a whole number or two of them [rows, cols], got ${JSON.stringify(v)?.slice(0, 80)}`);
+  return [int(p[0], `${path}[0]`, min, LIMITS.dim), int(p[1], `${path}[1]`, min, LIMITS.dim)];
+};
+const paddingRead = (v: unknown, path: string): 'valid' | 'same' => {
+  if (v !== 'valid' && v !== 'same') throw new ModelFormatError(`${path} must be 'valid' or 'same', got ${JSON.stringify(v)?.slice(0, 80)}`);
+  return v;
+};
+function convArgs(c: Json, path: string) {
+  return {
+    ...baseArgs(c, path),
+    kernelSize: sizeOf(c.kernelSize, `${path}.kernelSize`),
+    strides: opt(c.strides, sizeOf, `${path}.strides`),
+    padding: opt(c.padding, paddingRead, `${path}.padding`),
+    dilationRate: opt(c.dilationRate, sizeOf, `${path}.dilationRate`),
+    activation: opt(c.activation, str, `${path}.activation`),
+    useBias: opt(c.useBias, bool, `${path}.useBias`),
+    kernelInitializer: initializerFromJson(c.kernelInitializer, `${path}.kernelInitializer`),
+    biasInitializer: initializerFromJson(c.biasInitializer, `${path}.biasInitializer`),
+    kernelRegularizer: regularizerFromJson(c.kernelRegularizer, `${path}.kernelRegularizer`),
+    biasRegularizer: regularizerFromJson(c.biasRegularizer, `${path}.biasRegularizer`),
+  };
+}
+const filtersOf = (c: Json, path: string) => int(c.filters, `${path}.filters`, 1, LIMITS.dim);
+/** TF.js's data_format: channels_last (or absent) only. */
+const channelsLast = (t: TfjsLayer): void => {
+  const f = t.c.data_format;
+  if (f !== undefined && f !== null && f !== 'channels_last' && f !== 'channelsLast') {
+    throw new ModelFormatError(`${t.base.name} (${t.cls}): data_format ${JSON.stringify(f)?.slice(0, 40)} is not supported; lepton's images are channels_last [batch, height, width, channels]`);
+  }
+};
+function convFromTfjs(t: TfjsLayer): Json {
+  unsupported(t, ['activity_regularizer', 'kernel_constraint', 'bias_constraint']);
+  channelsLast(t);
+  if (t.c.groups !== undefined && t.c.groups !== null && t.c.groups !== 1) throw new ModelFormatError(`${t.base.name} (${t.cls}): groups other than 1 are not supported by lepton`);
+  const p = `${t.path}.config`;
+  return {
+    ...t.base, filters: int(t.c.filters, `${p}.filters`, 1, LIMITS.dim), kernelSize: sizeOf(t.c.kernel_size, `${p}.kernel_size`),
+    strides: opt(t.c.strides, sizeOf, `${p}.strides`) ?? [1, 1], padding: paddingRead(t.c.padding ?? 'valid', `${p}.padding`),
+    dilationRate: opt(t.c.dilation_rate, sizeOf, `${p}.dilation_rate`) ?? [1, 1],
+    activation: activationOf(t), useBias: t.c.use_bias !== false,
+    kernelInitializer: initializerOf(t.c.kernel_initializer), biasInitializer: initializerOf(t.c.bias_initializer),
+    kernelRegularizer: regularizerOf(t, 'kernel_regularizer'), biasRegularizer: regularizerOf(t, 'bias_regularizer'),
+  };
+}
+add('Conv2D', {
+  fromConfig: (c, path) => {
+    const filters = filtersOf(c, path), args = convArgs(c, path);
+    return guard(path, () => new Conv2D(filters, args));
+  },
+  tfjs: { Conv2D: convFromTfjs },
+});
+add('Conv2DTranspose', {
+  fromConfig: (c, path) => {
+    const filters = filtersOf(c, path), args = convArgs(c, path);
+    const outputPadding = opt(c.outputPadding, (v, p) => sizeOf(v, p, 0), `${path}.outputPadding`);
+    return guard(path, () => new Conv2DTranspose(filters, { ...args, outputPadding }));
+  },
+  tfjs: {
+    Conv2DTranspose: (t) => ({ ...convFromTfjs(t), outputPadding: opt(t.c.output_padding, (v, p) => sizeOf(v, p, 0), `${t.path}.config.output_padding`) ?? null }),
+  },
+});
+function poolFromConfig(kind: 'max' | 'average') {
+  return (c: Json, path: string) => {
+    const args = {
+      ...baseArgs(c, path), poolSize: opt(c.poolSize, sizeOf, `${path}.poolSize`), strides: opt(c.strides, sizeOf, `${path}.strides`),
+      padding: opt(c.padding, paddingRead, `${path}.padding`),
+    };
+    return guard(path, () => new Pooling2D(kind, args));
+  };
+}
+function poolFromTfjs(t: TfjsLayer): Json {
+  channelsLast(t);
+  const p = `${t.path}.config`;
+  const poolSize = opt(t.c.pool_size, sizeOf, `${p}.pool_size`) ?? [2, 2];
+  return { ...t.base, poolSize, strides: opt(t.c.strides, sizeOf, `${p}.strides`) ?? poolSize, padding: paddingRead(t.c.padding ?? 'valid', `${p}.padding`) };
+}
+add('MaxPooling2D', { fromConfig: poolFromConfig('max'), tfjs: { MaxPooling2D: poolFromTfjs, MaxPool2D: poolFromTfjs } });
+add('AveragePooling2D', { fromConfig: poolFromConfig('average'), tfjs: { AveragePooling2D: poolFromTfjs, AvgPool2D: poolFromTfjs } });

@@ -97,8 +97,42 @@ export function exportOnnx(model: Model): Uint8Array {
   });
 }
 
+type OnnxNode = { op: string; inputs: string[]; output: string; attrs: Record<string, OnnxAttr>; name: string };
+
+const permIs = (n: OnnxNode, perm: number[]) => {
+  const a = n.attrs.perm;
+  return n.op === 'Transpose' && !!a && 'ints' in a && a.ints.length === perm.length && a.ints.every((v, i) => v === perm[i]);
+};
+
+/**
+ * The layout peephole (see onnxOps.toNchw): a Transpose [0,3,1,2] whose input a Transpose [0,2,3,1]
+ * made is the identity on that Transpose's input, so its consumers read that input instead; then
+ * every Transpose left without consumers is dropped (never one that writes a graph output).
+ * Edits `nodes` in place.
+ */
+export function cancelTransposes(nodes: OnnxNode[], graphOutputs: Set<string>): void {
+  const producer = new Map(nodes.map((n) => [n.output, n]));
+  const rename = new Map<string, string>();
+  for (const n of nodes) {
+    if (!permIs(n, [0, 3, 1, 2]) || graphOutputs.has(n.output)) continue;
+    const p = producer.get(n.inputs[0]);
+    if (p && permIs(p, [0, 2, 3, 1])) rename.set(n.output, p.inputs[0]);
+  }
+  if (rename.size === 0) return;
+  for (const n of nodes) n.inputs = n.inputs.map((i) => rename.get(i) ?? i);
+  // Drop dead transposes until none is left (a dropped toNchw can leave its fromNchw dead).
+  for (let changed = true; changed;) {
+    changed = false;
+    const used = new Set(nodes.flatMap((n) => n.inputs));
+    for (let i = nodes.length - 1; i >= 0; i--) {
+      const n = nodes[i];
+      if (n.op === 'Transpose' && !used.has(n.output) && !graphOutputs.has(n.output)) { nodes.splice(i, 1); changed = true; }
+    }
+  }
+}
+
 export function buildOnnx(spec: OnnxModelSpec): Uint8Array {
-  const nodes: { op: string; inputs: string[]; output: string; attrs: Record<string, OnnxAttr>; name: string }[] = [];
+  const nodes: OnnxNode[] = [];
   const constants: { name: string; values: Float32Array; dims: number[] }[] = [];
   const intConstants: { name: string; values: number[] }[] = [];
   const fresh = namer(new Set([...spec.inputs, ...spec.outputs].map((t) => t.name)));
@@ -118,6 +152,7 @@ export function buildOnnx(spec: OnnxModelSpec): Uint8Array {
     weights: (layer) => layer.weights.map((w) => spec.values.get(w)!),
   };
   spec.graph(g);
+  cancelTransposes(nodes, new Set(spec.outputs.map((o) => o.name)));
 
   const valueInfo = (w: ProtoWriter, name: string, shape: number[]) => {
     w.string(1, name).message(2, (t) => t.message(1, (tt) => {

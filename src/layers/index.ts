@@ -7,6 +7,8 @@ import { alphaDropout } from './alpha-dropout.js';
 import { add, average, concatenate, multiply, subtract } from './merge.js';
 import { flatten, reshape } from './reshape.js';
 import { leading } from '../options.js';
+import { conv2d, conv2dTranspose } from './conv2d.js';
+import { averagePooling2d, maxPooling2d } from './pooling.js';
 
 export const layers = {
   /** dense(8, { … }), or TF.js's dense({ units: 8, … }). */
@@ -26,6 +28,11 @@ export const layers = {
   concatenate,
   reshape,
   flatten,
+  // Convolutional layers (issue 14): channels-last images.
+  conv2d,
+  conv2dTranspose,
+  maxPooling2d,
+  averagePooling2d,
 };
 
 export { Layer, type Buf, type Ctx, type Weight, type Regularizer } from './layer.js';
@@ -36,3 +43,5 @@ export { Dropout, type DropoutArgs } from './dropout.js';
 export { AlphaDropout } from './alpha-dropout.js';
 export { ElementwiseMerge, Concatenate } from './merge.js';
 export { Reshape } from './reshape.js';
+export { Conv2D, Conv2DTranspose, type Conv2DArgs, type Conv2DTransposeArgs } from './conv2d.js';
+export { Pooling2D, type Pooling2DArgs } from './pooling.js';

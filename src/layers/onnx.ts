@@ -27,6 +27,21 @@ export type OnnxExporter = (layer: Layer, inputs: string[], output: string, g: O
 
 /** Building blocks for exporters, including the ones the graph layers will need. */
 export const onnxOps = {
+  /**
+   * Layout contract: every tensor name passed between exporters is in lepton's layout (images
+   * NHWC). An exporter of an NCHW operator (Conv, MaxPool, BatchNormalization on images, ...) calls
+   * toNchw on its input and fromNchw on its result; the writer removes each fromNchw → toNchw pair
+   * between two such layers, so a chain of image layers has transposes only at its edges.
+   */
+  toNchw(g: OnnxGraph, x: string): string {
+    const y = g.fresh(`${x}/nchw`);
+    g.node('Transpose', [x], y, { perm: { ints: [0, 3, 1, 2] } });
+    return y;
+  },
+  /** The NCHW result `y` back to lepton's NHWC, written into `output`. */
+  fromNchw(g: OnnxGraph, y: string, output: string): void {
+    g.node('Transpose', [y], output, { perm: { ints: [0, 2, 3, 1] } });
+  },
   /** y = act(x) for a lepton activation. */
   activation(g: OnnxGraph, x: string, a: Pick<ActivationSpec, 'name' | 'alpha'>, output: string): void {
     switch (a.name) {

@@ -40,6 +40,19 @@ export function list(sig: Signature, v: Data, count: number, what: string): Tens
   return v as TensorLike[];
 }
 
+/**
+ * For an input of images [height, width, channels]: the layout, and the reshape when x holds the
+ * same values in another shape (flat rows of pixels), or the channels when only they differ.
+ */
+function imageHint(want: readonly number[], got: readonly number[]): string {
+  if (want.length !== 3) return '';
+  const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+  const layout = '; images are [batch, height, width, channels]';
+  if (got.length === 4 && got[1] === want[0] && got[2] === want[1]) return `${layout}: it expects ${want[2]} channel${want[2] === 1 ? '' : 's'}, x has ${got[3]}`;
+  if (got.length >= 1 && size(got.slice(1)) === size(want)) return `${layout}: reshape it, { data: x.data, shape: [${got[0]}, ${want.join(', ')}] }`;
+  return layout;
+}
+
 /** x as one tensor per input, each [samples, ...input shape], all with the same samples, finite. */
 export function checkX(sig: Signature, x: Data, what: string): Tensor[] {
   const n = sig.inputs.length;
@@ -47,7 +60,7 @@ export function checkX(sig: Signature, x: Data, what: string): Tensor[] {
   ts.forEach((t, i) => {
     const want = sig.inputs[i].shape;
     if (t.shape.length !== want.length + 1 || !sameShape(t.shape.slice(1), want)) {
-      throw new ShapeError(`${sig.inputOwner(i)} expects input [*, ${want.join(', ')}], got ${n > 1 ? `${what}[${i}]` : what} of shape [${t.shape.join(', ')}]`);
+      throw new ShapeError(`${sig.inputOwner(i)} expects input [*, ${want.join(', ')}], got ${n > 1 ? `${what}[${i}]` : what} of shape [${t.shape.join(', ')}]${imageHint(want, t.shape)}`);
     }
     if (t.shape[0] !== ts[0].shape[0]) throw new ShapeError(`${what}[${i}] has ${t.shape[0]} samples but ${what}[0] has ${ts[0].shape[0]}; they must match`);
     assertFinite(t, what);

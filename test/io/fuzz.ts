@@ -19,6 +19,8 @@ interface Base {
   json: string;
   weights: Uint8Array;
   reference: Float32Array;
+  /** The input the reference is the prediction of (default: `probe`). */
+  probe?: { data: Float32Array; shape: number[] };
 }
 
 const probe = { data: Float32Array.from({ length: 12 }, (_, i) => Math.sin(i)), shape: [3, 4] };
@@ -52,7 +54,28 @@ export async function bases(): Promise<Base[]> {
   return [
     { name: 'lepton', json: saved.json, weights: saved.weights, reference: m.predict(probe).data },
     { name: 'tfjs', json: tfJson, weights: tfBytes, reference: tf.predict(probe).data },
+    await convBase(),
   ];
+}
+
+/**
+ * A small image model (issue 14): conv2d, max pooling, conv2dTranspose, average pooling, with
+ * strides, 'same' and dilation, and Adam's state. Its weights do not depend on the image's height
+ * and width, so a mutated inputShape can load as another valid model.
+ */
+async function convBase(): Promise<Base> {
+  const m = sequential([
+    layers.conv2d(3, { inputShape: [6, 5, 2], kernelSize: 3, strides: [2, 1], padding: 'same', activation: 'relu' }),
+    layers.maxPooling2d({ poolSize: 2, padding: 'same' }),
+    layers.conv2dTranspose(2, { kernelSize: 2, strides: 2, activation: 'tanh' }),
+    layers.averagePooling2d({ poolSize: 3, strides: 1, padding: 'same' }),
+    layers.conv2d(2, { kernelSize: 2, dilationRate: 2 }),
+  ], { seed: 6 });
+  const x = { data: Float32Array.from({ length: 2 * 60 }, (_, i) => Math.cos(i)), shape: [2, 6, 5, 2] };
+  m.compile({ optimizer: 'adam', loss: 'mse' });
+  await m.fit(x, { data: new Float32Array(2 * 2 * 4 * 2).fill(0.1), shape: [2, 2, 4, 2] }, { epochs: 2, verbose: 0 });
+  const saved = await m.save();
+  return { name: 'conv', json: saved.json, weights: saved.weights, reference: m.predict(x).data, probe: x };
 }
 
 /** mulberry32: the fuzzer's own deterministic stream. */
@@ -134,14 +157,22 @@ export async function fuzz(cases: number, seed = 1): Promise<FuzzReport> {
   for (let c = 0; c < cases; c++) {
     const kind = MUTATIONS[c % MUTATIONS.length];
     const bi = r.below(bs.length);
-    const mutated = mutate(r, kind, bs[bi], bs[1 - bi]);
+    const mutated = mutate(r, kind, bs[bi], bs[(bi + 1) % bs.length]);
     const t0 = performance.now();
     let outcome: Outcome;
     let detail = '';
     try {
       const m: Sequential = await loadModel(mutated);
-      const out = m.predict(probe).data;
-      outcome = sameBits(out, bs[bi].reference) ? 'identical' : 'loadedDifferent';
+      const want = bs[bi].probe ?? probe;
+      if (m.inputShape && m.inputShape.join() !== want.shape.slice(1).join()) {
+        // Another valid image size (a conv's weights do not fix it): predict on an input of its own shape when small.
+        const size = m.inputShape.reduce((a, b) => a * b, 1);
+        if (size <= 1e5) m.predict({ data: new Float32Array(size), shape: [1, ...m.inputShape] });
+        outcome = 'loadedDifferent';
+      } else {
+        const out = m.predict(want).data;
+        outcome = sameBits(out, bs[bi].reference) ? 'identical' : 'loadedDifferent';
+      }
       // A change to lepton's binary that loads must not change the model (the CRC sees it). TF.js
       // shards carry no checksum: a flipped bit there is a different, valid model.
       if (outcome === 'loadedDifferent' && kind.startsWith('weights') && bs[bi].name === 'lepton') { outcome = 'failure'; detail = 'a corrupted binary loaded as a different model'; }

@@ -83,6 +83,45 @@ for (const [name, make, pattern] of cases) {
   });
 }
 
+// Convolutional configs (issue 14): refused before anything is allocated for them.
+let convBase: { json: string; weights: Uint8Array };
+const convEdit = (f: (d: Doc) => void) => {
+  const d = JSON.parse(convBase.json);
+  f(d);
+  return { json: JSON.stringify(d), weights: convBase.weights };
+};
+const convCases: [string, () => { json: string; weights: Uint8Array }, RegExp][] = [
+  ['a kernel larger than its input', () => convEdit((d) => { d.inputShape = [2, 6, 2]; }), /conv: its 3×3 kernel spans 3 rows with 'valid' padding, more than the input's height of 2/],
+  ['a pool larger than its input', () => convEdit((d) => { d.layers[1].config.poolSize = [20, 2]; }), /pool: its 20×2 pool spans 20 rows with 'valid' padding, more than the input's height of 4/],
+  ['zero filters', () => convEdit((d) => { d.layers[0].config.filters = 0; }), /layers\[0\]\.config\.filters must be a whole number in \[1, 268435456\], got 0/],
+  ['10⁹ filters', () => convEdit((d) => { d.layers[0].config.filters = 1e9; }), /filters must be a whole number in \[1, 268435456\], got 1000000000/],
+  ['2²⁸ filters', () => convEdit((d) => { d.layers[0].config.filters = 2 ** 28; }), /conv: filters must be a whole number in \[1, 1048576\], got 268435456/],
+  ['negative strides', () => convEdit((d) => { d.layers[0].config.strides = [-1, 1]; }), /layers\[0\]\.config\.strides\[0\] must be a whole number in \[1, 268435456\], got -1/],
+  ['a fractional stride', () => convEdit((d) => { d.layers[0].config.strides = [1, 1.5]; }), /strides\[1\] must be a whole number/],
+  ['an unknown padding', () => convEdit((d) => { d.layers[0].config.padding = 'causal'; }), /padding must be 'valid' or 'same', got "causal"/],
+  ['an outputPadding not less than the stride', () => convEdit((d) => { d.layers[2].config.outputPadding = [2, 0]; }), /outputPadding must be less than the strides/],
+  ['a channels_first TF.js conv', () => ({ json: JSON.stringify({ modelTopology: { class_name: 'Sequential', config: { layers: [{ class_name: 'Conv2D', config: {
+    name: 'c', filters: 2, kernel_size: [3, 3], data_format: 'channels_first', batch_input_shape: [null, 1, 8, 8] } }] } }, weightsManifest: [{ paths: [], weights: [] }] }), weights: new Uint8Array(0) }),
+  /data_format "channels_first" is not supported; lepton's images are channels_last/],
+];
+for (const [name, make, pattern] of convCases) {
+  test(`rejected with a clear error before any allocation: ${name}`, async () => {
+    convBase ??= await (async () => {
+      const m = sequential([
+        layers.conv2d(3, { kernelSize: 3, inputShape: [6, 6, 2], name: 'conv' }), layers.maxPooling2d({ name: 'pool' }),
+        layers.conv2dTranspose(2, { kernelSize: 2, strides: 2, name: 'deconv' }), layers.flatten({ name: 'flat' }), layers.dense(2, { name: 'd' }),
+      ], { seed: 1 });
+      m.compile({ optimizer: optimizers.adam(), loss: 'mse' });
+      await m.fit({ data: new Float32Array(2 * 72).fill(0.5), shape: [2, 6, 6, 2] }, { data: new Float32Array(4), shape: [2, 2] }, { epochs: 1, verbose: 0 });
+      return m.save();
+    })();
+    const made = make();
+    const used = runtime().arena.used();
+    await rejects(made, pattern);
+    assert.is(runtime().arena.used(), used, 'nothing allocated');
+  });
+}
+
 test('an oversized model.json is refused before parsing', async () => {
   await rejects({ json: ' '.repeat(64 * 1024 * 1024 + 1), weights: base.weights }, /the limit is/);
 });

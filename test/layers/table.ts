@@ -188,3 +188,83 @@ export const rows: LayerRow[] = [
     },
   },
 ];
+
+// Convolutional layers (issue 14): small images so that the finite differences stay quick; each
+// model sets the options away from their defaults ('same' with an odd total padding, strides,
+// dilation, a softmax over channels, outputPadding).
+const tfConv = (filters: number, args: Record<string, unknown>) => tfl.layers.conv2d({ filters, kernelSize: 3, biasInitializer: 'randomNormal', ...args } as never);
+const tfConvT = (filters: number, args: Record<string, unknown>) => tfl.layers.conv2dTranspose({ filters, kernelSize: 3, biasInitializer: 'randomNormal', ...args } as never);
+/** Renames the nth layer of a class to an alias Keras also writes (MaxPool2D for MaxPooling2D). */
+const alias = (cls: string, to: string, nth = 1) => (ls: { class_name: string }[]) => { ls.filter((l) => l.class_name === cls)[nth].class_name = to; };
+
+rows.push(
+  {
+    className: 'Conv2D',
+    model: () => sequential([
+      layers.conv2d(3, {
+        inputShape: [5, 6, 2], kernelSize: [3, 2], strides: [2, 1], padding: 'same', activation: 'tanh',
+        kernelRegularizer: regularizers.l2(0.01), biasInitializer: initializers.constant({ value: 0.1 }),
+      }),
+      layers.conv2d(2, { kernelSize: 2, dilationRate: [2, 1], useBias: false, activation: 'elu', kernelInitializer: 'heNormal' }),
+      layers.conv2d(3, { kernelSize: 1, activation: 'softmax' }),
+      layers.flatten(),
+      layers.dense(2),
+    ], { seed: 31 }),
+    tfjs: () => ({ model: tfl.sequential({ layers: [
+      tfConv(4, { inputShape: [9, 10, 3], strides: 2, padding: 'same', activation: 'relu', kernelRegularizer: tfl.regularizers.l2({ l2: 0.01 }) }),
+      tfConv(3, { kernelSize: [2, 3], dilationRate: 2, activation: 'tanh' }),
+      tfConv(2, { kernelSize: 1, useBias: false, activation: 'softmax' }),
+      tfl.layers.flatten(), tfDense(2),
+    ] }) }),
+  },
+  {
+    className: 'Conv2DTranspose',
+    model: () => sequential([
+      layers.conv2dTranspose(2, { inputShape: [2, 3, 2], kernelSize: 3, strides: 2, padding: 'same', activation: 'tanh', biasInitializer: 'ones' }),
+      layers.conv2dTranspose(2, { kernelSize: [2, 3], strides: [2, 3], outputPadding: [1, 0], useBias: false }),
+      layers.conv2dTranspose(1, { kernelSize: 2, dilationRate: 2, padding: 'same', activation: 'sigmoid', kernelRegularizer: regularizers.l2(0.02) }),
+      layers.flatten(),
+      layers.dense(2),
+    ], { seed: 32 }),
+    tfjs: () => ({ model: tfl.sequential({ layers: [
+      tfConvT(3, { inputShape: [4, 3, 2], strides: 2, padding: 'same', activation: 'relu' }),
+      tfConvT(2, { kernelSize: [2, 3], strides: [1, 2], activation: 'tanh' }),
+      tfl.layers.flatten(), tfDense(2),
+    ] }) }),
+  },
+  {
+    className: 'MaxPooling2D',
+    model: () => sequential([
+      layers.conv2d(2, { inputShape: [7, 7, 2], kernelSize: 2 }),
+      layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }),
+      layers.maxPooling2d({ poolSize: [2, 1], strides: 1 }),
+      layers.flatten(),
+      layers.dense(2),
+    ], { seed: 33 }),
+    seed: 2, // the default draw puts two cells of a window within a finite-difference step of each other
+    tfjs: () => ({
+      model: tfl.sequential({ layers: [
+        tfConv(3, { inputShape: [9, 8, 2], padding: 'same' }), tfl.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }),
+        tfl.layers.maxPooling2d({ poolSize: [2, 1] }), tfl.layers.flatten(), tfDense(2),
+      ] }),
+      edit: alias('MaxPooling2D', 'MaxPool2D'),
+    }),
+  },
+  {
+    className: 'AveragePooling2D',
+    model: () => sequential([
+      layers.conv2d(2, { inputShape: [7, 7, 2], kernelSize: 2 }),
+      layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }),
+      layers.averagePooling2d({ poolSize: [2, 1], strides: 1 }),
+      layers.flatten(),
+      layers.dense(2),
+    ], { seed: 34 }),
+    tfjs: () => ({
+      model: tfl.sequential({ layers: [
+        tfConv(3, { inputShape: [9, 8, 2], padding: 'same' }), tfl.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }),
+        tfl.layers.averagePooling2d({ poolSize: [2, 1], strides: [1, 2] }), tfl.layers.flatten(), tfDense(2),
+      ] }),
+      edit: alias('AveragePooling2D', 'AvgPool2D'),
+    }),
+  },
+);
