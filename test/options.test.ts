@@ -28,6 +28,10 @@ const layerCalls: Record<string, LayerCall> = {
   add: {}, subtract: {}, multiply: {}, average: {}, concatenate: {},
   reshape: { lead: ['targetShape', [2, 2]] },
   flatten: {},
+  globalAveragePooling2d: {}, globalMaxPooling2d: {},
+  upSampling2d: { lead: ['size', [2, 3]] },
+  zeroPadding2d: { lead: ['padding', [[1, 0], [2, 2]]] },
+  cropping2d: { lead: ['cropping', [1, 2]] },
 };
 
 type Factory = (...a: unknown[]) => Layer;

@@ -7,6 +7,9 @@ import { alphaDropout } from './alpha-dropout.js';
 import { add, average, concatenate, multiply, subtract } from './merge.js';
 import { flatten, reshape } from './reshape.js';
 import { leading } from '../options.js';
+import { globalAveragePooling2d, globalMaxPooling2d } from './global-pooling.js';
+import { upSampling2d } from './up-sampling.js';
+import { cropping2d, zeroPadding2d } from './padding.js';
 
 export const layers = {
   /** dense(8, { … }), or TF.js's dense({ units: 8, … }). */
@@ -26,6 +29,12 @@ export const layers = {
   concatenate,
   reshape,
   flatten,
+  // images [batch, height, width, channels]
+  globalAveragePooling2d,
+  globalMaxPooling2d,
+  upSampling2d,
+  zeroPadding2d,
+  cropping2d,
 };
 
 export { Layer, type Buf, type Ctx, type Weight, type Regularizer } from './layer.js';
@@ -36,3 +45,6 @@ export { Dropout, type DropoutArgs } from './dropout.js';
 export { AlphaDropout } from './alpha-dropout.js';
 export { ElementwiseMerge, Concatenate } from './merge.js';
 export { Reshape } from './reshape.js';
+export { GlobalPooling2D } from './global-pooling.js';
+export { UpSampling2D, type UpSampling2DArgs } from './up-sampling.js';
+export { ZeroPadding2D, Cropping2D, type ZeroPadding2DArgs, type Cropping2DArgs } from './padding.js';
