@@ -107,19 +107,23 @@ export const rows: LayerRow[] = [
     tfjs: () => ({ model: tfl.sequential({ layers: [tfDense(5, { inputShape: [4] }), tfl.layers.prelu({ alphaInitializer: rnd(0, 0.5, 6) }), tfDense(2)] }) }),
   },
   {
-    // features only, and channels last after a reshape (ONNX's operator normalizes axis 1)
+    // features only, channels last after a reshape (ONNX's operator normalizes axis 1), and on
+    // images [batch, 1, 3, 2] (statistics over batch × height × width)
     className: 'BatchNormalization',
     model: () => sequential([
       layers.dense(6, { inputShape: [4] }),
       layers.batchNormalization({ momentum: 0.9, epsilon: 0.01, gammaInitializer: initializers.constant({ value: 1.2 }), movingVarianceInitializer: 'ones' }),
       layers.reshape([3, 2]),
       layers.batchNormalization({ center: false, scale: false }),
+      layers.reshape([1, 3, 2]),
+      layers.batchNormalization({ momentum: 0.8, epsilon: 0.005 }),
       layers.flatten(),
       layers.dense(2),
     ], { seed: 7 }),
     tfjs: () => ({ model: tfl.sequential({ layers: [
       tfDense(6, { inputShape: [4] }), tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 0.01, ...bnArgs(7) }),
-      tfl.layers.reshape({ targetShape: [3, 2] }), tfl.layers.batchNormalization({ center: false, scale: false, ...bnArgs(11) }), tfl.layers.flatten(), tfDense(2),
+      tfl.layers.reshape({ targetShape: [3, 2] }), tfl.layers.batchNormalization({ center: false, scale: false, ...bnArgs(11) }),
+      tfl.layers.reshape({ targetShape: [1, 3, 2] }), tfl.layers.batchNormalization({ epsilon: 0.005, ...bnArgs(15) }), tfl.layers.flatten(), tfDense(2),
     ] }) }),
   },
   {
