@@ -32,6 +32,10 @@ const layerCalls: Record<string, LayerCall> = {
   conv2d: { lead: ['filters', 3], needs: { kernelSize: 2 } },
   conv2dTranspose: { lead: ['filters', 3], needs: { kernelSize: 2 } },
   maxPooling2d: {}, averagePooling2d: {},
+  globalAveragePooling2d: {}, globalMaxPooling2d: {},
+  upSampling2d: { lead: ['size', [2, 3]] },
+  zeroPadding2d: { lead: ['padding', [[1, 0], [2, 2]]] },
+  cropping2d: { lead: ['cropping', [1, 2]] },
 };
 
 type Factory = (...a: unknown[]) => Layer;

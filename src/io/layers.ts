@@ -13,6 +13,9 @@ import { Concatenate, ElementwiseMerge } from '../layers/merge.js';
 import { Reshape } from '../layers/reshape.js';
 import { Conv2D, Conv2DTranspose } from '../layers/conv2d.js';
 import { Pooling2D } from '../layers/pooling.js';
+import { GlobalPooling2D } from '../layers/global-pooling.js';
+import { UpSampling2D } from '../layers/up-sampling.js';
+import { Cropping2D, ZeroPadding2D } from '../layers/padding.js';
 import { arr, bool, guard, int, LIMITS, num, opt, str, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
 import { baseArgs, initializerFromJson, regularizerFromJson } from './layer-config.js';
@@ -270,3 +273,46 @@ function poolFromTfjs(t: TfjsLayer): Json {
 }
 add('MaxPooling2D', { fromConfig: poolFromConfig('max'), tfjs: { MaxPooling2D: poolFromTfjs, MaxPool2D: poolFromTfjs } });
 add('AveragePooling2D', { fromConfig: poolFromConfig('average'), tfjs: { AveragePooling2D: poolFromTfjs, AvgPool2D: poolFromTfjs } });
+// Layers on images, channels last only: TF.js's data_format must be channels_last (its default),
+// a global pooling's keepdims false. Sizes are whole numbers (the layer then bounds the image it
+// makes, before anything is allocated); paddings and croppings are read in all of Keras's forms
+// and saved as [[top, bottom], [left, right]].
+const count = (v: unknown, p: string, min: number) => int(v, p, min, LIMITS.dim);
+/** A number or [rows, cols]. */
+const pairFromJson = (v: unknown, path: string, min: number): number | [number, number] => (typeof v === 'number' ? count(v, path, min) : arr(v, path, 2).map((d, i) => count(d, `${path}[${i}]`, min)) as [number, number]);
+/** A number, [rows, cols] or [[top, bottom], [left, right]]. */
+function sidesFromJson(v: unknown, path: string): number | [number, number] | [[number, number], [number, number]] {
+  if (typeof v === 'number' || (Array.isArray(v) && typeof v[0] === 'number')) return pairFromJson(v, path, 0);
+  return arr(v, path, 2).map((s, i) => arr(s, `${path}[${i}]`, 2).map((d, j) => count(d, `${path}[${i}][${j}]`, 0))) as [[number, number], [number, number]];
+}
+for (const [cls, kind, aliases] of [['GlobalAveragePooling2D', 'avg', ['GlobalAvgPool2D']], ['GlobalMaxPooling2D', 'max', ['GlobalMaxPool2D']]] as const) {
+  const tfjs = (t: TfjsLayer): Json => {
+    channelsLast(t);
+    if (t.c.keepdims === true) throw new ModelFormatError(`${t.base.name} (${t.cls}): keepdims true is not supported by lepton (its output is [batch, channels])`);
+    return base(t);
+  };
+  add(cls, { fromConfig: (c, path) => guard(path, () => new GlobalPooling2D(kind, baseArgs(c, path))), tfjs: Object.fromEntries([cls, ...aliases].map((n) => [n, tfjs])), rank: () => 1 });
+}
+add('UpSampling2D', {
+  fromConfig(c, path) {
+    const interpolation = opt(c.interpolation, str, `${path}.interpolation`);
+    if (interpolation !== undefined && interpolation !== 'nearest') throw new ModelFormatError(`${path}.interpolation: ${JSON.stringify(interpolation)} is not supported by lepton; it has 'nearest'`);
+    return guard(path, () => new UpSampling2D({ ...baseArgs(c, path), size: pairFromJson(c.size ?? 2, `${path}.size`, 1), interpolation }));
+  },
+  tfjs: {
+    UpSampling2D(t) {
+      channelsLast(t);
+      const interpolation = t.c.interpolation ?? 'nearest';
+      if (interpolation !== 'nearest') throw new ModelFormatError(`${t.base.name} (UpSampling2D): interpolation ${JSON.stringify(interpolation).slice(0, 40)} is not supported by lepton; it has 'nearest'`);
+      return { ...t.base, size: pairFromJson(t.c.size ?? 2, `${t.path}.config.size`, 1), interpolation };
+    },
+  },
+});
+add('ZeroPadding2D', {
+  fromConfig: (c, path) => guard(path, () => new ZeroPadding2D({ ...baseArgs(c, path), padding: sidesFromJson(c.padding ?? 1, `${path}.padding`) })),
+  tfjs: { ZeroPadding2D: (t) => (channelsLast(t), { ...t.base, padding: sidesFromJson(t.c.padding ?? 1, `${t.path}.config.padding`) }) },
+});
+add('Cropping2D', {
+  fromConfig: (c, path) => guard(path, () => new Cropping2D({ ...baseArgs(c, path), cropping: sidesFromJson(c.cropping ?? 0, `${path}.cropping`) })),
+  tfjs: { Cropping2D: (t) => (channelsLast(t), { ...t.base, cropping: sidesFromJson(t.c.cropping ?? 0, `${t.path}.config.cropping`) }) },
+});

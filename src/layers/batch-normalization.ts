@@ -6,9 +6,10 @@
 
 import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
 import { checkOptions, type Keys } from '../options.js';
-import { ShapeError } from '../tensor.js';
+import { ShapeError, sizeOf } from '../tensor.js';
 import type { Kernels } from '../wasm/kernels.js';
 import { deferCommit, initializerConfig, Layer, layerKeys, scratchBuf, type Buf, type Committer, type Ctx, type LayerArgs, type Weight } from './layer.js';
+import { fromNchw, toNchw } from './image.js';
 import { onnxOps, type OnnxGraph } from './onnx.js';
 
 export interface BatchNormalizationArgs extends LayerArgs {
@@ -40,8 +41,11 @@ interface Saved {
 
 export class BatchNormalization extends Layer implements Committer {
   readonly className = 'BatchNormalization';
-  /** Statistics over the batch need two samples (in training; the model checks every batch). */
-  override readonly minBatch = { rows: 2, why: 'batch normalization in training' };
+  /**
+   * Statistics over the batch need two values per channel in training (the model checks every
+   * batch): two samples of features; one image is enough, its positions are the values (build).
+   */
+  override minBatch: { rows: number; why: string } | undefined = { rows: 2, why: 'batch normalization in training' };
   readonly axis: number;
   readonly momentum: number;
   readonly epsilon: number;
@@ -83,6 +87,9 @@ export class BatchNormalization extends Layer implements Committer {
     super.build(inputShape);
     const c = inputShape[inputShape.length - 1];
     this.channels = c;
+    // Images [batch, height, width, channels] (or any channels-last shape): the statistics are over
+    // batch × positions, as Keras's axis −1 takes them.
+    if (inputShape.length > 1 && sizeOf(inputShape) / c >= 2) this.minBatch = undefined;
     const i = this.initializers;
     if (i.gamma) this.gamma = this.addWeight('gamma', [c], i.gamma);
     if (i.beta) this.beta = this.addWeight('beta', [c], i.beta);
@@ -105,7 +112,7 @@ export class BatchNormalization extends Layer implements Committer {
       k.f32_batchnorm_apply(x.ptr, y.ptr, this.movingMean.ptr, this.movingVariance.ptr, gamma, beta, rows, c, this.epsilon);
       return y;
     }
-    if (rows < this.minBatch.rows) throw new ShapeError(`${this.name}: batch normalization in training needs at least 2 samples per batch, got ${x.rows}`);
+    if (rows < 2) throw new ShapeError(`${this.name}: batch normalization in training needs at least 2 samples per batch, got ${x.rows}`);
     const mean = ctx.scratch.alloc(c * 4), variance = ctx.scratch.alloc(c * 4);
     k.f32_batchnorm_stats(x.ptr, mean, variance, rows, c);
     k.f32_batchnorm_apply(x.ptr, y.ptr, mean, variance, gamma, beta, rows, c, this.epsilon);
@@ -163,9 +170,13 @@ export class BatchNormalization extends Layer implements Committer {
     const gamma = this.gamma ? w[k++] : new Float32Array(c).fill(1);
     const beta = this.beta ? w[k++] : new Float32Array(c);
     const [mean, variance] = w.slice(k);
-    if (shape.length === 1) {
-      onnxOps.batchNormInference(g, x, { prefix: this.name, gamma, beta, mean, variance, epsilon: this.epsilon }, output);
-      return;
+    const p = { prefix: this.name, gamma, beta, mean, variance, epsilon: this.epsilon };
+    if (shape.length === 1) return onnxOps.batchNormInference(g, x, p, output);
+    if (shape.length === 3) {
+      // Images: ONNX's operator on NCHW, whose transposes cancel against a convolution's.
+      const y = g.fresh(`${this.name}/nchw`);
+      onnxOps.batchNormInference(g, toNchw(g, x), p, y);
+      return fromNchw(g, y, output);
     }
     // Channels last with more axes: ONNX's operator normalizes axis 1, so write the kernel's own
     // affine map, (x − mean)·a + β with a = γ/√(var + ε) in float32, broadcast over the last axis.

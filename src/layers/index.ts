@@ -9,6 +9,9 @@ import { flatten, reshape } from './reshape.js';
 import { leading } from '../options.js';
 import { conv2d, conv2dTranspose } from './conv2d.js';
 import { averagePooling2d, maxPooling2d } from './pooling.js';
+import { globalAveragePooling2d, globalMaxPooling2d } from './global-pooling.js';
+import { upSampling2d } from './up-sampling.js';
+import { cropping2d, zeroPadding2d } from './padding.js';
 
 export const layers = {
   /** dense(8, { … }), or TF.js's dense({ units: 8, … }). */
@@ -33,6 +36,12 @@ export const layers = {
   conv2dTranspose,
   maxPooling2d,
   averagePooling2d,
+  // images [batch, height, width, channels]
+  globalAveragePooling2d,
+  globalMaxPooling2d,
+  upSampling2d,
+  zeroPadding2d,
+  cropping2d,
 };
 
 export { Layer, type Buf, type Ctx, type Weight, type Regularizer } from './layer.js';
@@ -45,3 +54,6 @@ export { ElementwiseMerge, Concatenate } from './merge.js';
 export { Reshape } from './reshape.js';
 export { Conv2D, Conv2DTranspose, type Conv2DArgs, type Conv2DTransposeArgs } from './conv2d.js';
 export { Pooling2D, type Pooling2DArgs } from './pooling.js';
+export { GlobalPooling2D } from './global-pooling.js';
+export { UpSampling2D, type UpSampling2DArgs } from './up-sampling.js';
+export { ZeroPadding2D, Cropping2D, type ZeroPadding2DArgs, type Cropping2DArgs } from './padding.js';

@@ -72,6 +72,14 @@ export interface Kernels {
   /** dx (+ dx when acc ≠ 0): each dy / (its window's real cells) to each of them, images n0 … */
   f32_avgpool2d_grad(geom: Ptr, dy: Ptr, dx: Ptr, acc: number, n0: number, nn: number): void;
 
+  // f32-spatial.ts: copies of channels-last images x [n, h, w, c], outputs written whole.
+  /** y [n, h + top + bottom, w + left + right, c] = x padded with zeros; a negative amount crops. */
+  f32_pad2d(x: Ptr, y: Ptr, n: number, h: number, w: number, c: number, top: number, bottom: number, left: number, right: number): void;
+  /** y [n, h·sh, w·sw, c]: each cell repeated over an sh × sw block (nearest-neighbour upsampling). */
+  f32_upsample2d(x: Ptr, y: Ptr, n: number, h: number, w: number, c: number, sh: number, sw: number): void;
+  /** dx [n, h, w, c] = the sum of dy [n, h·sh, w·sw, c] over each cell's block. */
+  f32_upsample2d_grad(dy: Ptr, dx: Ptr, n: number, h: number, w: number, c: number, sh: number, sw: number): void;
+
   // f32-activations.ts. Elementwise over n contiguous floats; x and y may alias.
   /** y = act(x). */
   f32_activation(x: Ptr, y: Ptr, n: number, act: number, alpha: number): void;

@@ -52,6 +52,13 @@ const bnArgs = (seed: number) => ({
   movingMeanInitializer: rnd(-0.3, 0.3, seed + 2), movingVarianceInitializer: rnd(0.5, 2, seed + 3),
 });
 
+/** An image [4, 3, 6] pooled twice, the second layer's class edited into Keras's alias; a dense head on both. */
+function tfGlobalNet(pool: (a: { name: string }) => tfl.layers.Layer, alias: string): TfjsCase {
+  const x = tfl.input({ shape: [4, 3, 6] });
+  const both = ap(tfl.layers.concatenate(), [ap(pool({ name: 'pool' }), x), ap(pool({ name: 'alias' }), x)]);
+  return { model: tfl.model({ inputs: x, outputs: ap(tfDense(2), both) }), edit: (ls) => { ls.find((l) => l.name === 'alias')!.class_name = alias; } };
+}
+
 export const rows: LayerRow[] = [
   {
     className: 'Dense',
@@ -100,19 +107,23 @@ export const rows: LayerRow[] = [
     tfjs: () => ({ model: tfl.sequential({ layers: [tfDense(5, { inputShape: [4] }), tfl.layers.prelu({ alphaInitializer: rnd(0, 0.5, 6) }), tfDense(2)] }) }),
   },
   {
-    // features only, and channels last after a reshape (ONNX's operator normalizes axis 1)
+    // features only, channels last after a reshape (ONNX's operator normalizes axis 1), and on
+    // images [batch, 1, 3, 2] (statistics over batch × height × width)
     className: 'BatchNormalization',
     model: () => sequential([
       layers.dense(6, { inputShape: [4] }),
       layers.batchNormalization({ momentum: 0.9, epsilon: 0.01, gammaInitializer: initializers.constant({ value: 1.2 }), movingVarianceInitializer: 'ones' }),
       layers.reshape([3, 2]),
       layers.batchNormalization({ center: false, scale: false }),
+      layers.reshape([1, 3, 2]),
+      layers.batchNormalization({ momentum: 0.8, epsilon: 0.005 }),
       layers.flatten(),
       layers.dense(2),
     ], { seed: 7 }),
     tfjs: () => ({ model: tfl.sequential({ layers: [
       tfDense(6, { inputShape: [4] }), tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 0.01, ...bnArgs(7) }),
-      tfl.layers.reshape({ targetShape: [3, 2] }), tfl.layers.batchNormalization({ center: false, scale: false, ...bnArgs(11) }), tfl.layers.flatten(), tfDense(2),
+      tfl.layers.reshape({ targetShape: [3, 2] }), tfl.layers.batchNormalization({ center: false, scale: false, ...bnArgs(11) }),
+      tfl.layers.reshape({ targetShape: [1, 3, 2] }), tfl.layers.batchNormalization({ epsilon: 0.005, ...bnArgs(15) }), tfl.layers.flatten(), tfDense(2),
     ] }) }),
   },
   {
@@ -186,6 +197,46 @@ export const rows: LayerRow[] = [
       const b = tfl.input({ shape: [3], name: 'b' });
       return { model: tfl.model({ inputs: [a, b], outputs: ap(tfDense(2), ap(tfl.layers.concatenate(), [ap(tfDense(3, { activation: 'tanh' }), a), b])) }) };
     },
+  },
+  // Layers on images [batch, height, width, channels] (issue 14), fed images directly so that the
+  // input gradient checks each layer's backward, with a dense head after them.
+  {
+    className: 'GlobalAveragePooling2D',
+    model: () => sequential([layers.globalAveragePooling2d({ inputShape: [3, 4, 5] }), layers.dense(3, { activation: 'tanh' }), layers.dense(2)], { seed: 31 }),
+    tfjs: () => tfGlobalNet((a) => tfl.layers.globalAveragePooling2d(a), 'GlobalAvgPool2D'),
+  },
+  {
+    className: 'GlobalMaxPooling2D',
+    model: () => sequential([layers.globalMaxPooling2d({ inputShape: [3, 4, 5] }), layers.dense(3, { activation: 'tanh' }), layers.dense(2)], { seed: 32 }),
+    tfjs: () => tfGlobalNet((a) => tfl.layers.globalMaxPooling2d(a), 'GlobalMaxPool2D'),
+  },
+  {
+    className: 'UpSampling2D',
+    model: () => sequential([layers.upSampling2d({ size: [3, 1], inputShape: [2, 3, 2] }), layers.upSampling2d(), layers.flatten(), layers.dense(2)], { seed: 33 }),
+    tfjs: () => ({ model: tfl.sequential({ layers: [
+      tfl.layers.upSampling2d({ size: [2, 3], inputShape: [2, 3, 2] }), tfl.layers.upSampling2d({}), tfl.layers.flatten(), tfDense(2),
+    ] }) }),
+  },
+  {
+    className: 'ZeroPadding2D',
+    model: () => sequential([layers.zeroPadding2d({ padding: [[1, 0], [2, 1]], inputShape: [3, 4, 2] }), layers.zeroPadding2d(), layers.flatten(), layers.dense(2)], { seed: 34 }),
+    tfjs: () => ({ model: tfl.sequential({ layers: [
+      tfl.layers.zeroPadding2d({ padding: [[0, 2], [1, 3]], inputShape: [3, 4, 2] }), tfl.layers.zeroPadding2d({ padding: [1, 2] }), tfl.layers.flatten(), tfDense(2),
+    ] }) }),
+  },
+  {
+    // seed 000's patches: an image cut into four by croppings, each flattened, concatenated
+    className: 'Cropping2D',
+    model: () => {
+      const x = input({ shape: [4, 6, 2], name: 'image' });
+      const quarters = ([[[0, 2], [0, 3]], [[0, 2], [3, 0]], [[2, 0], [0, 3]], [[2, 0], [3, 0]]] as [[number, number], [number, number]][])
+        .map((c) => layers.flatten().apply(layers.cropping2d({ cropping: c }).apply(x)));
+      const middle = layers.flatten().apply(layers.cropping2d([1, 2]).apply(x));
+      return model({ inputs: x, outputs: layers.dense(2).apply(layers.concatenate().apply([...quarters, middle])), seed: 35 });
+    },
+    tfjs: () => ({ model: tfl.sequential({ layers: [
+      tfl.layers.cropping2D({ cropping: [[1, 0], [2, 1]], inputShape: [4, 6, 2] }), tfl.layers.cropping2D({ cropping: 1 }), tfl.layers.flatten(), tfDense(2),
+    ] }) }),
   },
 ];
 
