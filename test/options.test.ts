@@ -28,6 +28,10 @@ const layerCalls: Record<string, LayerCall> = {
   add: {}, subtract: {}, multiply: {}, average: {}, concatenate: {},
   reshape: { lead: ['targetShape', [2, 2]] },
   flatten: {},
+  // issue 18
+  layerNormalization: {},
+  gaussianNoise: { lead: ['stddev', 0.1] },
+  embedding: { needs: { inputDim: 10, outputDim: 3 }, inputDim: false },
 };
 
 type Factory = (...a: unknown[]) => Layer;

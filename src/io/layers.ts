@@ -11,6 +11,9 @@ import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
 import { Concatenate, ElementwiseMerge } from '../layers/merge.js';
 import { Reshape } from '../layers/reshape.js';
+import { LayerNormalization } from '../layers/layer-normalization.js';
+import { GaussianNoise } from '../layers/gaussian-noise.js';
+import { Embedding } from '../layers/embedding.js';
 import { arr, bool, guard, int, LIMITS, num, opt, str, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
 import { baseArgs, initializerFromJson, regularizerFromJson } from './layer-config.js';
@@ -184,4 +187,58 @@ for (const [cls, op] of [['Add', 'add'], ['Subtract', 'subtract'], ['Multiply', 
 add('Concatenate', {
   fromConfig: (c, path) => guard(path, () => new Concatenate({ ...baseArgs(c, path), axis: opt(c.axis, (v, p) => int(v, p, -1, 8), `${path}.axis`) })),
   tfjs: { Concatenate: (t) => ({ ...t.base, axis: axisOf(t) }) },
+});
+
+// issue 18: layer normalization, Gaussian noise, embedding.
+add('LayerNormalization', {
+  fromConfig: (c, path) => guard(path, () => new LayerNormalization({
+    ...baseArgs(c, path),
+    axis: opt(c.axis, (v, p) => int(v, p, -1, 8), `${path}.axis`),
+    epsilon: opt(c.epsilon, num, `${path}.epsilon`),
+    center: opt(c.center, bool, `${path}.center`),
+    scale: opt(c.scale, bool, `${path}.scale`),
+    gammaInitializer: initializerFromJson(c.gammaInitializer, `${path}.gammaInitializer`),
+    betaInitializer: initializerFromJson(c.betaInitializer, `${path}.betaInitializer`),
+    gammaRegularizer: regularizerFromJson(c.gammaRegularizer, `${path}.gammaRegularizer`),
+    betaRegularizer: regularizerFromJson(c.betaRegularizer, `${path}.betaRegularizer`),
+  })),
+  tfjs: {
+    LayerNormalization(t) {
+      unsupported(t, ['beta_constraint', 'gamma_constraint']);
+      if (t.c.rms_scaling === true) throw new ModelFormatError(`${t.base.name} (LayerNormalization): rms_scaling is not supported by lepton`);
+      return {
+        ...t.base, axis: axisOf(t), epsilon: numberOf(t, 'epsilon', 1e-3), center: t.c.center !== false, scale: t.c.scale !== false,
+        gammaInitializer: initializerOf(t.c.gamma_initializer) ?? null, betaInitializer: initializerOf(t.c.beta_initializer) ?? null,
+        gammaRegularizer: regularizerOf(t, 'gamma_regularizer'), betaRegularizer: regularizerOf(t, 'beta_regularizer'),
+      };
+    },
+  },
+});
+add('GaussianNoise', {
+  fromConfig: (c, path) => guard(path, () => new GaussianNoise(num(c.stddev, `${path}.stddev`), baseArgs(c, path))),
+  // The stddev only (a Keras seed is not lepton's stream).
+  tfjs: { GaussianNoise: (t) => ({ ...t.base, stddev: numberOf(t, 'stddev') }) },
+});
+add('Embedding', {
+  fromConfig: (c, path) => guard(path, () => new Embedding({
+    ...baseArgs(c, path),
+    inputDim: int(c.inputDim, `${path}.inputDim`, 1, 2 ** 24),
+    outputDim: int(c.outputDim, `${path}.outputDim`, 1, LIMITS.dim),
+    embeddingsInitializer: initializerFromJson(c.embeddingsInitializer, `${path}.embeddingsInitializer`),
+    embeddingsRegularizer: regularizerFromJson(c.embeddingsRegularizer, `${path}.embeddingsRegularizer`),
+    inputLength: opt(c.inputLength, (v, p) => int(v, p, 1, LIMITS.dim), `${path}.inputLength`),
+  })),
+  tfjs: {
+    Embedding(t) {
+      unsupported(t, ['activity_regularizer', 'embeddings_constraint']);
+      if (t.c.mask_zero === true) throw new ModelFormatError(`${t.base.name} (Embedding): mask_zero is not supported by lepton`);
+      const length = t.c.input_length;
+      return {
+        ...t.base, inputDim: int(t.c.input_dim, `${t.path}.config.input_dim`, 1, 2 ** 24), outputDim: int(t.c.output_dim, `${t.path}.config.output_dim`, 1, LIMITS.dim),
+        embeddingsInitializer: initializerOf(t.c.embeddings_initializer) ?? null, embeddingsRegularizer: regularizerOf(t, 'embeddings_regularizer'),
+        ...(typeof length === 'number' ? { inputLength: length } : Array.isArray(length) && length.length === 1 ? { inputLength: length[0] } : {}),
+      };
+    },
+  },
+  rank: () => 2,
 });

@@ -7,6 +7,10 @@ import { alphaDropout } from './alpha-dropout.js';
 import { add, average, concatenate, multiply, subtract } from './merge.js';
 import { flatten, reshape } from './reshape.js';
 import { leading } from '../options.js';
+// issue 18
+import { layerNormalization } from './layer-normalization.js';
+import { gaussianNoise } from './gaussian-noise.js';
+import { embedding } from './embedding.js';
 
 export const layers = {
   /** dense(8, { … }), or TF.js's dense({ units: 8, … }). */
@@ -26,6 +30,10 @@ export const layers = {
   concatenate,
   reshape,
   flatten,
+  // issue 18
+  layerNormalization,
+  gaussianNoise,
+  embedding,
 };
 
 export { Layer, type Buf, type Ctx, type Weight, type Regularizer } from './layer.js';
@@ -36,3 +44,7 @@ export { Dropout, type DropoutArgs } from './dropout.js';
 export { AlphaDropout } from './alpha-dropout.js';
 export { ElementwiseMerge, Concatenate } from './merge.js';
 export { Reshape } from './reshape.js';
+// issue 18
+export { LayerNormalization, type LayerNormalizationArgs } from './layer-normalization.js';
+export { GaussianNoise, type GaussianNoiseArgs } from './gaussian-noise.js';
+export { Embedding, type EmbeddingArgs } from './embedding.js';
