@@ -215,7 +215,16 @@ add('LayerNormalization', {
   },
 });
 add('GaussianNoise', {
-  fromConfig: (c, path) => guard(path, () => new GaussianNoise(num(c.stddev, `${path}.stddev`), baseArgs(c, path))),
+  // the stddev, and for a layer with its own seed the seed and its stream's state, as dropout's
+  fromConfig(c, path) {
+    const seed = opt(c.seed, u32, `${path}.seed`);
+    const state = opt(c.rngState, (v, p) => arr(v, p, 4).map((x, i) => u32(x, `${p}[${i}]`)), `${path}.rngState`);
+    if (state && seed === undefined) throw new ModelFormatError(`${path}.rngState is only meaningful with a seed`);
+    if (state && (state.length !== 4 || state.every((x) => x === 0))) throw new ModelFormatError(`${path}.rngState must be four 32-bit words, not all zero`);
+    const layer = guard(path, () => new GaussianNoise(num(c.stddev, `${path}.stddev`), { ...baseArgs(c, path), seed }));
+    if (state) layer.rng!.setState(state);
+    return layer;
+  },
   // The stddev only (a Keras seed is not lepton's stream).
   tfjs: { GaussianNoise: (t) => ({ ...t.base, stddev: numberOf(t, 'stddev') }) },
 });

@@ -30,6 +30,10 @@ test('gaussianNoise: in training x + N(0, stddev²) from the model\'s seeded gen
   assert.equal(Array.from(net.predict(x).data), Array.from(x.data), 'inference is the identity');
   assert.equal(Array.from(make().predict(x, { training: true }).data), Array.from(noisy.data), 'the same seed draws the same noise');
   assert.not.equal(Array.from(net.predict(x, { training: true }).data.subarray(0, 8)), Array.from(noisy.data.subarray(0, 8)), 'fresh noise every call');
+  // a layer with its own seed: the same noise whatever the model's seed
+  const own = (seed: number) => sequential([layers.gaussianNoise(0.25, { inputShape: [50], seed: 8 })], { seed }).predict(x, { training: true }).data;
+  assert.equal(Array.from(own(1)), Array.from(own(2)), 'its own stream');
+  assert.not.equal(Array.from(own(1).subarray(0, 8)), Array.from(noisy.data.subarray(0, 8)));
   assert.throws(() => layers.gaussianNoise(-1), /gaussian_noise\w*: stddev must be a finite number ≥ 0, got -1/);
   assert.is(layers.gaussianNoise({ stddev: 0.5 }).stddev, 0.5);
 });

@@ -211,7 +211,10 @@ export const rows: LayerRow[] = [
   },
   {
     className: 'GaussianNoise',
-    model: () => sequential([layers.dense(6, { inputShape: [4], activation: 'tanh' }), layers.gaussianNoise(0.3), layers.dense(2)], { seed: 19 }),
+    // a layer with its own seed and one drawing from the model's generator
+    model: () => sequential([
+      layers.dense(6, { inputShape: [4], activation: 'tanh' }), layers.gaussianNoise(0.3, { seed: 4 }), layers.dense(5, { activation: 'tanh' }), layers.gaussianNoise(0.1), layers.dense(2),
+    ], { seed: 19 }),
     tfjs: () => ({ model: tfl.sequential({ layers: [tfDense(6, { inputShape: [4] }), tfl.layers.gaussianNoise({ stddev: 0.2 }), tfDense(2)] }) }),
   },
   {
