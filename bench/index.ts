@@ -1,5 +1,5 @@
 // The benchmark suite: `npm run bench` (or `npm run bench -- --quick` for a smoke run; add
-// `--only gemm,conv,train,predict,cold,size` to pick sections). Every figure of lepton stands beside the
+// `--only gemm,conv,train,train-cnn,predict,cold,size` to pick sections). Every figure of lepton stands beside the
 // peers' measured in the same run: TensorFlow.js (wasm with SIMD on 1 and 2 threads; cpu) and ONNX
 // Runtime (native onnxruntime-node, and onnxruntime-web's wasm) for inference; PyTorch (native,
 // CPU, in /usr/bin/python3: bench/peers/torch_bench.py) for training and inference where
@@ -18,7 +18,7 @@ import { run as size } from './size.bench.js';
 
 const quick = process.argv.includes('--quick');
 const onlyAt = process.argv.indexOf('--only');
-const only = onlyAt > 0 ? process.argv[onlyAt + 1].split(',') : ['gemm', 'conv', 'train', 'predict', 'cold', 'size'];
+const only = onlyAt > 0 ? process.argv[onlyAt + 1].split(',') : ['gemm', 'conv', 'train', 'train-cnn', 'predict', 'cold', 'size'];
 
 const lepton = (section: Task['section'], extra: Partial<Task> = {}): Task[] =>
   [[false, 1], [false, 2], [true, 1], [true, 2]].map(([fast, threads]) => ({ section, impl: 'lepton', fast: fast as boolean, threads: threads as number, ...extra }));
@@ -37,6 +37,14 @@ if (only.includes('train')) {
     tasks.push({ section: 'train', impl: 'torch', threads: 1, model }, { section: 'train', impl: 'torch', threads: 2, model });
   }
 }
+if (only.includes('train-cnn')) {
+  // The convolutional models of issue 14: LeNet and seed 000's CAE, lepton 1 and 2 threads beside PyTorch and TF.js.
+  for (const cnn of ['lenet', 'cae'] as const) {
+    tasks.push(...lepton('train-cnn', { cnn }));
+    tasks.push({ section: 'train-cnn', impl: 'torch', threads: 1, cnn }, { section: 'train-cnn', impl: 'torch', threads: 2, cnn });
+    tasks.push({ section: 'train-cnn', impl: 'tfjs wasm', threads: 1, cnn }, { section: 'train-cnn', impl: 'tfjs cpu', threads: 1, cnn });
+  }
+}
 if (only.includes('predict')) {
   tasks.push(...lepton('predict'));
   for (const impl of ['tfjs wasm', 'ort node', 'ort web', 'torch']) for (const threads of [1, 2]) tasks.push({ section: 'predict', impl, threads });
@@ -53,7 +61,7 @@ const rows: Row[] = [];
 const runner = fileURLToPath(new URL('./run.ts', import.meta.url));
 for (let pass = 1; pass <= reps; pass++) {
   for (const task of tasks) {
-    const label = `${task.section} ${task.impl}${task.fast ? ' fast' : ''}${task.batchNorm ? ' + batch norm' : ''} ${task.threads}t${task.model ? ' ' + task.model : ''}`;
+    const label = `${task.section} ${task.impl}${task.fast ? ' fast' : ''}${task.batchNorm ? ' + batch norm' : ''} ${task.threads}t${task.model ?? task.cnn ? ' ' + (task.model ?? task.cnn) : ''}`;
     process.stderr.write(`${reps > 1 ? `[${pass}/${reps}] ` : ''}${label} ...`);
     const r = spawnSync(process.execPath, ['--import', 'tsx', runner, JSON.stringify({ ...task, quick })], { encoding: 'utf8', maxBuffer: 1 << 24 });
     const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
@@ -61,7 +69,7 @@ for (let pass = 1; pass <= reps; pass++) {
     else {
       const why = (r.stderr.split('\n').find((l) => /Error|error:/.test(l)) ?? `exit ${r.status}`).trim().slice(0, 160);
       const impl = task.impl === 'lepton' ? (task.fast ? 'lepton fast' : 'lepton plain') : task.impl === 'torch' ? 'pytorch' : task.impl;
-      merge([{ section: task.section, case: task.model ?? '(all)', impl, threads: task.threads, unit: '', higherIsBetter: true, note: `failed: ${why}` }]);
+      merge([{ section: task.section, case: task.model ?? task.cnn ?? '(all)', impl, threads: task.threads, unit: '', higherIsBetter: true, note: `failed: ${why}` }]);
     }
     process.stderr.write(' done\n');
   }

@@ -6,9 +6,10 @@ import { run as infer, type InferImpl } from './infer.bench.js';
 import type { BenchModel } from './peers/tfjs-train.js';
 import type { Row } from './rows.js';
 import { run as train } from './train-mlp.bench.js';
+import { run as trainCnn, type CnnModel } from './train-cnn.bench.js';
 
 export interface Task {
-  section: 'gemm' | 'conv' | 'train' | 'predict';
+  section: 'gemm' | 'conv' | 'train' | 'predict' | 'train-cnn';
   impl: string;
   threads: number;
   fast?: boolean;
@@ -16,6 +17,8 @@ export interface Task {
   quick?: boolean;
   /** train, lepton: a batch-norm layer after each hidden dense layer. */
   batchNorm?: boolean;
+  /** train-cnn: which convolutional model (issue 14). */
+  cnn?: CnnModel;
 }
 
 const task = JSON.parse(process.argv[2]) as Task;
@@ -23,6 +26,7 @@ let rows: Row[];
 if (task.section === 'gemm') rows = await gemm({ impl: task.impl as 'lepton' | 'tfjs wasm', threads: task.threads, fast: task.fast, quick: task.quick });
 else if (task.section === 'conv') rows = await conv({ impl: task.impl as ConvImpl, threads: task.threads, fast: task.fast, quick: task.quick });
 else if (task.section === 'train') rows = [await train({ impl: task.impl as 'lepton' | 'tfjs wasm' | 'tfjs cpu' | 'torch', model: task.model!, threads: task.threads, fast: task.fast, quick: task.quick, batchNorm: task.batchNorm })];
+else if (task.section === 'train-cnn') rows = [await trainCnn({ impl: task.impl as 'lepton' | 'torch' | 'tfjs wasm' | 'tfjs cpu', model: task.cnn!, threads: task.threads, fast: task.fast, quick: task.quick })];
 else rows = await infer({ impl: task.impl as InferImpl, threads: task.threads, fast: task.fast, quick: task.quick });
 if (task.impl === 'tfjs wasm' && task.threads > 1) {
   // tfjs-backend-wasm falls back to its single-threaded build where it finds no multithread

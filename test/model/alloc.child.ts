@@ -41,6 +41,20 @@ export const CASES: Record<string, () => Sequential> = {
     net.compile({ optimizer: optimizers.sgd({ learningRate: 0.01, momentum: 0.9 }), loss: 'mse', metrics: ['mae'] });
     return net;
   },
+  // Convolutional layers (issue 14): the geometry blocks and argmax in the step's scratch.
+  'conv2d, max and average pooling, conv2dTranspose, Adam': () => {
+    const net = sequential([
+      layers.reshape([2, 2, 2], { inputShape: [8] }),
+      layers.conv2d(6, { kernelSize: 2, padding: 'same', activation: 'relu' }),
+      layers.maxPooling2d({ poolSize: 2, strides: 1, padding: 'same' }),
+      layers.conv2dTranspose(4, { kernelSize: 2, strides: 2, activation: 'softmax' }),
+      layers.averagePooling2d({ poolSize: 2 }),
+      layers.flatten(),
+      layers.dense(2),
+    ], { seed: 1 });
+    net.compile({ optimizer: optimizers.adam(), loss: 'mse' });
+    return net;
+  },
 };
 
 if (process.argv[1]?.endsWith('alloc.child.ts')) {
