@@ -17,18 +17,19 @@ export function sidesOf(layer: string, key: string, v: unknown): [[number, numbe
 }
 
 /**
- * The most values one sample's image may hold: 2²⁸ floats are 1 GiB, and the WebAssembly memory
- * holds 4 GiB for everything. A layer that makes images larger than its input (upsampling, zero
- * padding) checks its output against it when it is built, so a model file asking for absurd sizes
- * is refused before anything is allocated.
+ * The most values one sample's image may hold: 2²⁶ floats (256 MiB; 2048 × 2048 × 16, or a
+ * 512 × 512 image of 256 channels), since the WebAssembly memory holds 4 GiB for everything and a
+ * step keeps several activations and their gradients. A layer that makes images larger than its
+ * input (upsampling, zero padding) checks its output against it when it is built, so a model file
+ * asking for absurd sizes is refused before anything is allocated.
  */
-export const MAX_IMAGE_VALUES = 2 ** 28;
+export const MAX_IMAGE_VALUES = 2 ** 26;
 
 /** [height, width, channels] of an output image, or a clear error when it is too large. */
 export function boundedImage(layer: string, what: string, inputShape: readonly number[], out: [number, number, number]): [number, number, number] {
   const values = out[0] * out[1] * out[2];
   if (values > MAX_IMAGE_VALUES) {
-    throw new ShapeError(`${layer}: ${what} makes an image of ${out.join('×')} = ${values} values per sample out of [${inputShape.join(', ')}]; the most is 2^28 (${MAX_IMAGE_VALUES})`);
+    throw new ShapeError(`${layer}: ${what} makes an image of ${out.join('×')} = ${values} values per sample out of [${inputShape.join(', ')}]; the most is 2^26 (${MAX_IMAGE_VALUES})`);
   }
   return out;
 }
