@@ -53,22 +53,27 @@ export function f32_upsample2d(x: usize, y: usize, n: i32, h: i32, w: i32, c: i3
  * f32_upsample2d: added in f32 row by row of the block, column by column within a row.
  */
 export function f32_upsample2d_grad(dy: usize, dx: usize, n: i32, h: i32, w: i32, c: i32, sh: i32, sw: i32): void {
-  const cv = c & ~3, cell = <usize>c << 2, rowOut = <usize>w * sw * cell;
+  const cv = <usize>(c & ~3) << 2, cell = <usize>c << 2, rowOut = <usize>w * sw * cell;
   for (let r = 0; r < n * h; r++) {
     for (let iw = 0; iw < w; iw++) {
       const out = dx + <usize>(r * w + iw) * cell;
       const block = dy + <usize>r * sh * rowOut + <usize>iw * sw * cell;
-      for (let ch = 0; ch < c; ch += ch < cv ? 4 : 1) {
-        const o = <usize>ch << 2;
+      let o: usize = 0;
+      for (; o < cv; o += 16) {
         let sum = f32x4.splat(0);
         for (let a = 0; a < sh; a++) {
-          for (let b = 0; b < sw; b++) {
-            const at = block + <usize>a * rowOut + <usize>b * cell + o;
-            sum = f32x4.add(sum, ch < cv ? v128.load(at) : f32x4.splat(load<f32>(at)));
-          }
+          const row = block + <usize>a * rowOut + o;
+          for (let b = 0; b < sw; b++) sum = f32x4.add(sum, v128.load(row + <usize>b * cell));
         }
-        if (ch < cv) v128.store(out + o, sum);
-        else store<f32>(out + o, f32x4.extract_lane(sum, 0));
+        v128.store(out + o, sum);
+      }
+      for (; o < cell; o += 4) { // the channels past the last multiple of 4, with the same order of additions
+        let sum: f32 = 0;
+        for (let a = 0; a < sh; a++) {
+          const row = block + <usize>a * rowOut + o;
+          for (let b = 0; b < sw; b++) sum += load<f32>(row + <usize>b * cell);
+        }
+        store<f32>(out + o, sum);
       }
     }
   }

@@ -9,7 +9,6 @@ import { checkOptions, type Keys } from '../options.js';
 import { ShapeError, sizeOf } from '../tensor.js';
 import type { Kernels } from '../wasm/kernels.js';
 import { deferCommit, initializerConfig, Layer, layerKeys, scratchBuf, type Buf, type Committer, type Ctx, type LayerArgs, type Weight } from './layer.js';
-import { fromNchw, toNchw } from './image.js';
 import { onnxOps, type OnnxGraph } from './onnx.js';
 
 export interface BatchNormalizationArgs extends LayerArgs {
@@ -175,8 +174,8 @@ export class BatchNormalization extends Layer implements Committer {
     if (shape.length === 3) {
       // Images: ONNX's operator on NCHW, whose transposes cancel against a convolution's.
       const y = g.fresh(`${this.name}/nchw`);
-      onnxOps.batchNormInference(g, toNchw(g, x), p, y);
-      return fromNchw(g, y, output);
+      onnxOps.batchNormInference(g, onnxOps.toNchw(g, x), p, y);
+      return onnxOps.fromNchw(g, y, output);
     }
     // Channels last with more axes: ONNX's operator normalizes axis 1, so write the kernel's own
     // affine map, (x − mean)·a + β with a = γ/√(var + ε) in float32, broadcast over the last axis.

@@ -3,11 +3,18 @@
 // keepdims false). On the pooling kernels of assembly/f32-pool.ts with the whole image as the
 // window; max pooling keeps where each max came from for the backward.
 
-import { checkOptions } from '../options.js';
+import { checkOptions, type Keys } from '../options.js';
 import { GEOMETRY_BYTES, globalPoolGeometry, writeGeometry } from '../wasm/conv.js';
 import { Layer, layerKeys, outputBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
-import { imageShape, toNchw } from './image.js';
-import type { OnnxGraph } from './onnx.js';
+import { checkDataFormat, checkImage } from './conv-common.js';
+import { onnxOps, type OnnxGraph } from './onnx.js';
+
+export interface GlobalPooling2DArgs extends LayerArgs {
+  /** Only 'channelsLast' (Keras's default). */
+  dataFormat?: string;
+}
+
+const globalKeys: Keys<GlobalPooling2DArgs> = { ...layerKeys, dataFormat: true };
 
 interface Saved {
   geom: number;
@@ -25,21 +32,22 @@ export class GlobalPooling2D extends Layer {
    */
   private readonly geometry = new Int32Array(GEOMETRY_BYTES / 4);
 
-  constructor(kind: 'avg' | 'max', args: LayerArgs = {}) {
+  constructor(kind: 'avg' | 'max', args: GlobalPooling2DArgs = {}) {
     const avg = kind === 'avg';
-    checkOptions(avg ? 'layers.globalAveragePooling2d' : 'layers.globalMaxPooling2d', args, layerKeys);
+    checkOptions(avg ? 'layers.globalAveragePooling2d' : 'layers.globalMaxPooling2d', args, globalKeys);
     super(avg ? 'global_average_pooling2d' : 'global_max_pooling2d', args);
+    checkDataFormat(this.name, args.dataFormat);
     this.kind = kind;
     this.className = avg ? 'GlobalAveragePooling2D' : 'GlobalMaxPooling2D';
   }
 
   computeOutputShape(inputShape: number[]): number[] {
-    return [imageShape(this.name, inputShape)[2]];
+    return [checkImage(this.name, inputShape)[2]];
   }
 
   override build(inputShape: number[]): void {
     super.build(inputShape);
-    const [h, w, c] = imageShape(this.name, inputShape);
+    const [h, w, c] = checkImage(this.name, inputShape);
     writeGeometry(this.geometry, 0, globalPoolGeometry(1, h, w, c));
   }
 
@@ -78,10 +86,10 @@ export class GlobalPooling2D extends Layer {
   /** GlobalAveragePool or GlobalMaxPool on NCHW ([batch, c, 1, 1]), flattened to [batch, c]. */
   override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
     const pooled = g.fresh(`${this.name}/pooled`);
-    g.node(this.kind === 'avg' ? 'GlobalAveragePool' : 'GlobalMaxPool', [toNchw(g, x)], pooled);
+    g.node(this.kind === 'avg' ? 'GlobalAveragePool' : 'GlobalMaxPool', [onnxOps.toNchw(g, x)], pooled);
     g.node('Flatten', [pooled], output, { axis: { i: 1 } });
   }
 }
 
-export const globalAveragePooling2d = (args?: LayerArgs) => new GlobalPooling2D('avg', args);
-export const globalMaxPooling2d = (args?: LayerArgs) => new GlobalPooling2D('max', args);
+export const globalAveragePooling2d = (args?: GlobalPooling2DArgs) => new GlobalPooling2D('avg', args);
+export const globalMaxPooling2d = (args?: GlobalPooling2DArgs) => new GlobalPooling2D('max', args);

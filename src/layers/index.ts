@@ -62,7 +62,7 @@ export { ElementwiseMerge, Concatenate } from './merge.js';
 export { Reshape } from './reshape.js';
 export { Conv2D, Conv2DTranspose, type Conv2DArgs, type Conv2DTransposeArgs } from './conv2d.js';
 export { Pooling2D, type Pooling2DArgs } from './pooling.js';
-export { GlobalPooling2D } from './global-pooling.js';
+export { GlobalPooling2D, type GlobalPooling2DArgs } from './global-pooling.js';
 export { UpSampling2D, type UpSampling2DArgs } from './up-sampling.js';
 export { ZeroPadding2D, Cropping2D, type ZeroPadding2DArgs, type Cropping2DArgs } from './padding.js';
 // issue 18

@@ -7,18 +7,22 @@
 import { checkOptions, leading, type Keys } from '../options.js';
 import { ShapeError } from '../tensor.js';
 import { Layer, layerKeys, outputBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
-import { boundedImage, fromNchw, imageShape, sidesOf, toNchw } from './image.js';
-import type { OnnxGraph } from './onnx.js';
+import { checkDataFormat, checkImage } from './conv-common.js';
+import { boundedImage, sidesOf } from './image.js';
+import { onnxOps, type OnnxGraph } from './onnx.js';
 
 type Sides = number | [number, number] | [[number, number], [number, number]];
 
 export interface ZeroPadding2DArgs extends LayerArgs {
   /** Keras default 1: one row or column of zeros on every side. */
   padding?: Sides;
+  /** Only 'channelsLast' (Keras's default). */
+  dataFormat?: string;
 }
 export interface Cropping2DArgs extends LayerArgs {
   /** Keras default 0. */
   cropping?: Sides;
+  dataFormat?: string;
 }
 
 /** Pads by `sign` × the sides: +1 zero padding, −1 cropping. */
@@ -26,13 +30,14 @@ abstract class Pad2D extends Layer {
   abstract readonly sign: 1 | -1;
   readonly sides: [[number, number], [number, number]];
 
-  constructor(base: string, key: 'padding' | 'cropping', value: Sides, args: LayerArgs) {
+  constructor(base: string, key: 'padding' | 'cropping', value: Sides, args: LayerArgs & { dataFormat?: string }) {
     super(base, args);
     this.sides = sidesOf(this.name, key, value);
+    checkDataFormat(this.name, args.dataFormat);
   }
 
   computeOutputShape(inputShape: number[]): number[] {
-    const [h, w, c] = imageShape(this.name, inputShape);
+    const [h, w, c] = checkImage(this.name, inputShape);
     const [[t, b], [l, r]] = this.sides, s = this.sign;
     const oh = h + s * (t + b), ow = w + s * (l + r);
     if (oh < 1 || ow < 1) {
@@ -60,13 +65,13 @@ abstract class Pad2D extends Layer {
   /** Pad with zeros (ZeroPadding2D) or Slice (Cropping2D) on NCHW. */
   override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
     const [[t, b], [l, r]] = this.sides, [h, w] = this.inputShape!;
-    const y = g.fresh(`${this.name}/nchw`), nchw = toNchw(g, x);
+    const y = g.fresh(`${this.name}/nchw`), nchw = onnxOps.toNchw(g, x);
     if (this.sign > 0) g.node('Pad', [nchw, g.constantInts(`${this.name}/pads`, [0, 0, t, l, 0, 0, b, r])], y);
     else {
       const c = (what: string, v: number[]) => g.constantInts(`${this.name}/${what}`, v);
       g.node('Slice', [nchw, c('starts', [t, l]), c('ends', [h - b, w - r]), c('axes', [2, 3])], y);
     }
-    fromNchw(g, y, output);
+    onnxOps.fromNchw(g, y, output);
   }
 
   protected sidesConfig(): [[number, number], [number, number]] {
@@ -74,8 +79,8 @@ abstract class Pad2D extends Layer {
   }
 }
 
-const padKeys: Keys<ZeroPadding2DArgs> = { ...layerKeys, padding: true };
-const cropKeys: Keys<Cropping2DArgs> = { ...layerKeys, cropping: true };
+const padKeys: Keys<ZeroPadding2DArgs> = { ...layerKeys, padding: true, dataFormat: true };
+const cropKeys: Keys<Cropping2DArgs> = { ...layerKeys, cropping: true, dataFormat: true };
 
 export class ZeroPadding2D extends Pad2D {
   readonly className = 'ZeroPadding2D';

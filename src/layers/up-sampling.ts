@@ -5,17 +5,20 @@
 
 import { checkOptions, leading, type Keys } from '../options.js';
 import { Layer, layerKeys, outputBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
-import { boundedImage, fromNchw, imageShape, pairOf, toNchw } from './image.js';
-import type { OnnxGraph } from './onnx.js';
+import { checkDataFormat, checkImage, pair } from './conv-common.js';
+import { boundedImage } from './image.js';
+import { onnxOps, type OnnxGraph } from './onnx.js';
 
 export interface UpSampling2DArgs extends LayerArgs {
   /** The factor along rows and columns: a number or [rows, cols] (Keras default 2). */
   size?: number | [number, number];
   /** Only 'nearest' (Keras's default). */
   interpolation?: 'nearest';
+  /** Only 'channelsLast' (Keras's default). */
+  dataFormat?: string;
 }
 
-const upKeys: Keys<UpSampling2DArgs> = { ...layerKeys, size: true, interpolation: true };
+const upKeys: Keys<UpSampling2DArgs> = { ...layerKeys, size: true, interpolation: true, dataFormat: true };
 
 export class UpSampling2D extends Layer {
   readonly className = 'UpSampling2D';
@@ -25,14 +28,15 @@ export class UpSampling2D extends Layer {
   constructor(args: UpSampling2DArgs = {}) {
     checkOptions('layers.upSampling2d', args, upKeys);
     super('up_sampling2d', args);
-    this.size = pairOf(this.name, 'size', args.size ?? 2, 1);
+    this.size = pair(this.name, 'size', args.size, [2, 2]);
+    checkDataFormat(this.name, args.dataFormat);
     if (args.interpolation !== undefined && args.interpolation !== 'nearest') {
       throw new RangeError(`${this.name}: interpolation ${JSON.stringify(args.interpolation)} is not supported by lepton; it has 'nearest' (Keras's default)`);
     }
   }
 
   computeOutputShape(inputShape: number[]): number[] {
-    const [h, w, c] = imageShape(this.name, inputShape);
+    const [h, w, c] = checkImage(this.name, inputShape);
     return boundedImage(this.name, `size [${this.size.join(', ')}]`, inputShape, [h * this.size[0], w * this.size[1], c]);
   }
 
@@ -60,8 +64,8 @@ export class UpSampling2D extends Layer {
   override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
     const y = g.fresh(`${this.name}/nchw`);
     const scales = g.constant(`${this.name}/scales`, Float32Array.of(1, 1, this.size[0], this.size[1]), [4]);
-    g.node('Resize', [toNchw(g, x), '', scales], y, { mode: { s: 'nearest' }, coordinate_transformation_mode: { s: 'asymmetric' }, nearest_mode: { s: 'floor' } });
-    fromNchw(g, y, output);
+    g.node('Resize', [onnxOps.toNchw(g, x), '', scales], y, { mode: { s: 'nearest' }, coordinate_transformation_mode: { s: 'asymmetric' }, nearest_mode: { s: 'floor' } });
+    onnxOps.fromNchw(g, y, output);
   }
 }
 

@@ -122,6 +122,52 @@ for (const [name, make, pattern] of convCases) {
   });
 }
 
+// Layers on images (issue 14): absurd sizes, paddings and croppings are refused before anything
+// is allocated for them (a layer bounds the image it makes at 2²⁶ values a sample when it is built).
+let spatialBase: { json: string; weights: Uint8Array };
+const spatialEdit = (f: (d: Doc) => void) => {
+  const d = JSON.parse(spatialBase.json);
+  f(d);
+  return { json: JSON.stringify(d), weights: spatialBase.weights };
+};
+const tfjsImage = (cls: string, config: Doc) => ({
+  json: JSON.stringify({ modelTopology: { class_name: 'Sequential', config: { layers: [{ class_name: cls, config: { name: 'l', batch_input_shape: [null, 4, 4, 2], ...config } }] } }, weightsManifest: [{ paths: [], weights: [] }] }),
+  weights: new Uint8Array(0),
+});
+const spatialCases: [string, () => { json: string; weights: Uint8Array }, RegExp][] = [
+  ['an upsampling size of 10⁹', () => spatialEdit((d) => { d.layers[1].config.size = [1e9, 2]; }), /layers\[1\]\.config\.size\[0\] must be a whole number in \[1, 268435456\], got 1000000000/],
+  ['an upsampling to 10¹¹ values a sample', () => spatialEdit((d) => { d.layers[1].config.size = [65536, 65536]; }), /up: size \[65536, 65536\] makes an image of 393216×524288×2 = \d+ values per sample out of \[6, 8, 2\]; the most is 2\^26/],
+  ['a zero upsampling size', () => spatialEdit((d) => { d.layers[1].config.size = 0; }), /layers\[1\]\.config\.size must be a whole number in \[1, 268435456\], got 0/],
+  ['a padding of 10⁹', () => spatialEdit((d) => { d.layers[0].config.padding = [[1e9, 0], [0, 0]]; }), /layers\[0\]\.config\.padding\[0\]\[0\] must be a whole number in \[0, 268435456\]/],
+  ['a padding to 2⁴⁹ values', () => spatialEdit((d) => { d.layers[0].config.padding = [[2 ** 24, 0], [2 ** 24, 0]]; }), /pad: padding \[\[16777216, 0\], \[16777216, 0\]\] makes an image of .* values per sample out of \[5, 6, 2\]; the most is 2\^26/],
+  ['a negative padding', () => spatialEdit((d) => { d.layers[0].config.padding = [[0, -1], [0, 0]]; }), /layers\[0\]\.config\.padding\[0\]\[1\] must be a whole number in \[0, 268435456\], got -1/],
+  ['three sides of padding', () => spatialEdit((d) => { d.layers[0].config.padding = [[0, 1, 2], [0, 0]]; }), /padding\[0\] must be an array of at most 2 entries/],
+  ['cropping more than the image', () => spatialEdit((d) => { d.layers[2].config.cropping = [[3, 3], [0, 0]]; }), /crop: cropping \[\[3, 3\], \[0, 0\]\] leaves nothing of a 6×16 image \(it would be 0×16\)/],
+  ['a cropping of 10⁹', () => spatialEdit((d) => { d.layers[2].config.cropping = 1e9; }), /layers\[2\]\.config\.cropping must be a whole number in \[0, 268435456\]/],
+  ['bilinear upsampling', () => spatialEdit((d) => { d.layers[1].config.interpolation = 'bilinear'; }), /interpolation: "bilinear" is not supported by lepton; it has 'nearest'/],
+  ['a channels_first TF.js ZeroPadding2D', () => tfjsImage('ZeroPadding2D', { padding: [[1, 1], [1, 1]], data_format: 'channels_first' }), /data_format "channels_first" is not supported; lepton's images are channels_last/],
+  ['a TF.js global pooling with keepdims', () => tfjsImage('GlobalAveragePooling2D', { keepdims: true }), /l \(GlobalAveragePooling2D\): keepdims true is not supported by lepton/],
+  ['a TF.js bilinear UpSampling2D', () => tfjsImage('UpSampling2D', { size: [2, 2], interpolation: 'bilinear' }), /l \(UpSampling2D\): interpolation "bilinear" is not supported by lepton/],
+  ['a TF.js Cropping2D larger than its input', () => tfjsImage('Cropping2D', { cropping: [[0, 0], [2, 3]] }), /cropping \[\[0, 0\], \[2, 3\]\] leaves nothing of a 4×4 image/],
+];
+for (const [name, make, pattern] of spatialCases) {
+  test(`rejected with a clear error before any allocation: ${name}`, async () => {
+    spatialBase ??= await (async () => {
+      const m = sequential([
+        layers.zeroPadding2d({ padding: [[1, 0], [0, 2]], inputShape: [5, 6, 2], name: 'pad' }), layers.upSampling2d({ size: [1, 2], name: 'up' }),
+        layers.cropping2d({ cropping: 1, name: 'crop' }), layers.batchNormalization({ name: 'bn' }), layers.globalAveragePooling2d({ name: 'gap' }), layers.dense(2, { name: 'd' }),
+      ], { seed: 1 });
+      m.compile({ optimizer: optimizers.adam(), loss: 'mse' });
+      await m.fit({ data: new Float32Array(2 * 60).fill(0.5), shape: [2, 5, 6, 2] }, { data: new Float32Array(4), shape: [2, 2] }, { epochs: 1, verbose: 0 });
+      return m.save();
+    })();
+    const made = make();
+    const used = runtime().arena.used();
+    await rejects(made, pattern);
+    assert.is(runtime().arena.used(), used, 'nothing allocated');
+  });
+}
+
 test('an oversized model.json is refused before parsing', async () => {
   await rejects({ json: ' '.repeat(64 * 1024 * 1024 + 1), weights: base.weights }, /the limit is/);
 });
