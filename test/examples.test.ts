@@ -56,4 +56,23 @@ test('fashion-mnist: test accuracy ≥ 0.85 after 2 epochs in CI (full run: 12 e
   assert.match(r.report.figures.map((f) => f.svg).join(''), /Confusion matrix/);
 });
 
+// issue 16: seed 002's perceptron, adversarial examples and GANs
+
+test('perceptron: converges on a separable set within Novikoff\'s bound, never on XOR; the 2-8-1 MLP classifies XOR exactly', async () => {
+  const r = await (await load('perceptron'))({});
+  assert.ok(r.target.pass, JSON.stringify(r.results));
+  assert.is(r.results['XOR: perceptron converged within 1000 passes'], 'no');
+  assert.ok((r.results['XOR: fewest mistakes in a pass (of 4)'] as number) >= 1, 'no line gets all four XOR corners right');
+  assert.is(r.results['XOR: MLP 2-8-1 accuracy'], 1);
+  assert.is(r.report.figures.filter((f) => /^(perceptron|mlp)-(separable|xor)$/.test(f.name)).length, 3, 'the three decision-boundary pictures');
+});
+
+test('gan-ring: after 30 epochs in CI ≥ 6 of 8 modes and ≥ 80 % of samples within 3σ of a mode (full run: 60 epochs, ≥ 7 of 8)', async () => {
+  const r = await (await load('gan-ring'))({ epochs: 30 });
+  const modes = r.results['modes covered (≥ 2 % of samples within 3σ)'] as number;
+  const near = r.results['fraction of samples within 3σ of a mode'] as number;
+  assert.ok(modes >= 6 && near >= 0.8, JSON.stringify(r.results));
+  assert.ok(r.report.figures.filter((f) => f.name.startsWith('samples-epoch-')).length >= 3, 'samples over the data at several epochs');
+});
+
 test.run();
