@@ -13,6 +13,7 @@ import * as report from '../src/report/index.js';
 import { normals } from '../src/initializers.js';
 import { Random } from '../src/random.js';
 import { isMain, type ExampleOptions, type ExampleResult } from './example.js';
+import { Loop } from './loop.js';
 
 export const MODES = 8, RADIUS = 2, SIGMA = 0.05;
 const LATENT = 8, HIDDEN = 128, BATCH = 128, STEPS_PER_EPOCH = 100, SAMPLES = 2000;
@@ -70,7 +71,7 @@ function networks(seed: number): { g: Model; d: Model; gan: Model } {
 
 const tensor = (data: Float32Array, cols: number): Tensor => ({ data, shape: [data.length / cols, cols] });
 
-export async function run({ epochs = 60, seed = 1, verbose = 0 }: ExampleOptions = {}): Promise<ExampleResult> {
+export async function run({ epochs = 60, seed = 1, verbose = 0, callbacks = [] }: ExampleOptions = {}): Promise<ExampleResult> {
   await init();
   const rng = new Random(seed);
   const { g, d, gan } = networks(seed);
@@ -82,7 +83,11 @@ export async function run({ epochs = 60, seed = 1, verbose = 0 }: ExampleOptions
   const history: Record<string, number[]> = { 'D loss': [], 'G loss': [], 'modes covered': [], 'fraction near a mode': [] };
   const snapshots: { epoch: number; points: Float32Array }[] = [];
   const shots = new Set([1, Math.round(epochs / 4), Math.round(epochs / 2), epochs].filter((e) => e >= 1));
-  for (let epoch = 1; epoch <= epochs; epoch++) {
+  const loop = new Loop(callbacks, gan, { epochs, steps: STEPS_PER_EPOCH, samples: STEPS_PER_EPOCH * BATCH, verbose });
+  await loop.begin();
+  let epoch = 1;
+  for (; epoch <= epochs && !loop.stopped; epoch++) {
+    await loop.epochBegin(epoch - 1);
     let dl = 0, gl = 0;
     for (let s = 0; s < STEPS_PER_EPOCH; s++) {
       const fake = g.predict(tensor(normals(BATCH * LATENT, rng), LATENT)) as Tensor;
@@ -92,6 +97,7 @@ export async function run({ epochs = 60, seed = 1, verbose = 0 }: ExampleOptions
       dl += d.trainOnBatch(tensor(both, 2), dLabels);
       // Non-saturating: G minimizes −log D(G(z)), the cross-entropy against the label "real".
       gl += gan.trainOnBatch(tensor(normals(BATCH * LATENT, rng), LATENT), ones);
+      loop.batchEnd(s, { size: BATCH, 'D loss': dl / (s + 1), 'G loss': gl / (s + 1) });
     }
     const stats = modeStats((g.predict(zFixed) as Tensor).data);
     history['D loss'].push(dl / STEPS_PER_EPOCH);
@@ -99,22 +105,26 @@ export async function run({ epochs = 60, seed = 1, verbose = 0 }: ExampleOptions
     history['modes covered'].push(stats.covered);
     history['fraction near a mode'].push(stats.near);
     if (shots.has(epoch)) snapshots.push({ epoch, points: Float32Array.from((g.predict(zFixed) as Tensor).data) });
+    await loop.epochEnd(epoch - 1, { 'D loss': dl / STEPS_PER_EPOCH, 'G loss': gl / STEPS_PER_EPOCH, 'modes covered': stats.covered });
     if (verbose) console.log(`epoch ${epoch}/${epochs}: D ${(dl / STEPS_PER_EPOCH).toFixed(3)}, G ${(gl / STEPS_PER_EPOCH).toFixed(3)}, modes ${stats.covered}/${MODES}, near ${stats.near.toFixed(3)}`);
   }
+  await loop.end();
+  const ran = epoch - 1; // fewer than epochs after a Ctrl-C
+  if (ran && snapshots[snapshots.length - 1]?.epoch !== ran) snapshots.push({ epoch: ran, points: Float32Array.from((g.predict(zFixed) as Tensor).data) });
   const final = modeStats((g.predict(zFixed) as Tensor).data);
   const results: Record<string, number | string> = {
     'modes covered (≥ 2 % of samples within 3σ)': final.covered,
     'fraction of samples within 3σ of a mode': Number(final.near.toFixed(4)),
     'samples per mode (within 3σ)': final.perMode.map((f) => `${(100 * f).toFixed(1)}%`).join(' '),
-    'final D loss': history['D loss'][epochs - 1],
-    'final G loss': history['G loss'][epochs - 1],
+    'final D loss': history['D loss'][ran - 1],
+    'final G loss': history['G loss'][ran - 1],
   };
   return {
     results,
     target: { description: `≥ 7 of ${MODES} modes covered`, value: final.covered, pass: final.covered >= 7 },
     report: {
       title: 'GAN on a ring of 8 Gaussians (seed 002)',
-      results: { ...results, epochs },
+      results: { ...results, epochs: ran },
       settings: {
         data: `${MODES} Gaussians on a circle of radius ${RADIUS}, σ = ${SIGMA}`,
         generator: `z ~ N(0, I${LATENT}) → ${HIDDEN} relu → ${HIDDEN} relu → 2`,
