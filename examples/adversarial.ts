@@ -185,7 +185,7 @@ function pandaFigure(net: Sequential, d: FashionMnist, eps: number): { svg: stri
     { image: noise, label: say(r, 0), top: 'sign(∇ₓJ(θ, x, y))' },
     { image: row(adv), label: say(q, k), top: `x + ${eps}·sign(∇ₓJ)` },
   ], `+ ${eps} ×`);
-  return { svg, caption: `Test item ${k} (a ${CLASSES[labels[k]]}); under each image the standard model's predicted class and confidence. The middle one is the sign image read as pixels (−1 → black, +1 → white).` };
+  return { svg, caption: `Test item ${k} (true class: ${CLASSES[labels[k]]}); under each image the standard model's predicted class and confidence. The middle one is the sign image read as pixels (−1 → black, +1 → white).` };
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
