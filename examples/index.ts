@@ -16,4 +16,8 @@ export const examples: ExampleEntry[] = [
   { name: 'galaxy-spin', source: 'seed 004', description: '32×32 spiral galaxies by rotation direction: softmax over two classes, cross-entropy, accuracy ≥ 0.95', load: () => import('./galaxy-spin.js') },
   { name: 'signal-vs-background', source: 'seed 002', description: 'a 5% signal under a dominant background, with and without class weights: ROC, AUC, efficiencies with binomial errors', load: () => import('./signal-vs-background.js') },
   { name: 'deep-sigmoid-vs-selu', source: 'seed 004', description: 'vanishing gradients in a 16-layer sigmoid net vs SELU + lecunNormal, per-layer gradient norms', load: () => import('./deep-sigmoid-vs-selu.js') },
+  // issue 16: seed 002's perceptron, adversarial examples and GANs
+  { name: 'perceptron', source: 'seed 002', description: "Rosenblatt's perceptron rule: converges on a separable set, never on XOR; a 2-8-1 MLP trained by backpropagation solves XOR", load: () => import('./perceptron.js') },
+  { name: 'adversarial', source: 'seed 002', description: 'FGSM adversarial examples on a Fashion-MNIST MLP (accuracy against ε, the panda → gibbon figure) and adversarial training with Goodfellow\'s objective', load: () => import('./adversarial.js') },
+  { name: 'gan-ring', source: 'seed 002', description: 'a GAN on a ring of 8 Gaussians (the Keras trainable-at-compile recipe, non-saturating loss): mode coverage ≥ 7 of 8', load: () => import('./gan-ring.js') },
 ];

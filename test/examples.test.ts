@@ -56,4 +56,42 @@ test('fashion-mnist: test accuracy ≥ 0.85 after 2 epochs in CI (full run: 12 e
   assert.match(r.report.figures.map((f) => f.svg).join(''), /Confusion matrix/);
 });
 
+// issue 16: seed 002's perceptron, adversarial examples and GANs
+
+test('perceptron: converges on a separable set within Novikoff\'s bound, never on XOR; the 2-8-1 MLP classifies XOR exactly', async () => {
+  const r = await (await load('perceptron'))({});
+  assert.ok(r.target.pass, JSON.stringify(r.results));
+  assert.is(r.results['XOR: perceptron converged within 1000 passes'], 'no');
+  assert.ok((r.results['XOR: fewest mistakes in a pass (of 4)'] as number) >= 1, 'no line gets all four XOR corners right');
+  assert.is(r.results['XOR: MLP 2-8-1 accuracy'], 1);
+  assert.is(r.report.figures.filter((f) => /^(perceptron|mlp)-(separable|xor)$/.test(f.name)).length, 3, 'the three decision-boundary pictures');
+});
+
+test('adversarial: after 2 epochs in CI, adversarial training raises the accuracy at the training ε by ≥ 0.2 and costs ≤ 0.025 of clean accuracy (full run: 10 epochs, ≤ 0.02)', async () => {
+  if (!existsSync(FASHION_MNIST_DIR)) {
+    if (process.env.CI) assert.unreachable(`${FASHION_MNIST_DIR} is missing: .ci/run must apt-get install dataset-fashion-mnist`);
+    console.log(`  (skipped: ${FASHION_MNIST_DIR} absent; apt-get install dataset-fashion-mnist)`);
+    return;
+  }
+  const { run, TRAIN_EPSILON } = await import('../examples/adversarial.js');
+  const r = await run({ epochs: 2 });
+  const clean = (m: string) => r.results[`${m}: clean test accuracy`] as number;
+  const attacked = (m: string) => r.results[`${m}: test accuracy at ε = ${TRAIN_EPSILON}`] as number;
+  assert.ok(clean('standard') >= 0.85, JSON.stringify(r.results));
+  assert.ok(clean('standard') - clean('adversarially trained') <= 0.025, JSON.stringify(r.results));
+  assert.ok(attacked('adversarially trained') - attacked('standard') >= 0.2, JSON.stringify(r.results));
+  assert.ok(attacked('standard') < 0.6 * clean('standard'), 'FGSM at the training ε fools the standard model');
+  const figure = r.report.figures.find((f) => f.name === 'adversarial-example')!.svg;
+  assert.is((figure.match(/%<\/text>/g) ?? []).length, 3, 'a predicted class and confidence under each of the three images');
+  assert.ok(r.report.figures.some((f) => f.name === 'accuracy-vs-epsilon'));
+});
+
+test('gan-ring: after 30 epochs in CI ≥ 6 of 8 modes and ≥ 80 % of samples within 3σ of a mode (full run: 60 epochs, ≥ 7 of 8)', async () => {
+  const r = await (await load('gan-ring'))({ epochs: 30 });
+  const modes = r.results['modes covered (≥ 2 % of samples within 3σ)'] as number;
+  const near = r.results['fraction of samples within 3σ of a mode'] as number;
+  assert.ok(modes >= 6 && near >= 0.8, JSON.stringify(r.results));
+  assert.ok(r.report.figures.filter((f) => f.name.startsWith('samples-epoch-')).length >= 3, 'samples over the data at several epochs');
+});
+
 test.run();
