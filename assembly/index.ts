@@ -17,3 +17,4 @@ export { f32_sgd, f32_sgd_momentum, f32_adam, f32_rmsprop, f32_adagrad, f32_adam
 export { f32_box_muller } from './f32-random';
 export { f32_batchnorm_stats, f32_batchnorm_apply, f32_batchnorm_grad } from './f32-batchnorm';
 export { f64_exp, f64_log, f64_log1p, f64_cos, f64_sin } from './f64-math';
+export { f32_rnn_forward, f32_rnn_backward, f32_seq_swap } from './f32-recurrent';
