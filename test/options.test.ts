@@ -28,6 +28,7 @@ const layerCalls: Record<string, LayerCall> = {
   add: {}, subtract: {}, multiply: {}, average: {}, concatenate: {},
   reshape: { lead: ['targetShape', [2, 2]] },
   flatten: {},
+  simpleRNN: { lead: ['units', 3] }, lstm: { lead: ['units', 3] }, gru: { lead: ['units', 3] }, masking: {},
 };
 
 type Factory = (...a: unknown[]) => Layer;
@@ -104,6 +105,7 @@ test('compile takes optimizer names as Keras does: Adam, SGD, RMSprop, adam_w', 
 const initializerNear: Record<string, [string, string] | null> = {
   glorotUniform: null, glorotNormal: null, heNormal: null, heUniform: null, lecunNormal: null, lecunUniform: null, zeros: null, ones: null,
   truncatedNormal: ['stdev', 'stddev'], randomNormal: ['maen', 'mean'], randomUniform: ['minVal', 'minval'], constant: ['valu', 'value'],
+  orthogonal: ['gian', 'gain'],
 };
 
 test('every initializer has a row here; unknown keys are errors', () => {

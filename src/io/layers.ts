@@ -11,6 +11,10 @@ import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
 import { Concatenate, ElementwiseMerge } from '../layers/merge.js';
 import { Reshape } from '../layers/reshape.js';
+import { GRU } from '../layers/gru.js';
+import { LSTM } from '../layers/lstm.js';
+import { Masking } from '../layers/masking.js';
+import { SimpleRNN } from '../layers/simple-rnn.js';
 import { arr, bool, guard, int, LIMITS, num, opt, str, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
 import { baseArgs, initializerFromJson, regularizerFromJson } from './layer-config.js';
@@ -184,4 +188,69 @@ for (const [cls, op] of [['Add', 'add'], ['Subtract', 'subtract'], ['Multiply', 
 add('Concatenate', {
   fromConfig: (c, path) => guard(path, () => new Concatenate({ ...baseArgs(c, path), axis: opt(c.axis, (v, p) => int(v, p, -1, 8), `${path}.axis`) })),
   tfjs: { Concatenate: (t) => ({ ...t.base, axis: axisOf(t) }) },
+});
+
+// Recurrent layers (issue 17): SimpleRNN, LSTM, GRU and Masking. From TF.js each keeps its own
+// recurrent_activation (TF.js's default is hard_sigmoid, Keras 3's sigmoid); options lepton lacks
+// (dropout, return_state, stateful, constraints) are refused. TF.js's GRU is reset_after false
+// only, which lepton's GRU is not: no TF.js translation for it.
+const cellActOf = (t: TfjsLayer, key: string): string => (t.c[key] === 'hard_sigmoid' ? 'hardSigmoid' : activationOf(t, key));
+function recurrentFromConfig(c: Json, path: string) {
+  return {
+    ...baseArgs(c, path),
+    activation: opt(c.activation, str, `${path}.activation`),
+    useBias: opt(c.useBias, bool, `${path}.useBias`),
+    kernelInitializer: initializerFromJson(c.kernelInitializer, `${path}.kernelInitializer`),
+    recurrentInitializer: initializerFromJson(c.recurrentInitializer, `${path}.recurrentInitializer`),
+    biasInitializer: initializerFromJson(c.biasInitializer, `${path}.biasInitializer`),
+    kernelRegularizer: regularizerFromJson(c.kernelRegularizer, `${path}.kernelRegularizer`),
+    recurrentRegularizer: regularizerFromJson(c.recurrentRegularizer, `${path}.recurrentRegularizer`),
+    biasRegularizer: regularizerFromJson(c.biasRegularizer, `${path}.biasRegularizer`),
+    returnSequences: opt(c.returnSequences, bool, `${path}.returnSequences`),
+    goBackwards: opt(c.goBackwards, bool, `${path}.goBackwards`),
+    recurrentActivation: opt(c.recurrentActivation, str, `${path}.recurrentActivation`),
+  };
+}
+function recurrentFromTfjs(t: TfjsLayer, gated: boolean): Json {
+  unsupported(t, ['activity_regularizer', 'kernel_constraint', 'recurrent_constraint', 'bias_constraint']);
+  for (const k of ['return_state', 'stateful', 'unroll']) if (t.c[k] === true) throw new ModelFormatError(`${t.base.name} (${t.cls}): ${k} is not supported by lepton`);
+  for (const k of ['dropout', 'recurrent_dropout']) if (t.c[k] !== undefined && t.c[k] !== 0) throw new ModelFormatError(`${t.base.name} (${t.cls}): ${k} is not supported by lepton`);
+  return {
+    ...t.base, units: int(t.c.units, `${t.path}.config.units`, 1, LIMITS.dim), activation: cellActOf(t, 'activation'), useBias: t.c.use_bias !== false,
+    kernelInitializer: initializerOf(t.c.kernel_initializer) ?? null, recurrentInitializer: initializerOf(t.c.recurrent_initializer) ?? null,
+    biasInitializer: initializerOf(t.c.bias_initializer) ?? null,
+    kernelRegularizer: regularizerOf(t, 'kernel_regularizer'), recurrentRegularizer: regularizerOf(t, 'recurrent_regularizer'), biasRegularizer: regularizerOf(t, 'bias_regularizer'),
+    returnSequences: t.c.return_sequences === true, goBackwards: t.c.go_backwards === true,
+    ...(gated ? { recurrentActivation: cellActOf(t, 'recurrent_activation') } : {}),
+  };
+}
+const seqRank = (c: Json): number => (c.returnSequences === true ? 2 : 1);
+const unitsOf = (c: Json, path: string): number => int(c.units, `${path}.units`, 1, LIMITS.dim);
+add('SimpleRNN', {
+  fromConfig(c, path) {
+    const { recurrentActivation, ...a } = recurrentFromConfig(c, path);
+    if (recurrentActivation !== undefined) throw new ModelFormatError(`${path}.recurrentActivation: SimpleRNN has no gates`);
+    return guard(path, () => new SimpleRNN(unitsOf(c, path), a));
+  },
+  tfjs: { SimpleRNN: (t) => recurrentFromTfjs(t, false) },
+  rank: seqRank,
+});
+add('LSTM', {
+  fromConfig: (c, path) => guard(path, () => new LSTM(unitsOf(c, path), { ...recurrentFromConfig(c, path), unitForgetBias: opt(c.unitForgetBias, bool, `${path}.unitForgetBias`) })),
+  tfjs: {
+    LSTM(t) {
+      if (t.c.implementation != null && t.c.implementation !== 1 && t.c.implementation !== 2) throw new ModelFormatError(`${t.base.name} (LSTM): implementation ${JSON.stringify(t.c.implementation)}`);
+      return { ...recurrentFromTfjs(t, true), unitForgetBias: t.c.unit_forget_bias !== false };
+    },
+  },
+  rank: seqRank,
+});
+add('GRU', {
+  fromConfig: (c, path) => guard(path, () => new GRU(unitsOf(c, path), { ...recurrentFromConfig(c, path), resetAfter: opt(c.resetAfter, bool, `${path}.resetAfter`) })),
+  tfjs: null,
+  rank: seqRank,
+});
+add('Masking', {
+  fromConfig: (c, path) => guard(path, () => new Masking({ ...baseArgs(c, path), maskValue: opt(c.maskValue, num, `${path}.maskValue`) })),
+  tfjs: { Masking: (t) => ({ ...t.base, maskValue: numberOf(t, 'mask_value', 0) }) },
 });

@@ -133,6 +133,7 @@ export function buildOnnx(spec: OnnxModelSpec): Uint8Array {
     else if ('i' in a) w.int(3, a.i).int(20, 2);
     else if ('s' in a) w.string(4, a.s).int(20, 3);
     else if ('floats' in a) w.packedFloats(7, a.floats).int(20, 6);
+    else if ('strings' in a) { for (const s of a.strings) w.string(9, s); w.int(20, 8); }
     else w.packedInts(8, a.ints).int(20, 7);
   };
 

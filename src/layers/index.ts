@@ -7,6 +7,10 @@ import { alphaDropout } from './alpha-dropout.js';
 import { add, average, concatenate, multiply, subtract } from './merge.js';
 import { flatten, reshape } from './reshape.js';
 import { leading } from '../options.js';
+import { simpleRNN } from './simple-rnn.js';
+import { lstm } from './lstm.js';
+import { gru } from './gru.js';
+import { masking } from './masking.js';
 
 export const layers = {
   /** dense(8, { … }), or TF.js's dense({ units: 8, … }). */
@@ -26,6 +30,11 @@ export const layers = {
   concatenate,
   reshape,
   flatten,
+  // recurrent (issue 17)
+  simpleRNN,
+  lstm,
+  gru,
+  masking,
 };
 
 export { Layer, type Buf, type Ctx, type Weight, type Regularizer } from './layer.js';
@@ -36,3 +45,8 @@ export { Dropout, type DropoutArgs } from './dropout.js';
 export { AlphaDropout } from './alpha-dropout.js';
 export { ElementwiseMerge, Concatenate } from './merge.js';
 export { Reshape } from './reshape.js';
+export { SimpleRNN } from './simple-rnn.js';
+export { LSTM, type LSTMArgs } from './lstm.js';
+export { GRU, type GRUArgs } from './gru.js';
+export { Masking, type MaskingArgs } from './masking.js';
+export { Recurrent, type RecurrentArgs, type GatedArgs } from './recurrent.js';

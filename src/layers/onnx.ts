@@ -6,7 +6,7 @@ import type { ActivationSpec } from '../activations.js';
 import { SELU_ALPHA, SELU_LAMBDA } from '../wasm/activation-codes.js';
 import type { Layer } from './layer.js';
 
-export type OnnxAttr = { f: number } | { i: number } | { floats: number[] } | { ints: number[] } | { s: string };
+export type OnnxAttr = { f: number } | { i: number } | { floats: number[] } | { ints: number[] } | { s: string } | { strings: string[] };
 
 /** What an exporter writes into. */
 export interface OnnxGraph {

@@ -187,4 +187,44 @@ export const rows: LayerRow[] = [
       return { model: tfl.model({ inputs: [a, b], outputs: ap(tfDense(2), ap(tfl.layers.concatenate(), [ap(tfDense(3, { activation: 'tanh' }), a), b])) }) };
     },
   },
+  // Recurrent layers (issue 17): sequences [batch, 4 timesteps, 3 features]; a returnSequences
+  // layer feeding a goBackwards one; TF.js's own recurrentActivation kept on import.
+  {
+    className: 'SimpleRNN',
+    model: () => sequential([
+      layers.simpleRNN(5, { inputShape: [4, 3], returnSequences: true, kernelRegularizer: regularizers.l2(0.01) }),
+      layers.simpleRNN(3, { goBackwards: true, activation: 'sigmoid', useBias: false }), layers.dense(2),
+    ], { seed: 17 }),
+    tfjs: () => ({ model: tfl.sequential({ layers: [
+      tfl.layers.simpleRNN({ recurrentInitializer: 'glorotNormal', units: 5, inputShape: [4, 3], returnSequences: true, biasInitializer: 'randomNormal' }),
+      tfl.layers.simpleRNN({ recurrentInitializer: 'glorotNormal', units: 3, goBackwards: true, activation: 'sigmoid' }), tfDense(2),
+    ] }) }),
+  },
+  {
+    className: 'LSTM',
+    model: () => sequential([
+      layers.lstm(5, { inputShape: [4, 3], returnSequences: true, unitForgetBias: false, recurrentRegularizer: regularizers.l2(0.01) }),
+      layers.lstm(3, { goBackwards: true, recurrentActivation: 'hardSigmoid' }), layers.dense(2),
+    ], { seed: 18 }),
+    tfjs: () => ({ model: tfl.sequential({ layers: [
+      tfl.layers.lstm({ recurrentInitializer: 'glorotNormal', units: 5, inputShape: [4, 3], returnSequences: true, recurrentActivation: 'sigmoid', biasInitializer: 'randomNormal' }),
+      tfl.layers.lstm({ recurrentInitializer: 'glorotNormal', units: 3, goBackwards: true, recurrentActivation: 'hardSigmoid', biasInitializer: 'randomNormal' }), tfDense(2),
+    ] }) }),
+  },
+  {
+    className: 'GRU',
+    model: () => sequential([
+      layers.gru(5, { inputShape: [4, 3], returnSequences: true }),
+      layers.gru(3, { goBackwards: true, recurrentActivation: 'hardSigmoid', recurrentInitializer: 'glorotUniform' }), layers.dense(2),
+    ], { seed: 19 }),
+    tfjs: null,
+  },
+  {
+    // random inputs are never exactly the mask value: the masked steps are recurrent.test.ts's
+    className: 'Masking',
+    model: () => sequential([layers.masking({ inputShape: [4, 3], maskValue: 0.5 }), layers.lstm(3), layers.dense(2)], { seed: 20 }),
+    tfjs: () => ({ model: tfl.sequential({ layers: [
+      tfl.layers.masking({ inputShape: [4, 3], maskValue: 0.5 }), tfl.layers.lstm({ recurrentInitializer: 'glorotNormal', units: 3, recurrentActivation: 'sigmoid' }), tfDense(2),
+    ] }) }),
+  },
 ];
