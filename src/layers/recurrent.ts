@@ -4,7 +4,8 @@
 // projects every timestep at once (one gemm over batch·timesteps rows, bias fused), then runs the
 // cell over the whole sequence in one kernel call (assembly/f32-recurrent.ts); backward runs the
 // kernel's backward through time and three more gemms for dW, dU and dx. A mask that came with
-// the input (masking layer) leaves a sample's state unchanged at its masked steps, as in Keras.
+// the input (masking layer) leaves a sample's state unchanged at its masked steps, as in Keras,
+// and travels on with a returnSequences output to the next recurrent layer.
 //
 // Memory kept for the backward pass, per sample (floats): the time-major input T·F, the gate
 // activations T·G·u, the states (T + 1)·u, and LSTM's cell states (T + 1)·u or GRU's recurrent
@@ -146,6 +147,7 @@ export abstract class Recurrent extends Layer {
     if (this.returnSequences) {
       y = outputBuf(ctx, B, T * u);
       k.f32_seq_swap(y.ptr, hs.ptr + B * u * 4, B, T, u, 0, 0);
+      y.mask = x.mask ?? 0; // Keras: a sequence output carries the input's mask on (as it is, also for goBackwards)
     } else {
       y = outputBuf(ctx, B, u);
       k.f32_copy(hs.ptr + T * B * u * 4, y.ptr, B * u);
