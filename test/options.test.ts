@@ -29,6 +29,7 @@ const layerCalls: Record<string, LayerCall> = {
   reshape: { lead: ['targetShape', [2, 2]] },
   flatten: {},
   simpleRNN: { lead: ['units', 3] }, lstm: { lead: ['units', 3] }, gru: { lead: ['units', 3] }, masking: {},
+  bidirectional: { lead: ['layer', layers.lstm(2)] }, timeDistributed: { lead: ['layer', layers.dense(2)] },
 };
 
 type Factory = (...a: unknown[]) => Layer;

@@ -15,7 +15,9 @@ import { GRU } from '../layers/gru.js';
 import { LSTM } from '../layers/lstm.js';
 import { Masking } from '../layers/masking.js';
 import { SimpleRNN } from '../layers/simple-rnn.js';
-import { arr, bool, guard, int, LIMITS, num, opt, str, type Json } from './check.js';
+import { Recurrent } from '../layers/recurrent.js';
+import { Bidirectional, TimeDistributed, type MergeMode } from '../layers/wrappers.js';
+import { arr, bool, guard, int, LIMITS, num, obj, opt, str, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
 import { baseArgs, initializerFromJson, regularizerFromJson } from './layer-config.js';
 import type { LayerSerializer } from './tables.js';
@@ -253,4 +255,31 @@ add('GRU', {
 add('Masking', {
   fromConfig: (c, path) => guard(path, () => new Masking({ ...baseArgs(c, path), maskValue: opt(c.maskValue, num, `${path}.maskValue`) })),
   tfjs: { Masking: (t) => ({ ...t.base, maskValue: numberOf(t, 'mask_value', 0) }) },
+});
+
+// Wrappers (issue 17): Bidirectional around a recurrent layer, TimeDistributed around a row-wise
+// layer; the wrapped layer's config nested as { className, config }. No TF.js translation yet.
+function wrappedFromConfig(c: Json, path: string) {
+  const w = obj(c.layer, `${path}.layer`);
+  const cls = str(w.className, `${path}.layer.className`);
+  const entry = builtinLayers.get(cls);
+  if (!entry || cls === 'Bidirectional' || cls === 'TimeDistributed') throw new ModelFormatError(`${path}.layer.className: '${cls.slice(0, 80)}' is not a layer lepton can wrap here`);
+  return { layer: entry.fromConfig(obj(w.config, `${path}.layer.config`), `${path}.layer.config`), config: obj(w.config, `${path}.layer.config`), entry };
+}
+add('Bidirectional', {
+  fromConfig(c, path) {
+    const { layer } = wrappedFromConfig(c, path);
+    if (!(layer instanceof Recurrent)) throw new ModelFormatError(`${path}.layer: Bidirectional wraps SimpleRNN, LSTM or GRU, got ${layer.className}`);
+    const mergeMode = opt(c.mergeMode, str, `${path}.mergeMode`) as MergeMode | undefined;
+    return guard(path, () => new Bidirectional(layer, { ...baseArgs(c, path), mergeMode }));
+  },
+  tfjs: null,
+  rank: (c) => ((c.layer as Json).config as Json).returnSequences === true ? 2 : 1,
+});
+add('TimeDistributed', {
+  fromConfig(c, path) {
+    const { layer } = wrappedFromConfig(c, path);
+    return guard(path, () => new TimeDistributed(layer, baseArgs(c, path)));
+  },
+  tfjs: null,
 });

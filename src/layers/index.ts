@@ -11,6 +11,7 @@ import { simpleRNN } from './simple-rnn.js';
 import { lstm } from './lstm.js';
 import { gru } from './gru.js';
 import { masking } from './masking.js';
+import { bidirectional, timeDistributed } from './wrappers.js';
 
 export const layers = {
   /** dense(8, { … }), or TF.js's dense({ units: 8, … }). */
@@ -35,6 +36,8 @@ export const layers = {
   lstm,
   gru,
   masking,
+  bidirectional,
+  timeDistributed,
 };
 
 export { Layer, type Buf, type Ctx, type Weight, type Regularizer } from './layer.js';
@@ -50,3 +53,4 @@ export { LSTM, type LSTMArgs } from './lstm.js';
 export { GRU, type GRUArgs } from './gru.js';
 export { Masking, type MaskingArgs } from './masking.js';
 export { Recurrent, type RecurrentArgs, type GatedArgs } from './recurrent.js';
+export { Bidirectional, TimeDistributed, type BidirectionalArgs, type MergeMode } from './wrappers.js';

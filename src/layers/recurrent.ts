@@ -116,6 +116,13 @@ export abstract class Recurrent extends Layer {
     }
   }
 
+  /** A new layer of this class with these options but goBackwards flipped (Bidirectional's backward layer). */
+  reversedCopy(name: string): Recurrent {
+    const make = this.constructor as new (units: number, args: GatedArgs) => Recurrent;
+    const { inputShape: _s, inputDim: _d, ...args } = this.args;
+    return new make(this.units, { ...args, name, goBackwards: !this.goBackwards });
+  }
+
   /** GRU's recurrent bias (bias[1]), 0 for none or another cell. */
   protected recurrentBias(): number {
     return 0;

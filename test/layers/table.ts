@@ -227,4 +227,24 @@ export const rows: LayerRow[] = [
       tfl.layers.masking({ inputShape: [4, 3], maskValue: 0.5 }), tfl.layers.lstm({ recurrentInitializer: 'glorotNormal', units: 3, recurrentActivation: 'sigmoid' }), tfDense(2),
     ] }) }),
   },
+  {
+    // every merge mode; a masked input through both directions
+    className: 'Bidirectional',
+    model: () => sequential([
+      layers.masking({ inputShape: [4, 3], maskValue: 0.5 }),
+      layers.bidirectional(layers.lstm(3, { returnSequences: true }), { mergeMode: 'concat' }),
+      layers.bidirectional(layers.simpleRNN(2, { returnSequences: true }), { mergeMode: 'sum' }),
+      layers.bidirectional(layers.gru(2, { returnSequences: true, recurrentActivation: 'hardSigmoid' }), { mergeMode: 'ave' }),
+      layers.bidirectional(layers.lstm(2), { mergeMode: 'mul' }), layers.dense(2),
+    ], { seed: 21 }),
+    tfjs: null,
+  },
+  {
+    className: 'TimeDistributed',
+    model: () => sequential([
+      layers.timeDistributed(layers.dense(4, { activation: 'tanh' }), { inputShape: [4, 3] }), layers.lstm(3, { returnSequences: true }),
+      layers.timeDistributed(layers.dense(2)), layers.flatten(), layers.dense(2),
+    ], { seed: 22 }),
+    tfjs: null,
+  },
 ];
