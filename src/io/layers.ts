@@ -258,13 +258,24 @@ add('Masking', {
 });
 
 // Wrappers (issue 17): Bidirectional around a recurrent layer, TimeDistributed around a row-wise
-// layer; the wrapped layer's config nested as { className, config }. No TF.js translation yet.
+// layer; the wrapped layer's config nested as { className, config }, from TF.js translated by the
+// wrapped class's own entry.
 function wrappedFromConfig(c: Json, path: string) {
   const w = obj(c.layer, `${path}.layer`);
   const cls = str(w.className, `${path}.layer.className`);
   const entry = builtinLayers.get(cls);
   if (!entry || cls === 'Bidirectional' || cls === 'TimeDistributed') throw new ModelFormatError(`${path}.layer.className: '${cls.slice(0, 80)}' is not a layer lepton can wrap here`);
   return { layer: entry.fromConfig(obj(w.config, `${path}.layer.config`), `${path}.layer.config`), config: obj(w.config, `${path}.layer.config`), entry };
+}
+/** The wrapped layer of a TF.js wrapper, translated by its own class's entry. */
+function wrappedFromTfjs(t: TfjsLayer): Json {
+  const w = obj(t.c.layer, `${t.path}.config.layer`);
+  const cls = str(w.class_name, `${t.path}.config.layer.class_name`);
+  const hit = [...builtinLayers].find(([name, e]) => name !== 'Bidirectional' && name !== 'TimeDistributed' && e.tfjs && cls in e.tfjs);
+  if (!hit) throw new ModelFormatError(`${t.base.name} (${t.cls}): lepton cannot wrap a ${cls.slice(0, 80)}`);
+  const c = obj(w.config, `${t.path}.config.layer.config`);
+  const base = { name: str(c.name, `${t.path}.config.layer.config.name`), trainable: c.trainable !== false };
+  return { className: hit[0], config: hit[1].tfjs![cls]({ cls, c, base, path: `${t.path}.config.layer`, lastAxis: t.lastAxis - 1 }) };
 }
 add('Bidirectional', {
   fromConfig(c, path) {
@@ -273,7 +284,16 @@ add('Bidirectional', {
     const mergeMode = opt(c.mergeMode, str, `${path}.mergeMode`) as MergeMode | undefined;
     return guard(path, () => new Bidirectional(layer, { ...baseArgs(c, path), mergeMode }));
   },
-  tfjs: null,
+  tfjs: {
+    Bidirectional(t) {
+      unsupported(t, ['backward_layer']);
+      const mode = t.c.merge_mode ?? 'concat';
+      if (typeof mode !== 'string' || !['concat', 'sum', 'ave', 'mul'].includes(mode)) throw new ModelFormatError(`${t.base.name} (Bidirectional): merge_mode ${JSON.stringify(mode)} is not supported by lepton`);
+      // TF.js names the directions forward_<name> and backward_<name>, and their weights so.
+      const inner = wrappedFromTfjs(t);
+      return { ...t.base, mergeMode: mode, layer: { ...inner, config: { ...(inner.config as Json), name: `forward_${(inner.config as Json).name}` } } };
+    },
+  },
   rank: (c) => ((c.layer as Json).config as Json).returnSequences === true ? 2 : 1,
 });
 add('TimeDistributed', {
@@ -281,5 +301,10 @@ add('TimeDistributed', {
     const { layer } = wrappedFromConfig(c, path);
     return guard(path, () => new TimeDistributed(layer, baseArgs(c, path)));
   },
-  tfjs: null,
+  tfjs: {
+    TimeDistributed(t) { // TF.js names the wrapped layer's weights by the wrapper's name
+      const inner = wrappedFromTfjs(t);
+      return { ...t.base, layer: { ...inner, config: { ...(inner.config as Json), name: t.base.name } } };
+    },
+  },
 });

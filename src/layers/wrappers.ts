@@ -46,7 +46,7 @@ export class Bidirectional extends Layer {
     this.mergeMode = args.mergeMode ?? 'concat';
     if (!MODES.includes(this.mergeMode)) throw new Error(`${this.name}: mergeMode must be one of ${MODES.join(', ')}, got ${JSON.stringify(args.mergeMode)}`);
     this.forwardLayer = layer;
-    this.backwardLayer = layer.reversedCopy(`backward_${layer.name}`);
+    this.backwardLayer = layer.reversedCopy(`backward_${layer.name.replace(/^forward_/, '')}`);
   }
 
   computeOutputShape(inputShape: number[]): number[] {

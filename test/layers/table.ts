@@ -237,7 +237,11 @@ export const rows: LayerRow[] = [
       layers.bidirectional(layers.gru(2, { returnSequences: true, recurrentActivation: 'hardSigmoid' }), { mergeMode: 'ave' }),
       layers.bidirectional(layers.lstm(2), { mergeMode: 'mul' }), layers.dense(2),
     ], { seed: 21 }),
-    tfjs: null,
+    tfjs: () => ({ model: tfl.sequential({ layers: [
+      tfl.layers.bidirectional({ inputShape: [4, 3], mergeMode: 'concat', layer: tfl.layers.lstm({ units: 3, returnSequences: true, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotNormal', biasInitializer: 'randomNormal' }) as tfl.layers.RNN }),
+      tfl.layers.bidirectional({ mergeMode: 'ave', layer: tfl.layers.simpleRNN({ units: 2, returnSequences: true, recurrentInitializer: 'glorotNormal' }) as tfl.layers.RNN }),
+      tfl.layers.bidirectional({ mergeMode: 'mul', layer: tfl.layers.lstm({ units: 2, recurrentActivation: 'hardSigmoid', recurrentInitializer: 'glorotNormal' }) as tfl.layers.RNN }), tfDense(2),
+    ] }) }),
   },
   {
     className: 'TimeDistributed',
@@ -245,6 +249,9 @@ export const rows: LayerRow[] = [
       layers.timeDistributed(layers.dense(4, { activation: 'tanh' }), { inputShape: [4, 3] }), layers.lstm(3, { returnSequences: true }),
       layers.timeDistributed(layers.dense(2)), layers.flatten(), layers.dense(2),
     ], { seed: 22 }),
-    tfjs: null,
+    tfjs: () => ({ model: tfl.sequential({ layers: [
+      tfl.layers.timeDistributed({ inputShape: [4, 3], layer: tfDense(4, { activation: 'tanh' }) }),
+      tfl.layers.simpleRNN({ units: 3, returnSequences: true, recurrentInitializer: 'glorotNormal' }), tfl.layers.timeDistributed({ layer: tfDense(2) }), tfl.layers.flatten(), tfDense(2),
+    ] }) }),
   },
 ];
