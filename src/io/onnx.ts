@@ -98,12 +98,12 @@ export function exportOnnx(model: Model): Uint8Array {
 }
 
 export function buildOnnx(spec: OnnxModelSpec): Uint8Array {
-  const nodes: { op: string; inputs: string[]; output: string; attrs: Record<string, OnnxAttr>; name: string }[] = [];
+  const nodes: { op: string; inputs: string[]; output: string | string[]; attrs: Record<string, OnnxAttr>; name: string }[] = [];
   const constants: { name: string; values: Float32Array; dims: number[] }[] = [];
   const intConstants: { name: string; values: number[] }[] = [];
   const fresh = namer(new Set([...spec.inputs, ...spec.outputs].map((t) => t.name)));
   const g: OnnxGraph = {
-    node: (op, inputs, output, attrs = {}) => void nodes.push({ op, inputs, output, attrs, name: fresh(`${output}/${op}`) }),
+    node: (op, inputs, output, attrs = {}) => void nodes.push({ op, inputs, output, attrs, name: fresh(`${[output].flat().filter(Boolean).join('_')}/${op}`) }),
     constant(name, values, dims) {
       const n = fresh(name);
       constants.push({ name: n, values, dims });
@@ -145,7 +145,8 @@ export function buildOnnx(spec: OnnxModelSpec): Uint8Array {
       for (const n of nodes) {
         graph.message(1, (w) => {
           for (const i of n.inputs) w.string(1, i);
-          w.string(2, n.output).string(3, n.name).string(4, n.op);
+          for (const o of [n.output].flat()) w.string(2, o);
+          w.string(3, n.name).string(4, n.op);
           for (const [k, v] of Object.entries(n.attrs)) w.message(5, (a) => attribute(a, k, v));
         });
       }

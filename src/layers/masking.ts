@@ -7,6 +7,7 @@ import { checkOptions, type Keys } from '../options.js';
 import { ShapeError } from '../tensor.js';
 import { Layer, layerKeys, outputBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
 import type { OnnxGraph } from './onnx.js';
+import { onnxSequenceLengths } from './recurrent.js';
 
 export interface MaskingArgs extends LayerArgs {
   /** The padding value (Keras's default 0). */
@@ -60,7 +61,7 @@ export class Masking extends Layer {
     return this.config({ maskValue: this.maskValue });
   }
 
-  /** y = x · any(x ≠ maskValue) over the features; the mask itself has no ONNX form here. */
+  /** y = x · any(x ≠ maskValue) over the features; the mask as sequence lengths for the recurrent operators. */
   override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
     const eq = g.fresh(`${this.name}/eq`), ne = g.fresh(`${this.name}/ne`), keep = g.fresh(`${this.name}/keep`), any = g.fresh(`${this.name}/any`);
     g.node('Equal', [x, g.constant(`${this.name}/value`, new Float32Array([this.maskValue]), [])], eq);
@@ -68,6 +69,13 @@ export class Masking extends Layer {
     g.node('Cast', [ne], keep, { to: { i: 1 } });
     g.node('ReduceMax', [keep], any, { axes: { ints: [2] }, keepdims: { i: 1 } });
     g.node('Mul', [x, any], output);
+    // The unmasked steps per sample, for the recurrent operators' sequence_lens.
+    const count = g.fresh(`${this.name}/count`), lens = g.fresh(`${this.name}/sequence_lens`);
+    g.node('ReduceSum', [any, g.constantInts(`${this.name}/time_axes`, [1, 2])], count, { keepdims: { i: 0 } });
+    g.node('Cast', [count], lens, { to: { i: 6 } });
+    let m = onnxSequenceLengths.get(g);
+    if (!m) onnxSequenceLengths.set(g, (m = new Map()));
+    m.set(output, lens);
   }
 }
 

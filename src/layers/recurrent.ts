@@ -218,11 +218,20 @@ export abstract class Recurrent extends Layer {
 const ONNX_ACT: Record<string, string> = { sigmoid: 'Sigmoid', tanh: 'Tanh', hardSigmoid: 'HardSigmoid', relu: 'Relu', linear: 'Affine' };
 
 /**
- * The layer as ONNX's RNN, LSTM or GRU operator (opset 17): the input made time-major (and
- * reversed for goBackwards, so that the output keeps Keras's processing order), Keras's gate
+ * The sequence lengths a masking layer's ONNX export wrote for the tensors that carry its mask
+ * (per graph: tensor name → the int32 [batch] lengths' name), for the recurrent operators'
+ * sequence_lens.
+ */
+export const onnxSequenceLengths = new WeakMap<OnnxGraph, Map<string, string>>();
+
+/**
+ * The layer as ONNX's RNN, LSTM or GRU operator (opset 17): the input made time-major, Keras's gate
  * blocks reordered into ONNX's (`order`: LSTM i, o, f, c from Keras's i, f, c, o) and transposed
- * to [gates·u, in], GRU with linear_before_reset = 1 (Keras 3's resetAfter). A mask is not
- * exported: padded steps would run through the cell.
+ * to [gates·u, in], GRU with linear_before_reset = 1 (Keras 3's resetAfter); goBackwards as
+ * direction 'reverse', its output sequence put in Keras's processing order. A mask from a masking
+ * layer becomes sequence_lens (the count of unmasked steps): exact where the padding is at the
+ * end of each sequence, except that ONNX's sequence outputs are 0 at padded steps where Keras
+ * repeats the last state.
  */
 export function writeRecurrentOnnx(l: Recurrent, op: 'RNN' | 'LSTM' | 'GRU', order: number[], acts: string[], x: string, output: string, g: OnnxGraph): void {
   const [T, F] = l.inputShape!, u = l.units, G = order.length, gu = G * u;
@@ -238,25 +247,26 @@ export function writeRecurrentOnnx(l: Recurrent, op: 'RNN' | 'LSTM' | 'GRU', ord
     if (op === 'GRU') b.set(blocks(bias.subarray(gu), 1), gu);
   }
   const n = (s: string) => g.fresh(`${l.name}/${s}`);
-  let seq = x;
-  if (l.goBackwards) {
-    seq = n('reversed');
-    g.node('Slice', [x, g.constantInts(`${l.name}/starts`, [-1]), g.constantInts(`${l.name}/ends`, [-T - 1]), g.constantInts(`${l.name}/axes`, [1]), g.constantInts(`${l.name}/steps`, [-1])], seq);
-  }
-  const xt = n('time_major'), y = n('Y');
-  g.node('Transpose', [seq], xt, { perm: { ints: [1, 0, 2] } });
+  const lens = onnxSequenceLengths.get(g)?.get(x);
+  const xt = n('time_major'), y = n('Y'), yh = n('Y_h');
+  g.node('Transpose', [x], xt, { perm: { ints: [1, 0, 2] } });
   const attrs: Record<string, OnnxAttr> = { hidden_size: { i: u }, activations: { strings: acts } };
   if (op === 'GRU') attrs.linear_before_reset = { i: 1 };
-  g.node(op, [xt, g.constant(`${l.name}/W`, blocks(kernel, F), [1, gu, F]), g.constant(`${l.name}/R`, blocks(recurrent, u), [1, gu, u]), g.constant(`${l.name}/B`, b, [1, 2 * gu])], y, attrs);
-  if (l.returnSequences) { // Y [T, 1, B, u] → [B, T, u]
+  if (l.goBackwards) attrs.direction = { s: 'reverse' };
+  const ins = [xt, g.constant(`${l.name}/W`, blocks(kernel, F), [1, gu, F]), g.constant(`${l.name}/R`, blocks(recurrent, u), [1, gu, u]), g.constant(`${l.name}/B`, b, [1, 2 * gu])];
+  if (lens) ins.push(lens);
+  g.node(op, ins, l.returnSequences ? y : ['', yh], attrs);
+  if (l.returnSequences) { // Y [T, 1, B, u] → [B, T, u], in processing order
+    let yo = y;
+    if (l.goBackwards) {
+      yo = n('Y_processing_order');
+      g.node('Slice', [y, g.constantInts(`${l.name}/starts`, [-1]), g.constantInts(`${l.name}/ends`, [-T - 1]), g.constantInts(`${l.name}/axes`, [0]), g.constantInts(`${l.name}/steps`, [-1])], yo);
+    }
     const yt = n('batch_major');
-    g.node('Transpose', [y], yt, { perm: { ints: [2, 0, 1, 3] } });
+    g.node('Transpose', [yo], yt, { perm: { ints: [2, 0, 1, 3] } });
     g.node('Reshape', [yt, g.constantInts(`${l.name}/shape`, [-1, T, u])], output);
-  } else {
-    const last = n('last');
-    g.node('Gather', [y, g.constantInts(`${l.name}/last_step`, [T - 1])], last, { axis: { i: 0 } });
-    g.node('Reshape', [last, g.constantInts(`${l.name}/shape`, [-1, u])], output);
-  }
+    if (lens) onnxSequenceLengths.get(g)!.set(output, lens); // the mask travels on (Keras)
+  } else g.node('Reshape', [yh, g.constantInts(`${l.name}/shape`, [-1, u])], output);
 }
 
 /** ONNX's activation names for a cell's (recurrent) activations. */

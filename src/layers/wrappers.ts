@@ -10,7 +10,7 @@ import { ShapeError } from '../tensor.js';
 import type { Kernels } from '../wasm/kernels.js';
 import { Layer, layerKeys, outputBuf, stepBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
 import type { OnnxGraph } from './onnx.js';
-import { Recurrent } from './recurrent.js';
+import { onnxSequenceLengths, Recurrent } from './recurrent.js';
 
 export type MergeMode = 'concat' | 'sum' | 'ave' | 'mul';
 const MODES: readonly MergeMode[] = ['concat', 'sum', 'ave', 'mul'];
@@ -133,6 +133,7 @@ export class Bidirectional extends Layer {
     this.forwardLayer.writeOnnx!([x], yf, g);
     this.backwardLayer.writeOnnx!([x], yb, g);
     let ybt = yb;
+    const lens = onnxSequenceLengths.get(g)?.get(x);
     if (this.forwardLayer.returnSequences) {
       const [T] = this.inputShape!;
       ybt = g.fresh(`${this.name}/backward_in_time_order`);
@@ -141,6 +142,7 @@ export class Bidirectional extends Layer {
     const op = { concat: 'Concat', sum: 'Add', ave: 'Mean', mul: 'Mul' } as const;
     if (this.mergeMode === 'concat') g.node('Concat', [yf, ybt], output, { axis: { i: -1 } });
     else g.node(op[this.mergeMode], [yf, ybt], output);
+    if (lens && this.forwardLayer.returnSequences) onnxSequenceLengths.get(g)!.set(output, lens);
   }
 }
 
