@@ -37,12 +37,12 @@ export class Masking extends Layer {
     const [T, F] = this.inputShape!, n = x.rows * T;
     const y = outputBuf(ctx, x.rows, x.cols);
     const mask = ctx.scratch.take(n * 4); // (batch, timesteps)
-    const xs = ctx.arena.f32(x.ptr, n * F), ys = ctx.arena.f32(y.ptr, n * F), ms = ctx.arena.f32(mask, n);
+    const m = ctx.arena.f32All(), xi = x.ptr >> 2, yi = y.ptr >> 2, mi = mask >> 2; // one view, none made per step
     for (let s = 0; s < n; s++) {
       let keep = 0;
-      for (let j = 0; j < F && !keep; j++) keep = xs[s * F + j] !== this.maskValue ? 1 : 0;
-      ms[s] = keep;
-      for (let j = 0; j < F; j++) ys[s * F + j] = keep ? xs[s * F + j] : 0;
+      for (let j = 0; j < F && !keep; j++) keep = m[xi + s * F + j] !== this.maskValue ? 1 : 0;
+      m[mi + s] = keep;
+      for (let j = 0; j < F; j++) m[yi + s * F + j] = keep ? m[xi + s * F + j] : 0;
     }
     y.mask = mask;
     ctx.saved.mask = mask;
@@ -52,8 +52,8 @@ export class Masking extends Layer {
   backward(dy: Buf, ctx: Ctx, needDx: boolean): Buf | null {
     if (!needDx) return null;
     const [T, F] = this.inputShape!, n = dy.rows * T;
-    const ds = ctx.arena.f32(dy.ptr, n * F), ms = ctx.arena.f32(ctx.saved.mask as number, n);
-    for (let s = 0; s < n; s++) if (!ms[s]) ds.fill(0, s * F, (s + 1) * F);
+    const m = ctx.arena.f32All(), di = dy.ptr >> 2, mi = (ctx.saved.mask as number) >> 2;
+    for (let s = 0; s < n; s++) if (!m[mi + s]) for (let j = 0; j < F; j++) m[di + s * F + j] = 0;
     return dy;
   }
 

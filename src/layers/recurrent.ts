@@ -149,7 +149,13 @@ export abstract class Recurrent extends Layer {
       k.f32_seq_swap(x.mask, mask, B, T, 1, 1, rev);
     }
     k.f32_rnn_forward(this.cell, T, B, u, zx.ptr, this.recurrentKernel.ptr, this.recurrentBias(), mask, hs.ptr, aux, this.recurrentActivation.code, this.activation.code, ctx.ws);
-    Object.assign(ctx.saved, { xt, zx, hs, aux, mask, B });
+    const saved = ctx.saved; // fields, not an object literal: nothing allocated per step
+    saved.xt = xt;
+    saved.zx = zx;
+    saved.hs = hs;
+    saved.aux = aux;
+    saved.mask = mask;
+    saved.B = B;
     let y: Buf;
     if (this.returnSequences) {
       y = outputBuf(ctx, B, T * u);

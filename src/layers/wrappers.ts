@@ -21,12 +21,15 @@ export interface BidirectionalArgs extends LayerArgs {
 }
 const bidirectionalKeys: Keys<BidirectionalArgs> = { ...layerKeys, mergeMode: true };
 
-/** Runs `f` with ctx.saved set to the object `key` of the wrapper's own saved object. */
-function within<T>(ctx: Ctx, key: string, f: () => T): T {
+/**
+ * A wrapped layer's call: forward (dy null) or backward, with ctx.saved set to the object `key` of
+ * the wrapper's own saved object (made on the first call; no closure per step).
+ */
+function within(ctx: Ctx, key: string, layer: Layer, x: Buf, dy: Buf | null, needDx = false, acc = false): Buf | null {
   const own = ctx.saved;
   ctx.saved = (own[key] ??= {}) as Record<string, unknown>;
   try {
-    return f();
+    return dy ? layer.backward(dy, ctx, needDx, acc) : layer.forward(x, ctx);
   } finally {
     ctx.saved = own;
   }
@@ -75,8 +78,8 @@ export class Bidirectional extends Layer {
   forward(x: Buf, ctx: Ctx): Buf {
     const { k } = ctx;
     this.forwardLayer.trainsNow = this.backwardLayer.trainsNow = this.trainsNow;
-    const yf = within(ctx, 'forward', () => this.forwardLayer.forward(x, ctx));
-    const yb = this.timeOrder(ctx, within(ctx, 'backward', () => this.backwardLayer.forward(x, ctx)));
+    const yf = within(ctx, 'forward', this.forwardLayer, x, null)!;
+    const yb = this.timeOrder(ctx, within(ctx, 'backward', this.backwardLayer, x, null)!);
     const n = yf.rows * yf.cols, u = this.forwardLayer.units, rows = n / u;
     const y = outputBuf(ctx, yf.rows, this.mergeMode === 'concat' ? 2 * yf.cols : yf.cols);
     if (this.mergeMode === 'concat') {
@@ -88,7 +91,8 @@ export class Bidirectional extends Layer {
       k.f32_axpy(n, 1, yb.ptr, y.ptr);
       if (this.mergeMode === 'ave') k.f32_scale(n, 0.5, y.ptr, y.ptr);
     }
-    Object.assign(ctx.saved, { yf, yb });
+    ctx.saved.yf = yf;
+    ctx.saved.yb = yb;
     if (this.forwardLayer.returnSequences) y.mask = x.mask ?? 0;
     return y;
   }
@@ -111,8 +115,8 @@ export class Bidirectional extends Layer {
       k.f32_scale(n, s, dy.ptr, dyb.ptr);
     }
     dyb = this.timeOrder(ctx, dyb); // back to the backward layer's processing order (a reversal is its own inverse)
-    const dxf = within(ctx, 'forward', () => this.forwardLayer.backward(dyf, ctx, needDx, acc));
-    const dxb = within(ctx, 'backward', () => this.backwardLayer.backward(dyb, ctx, needDx, acc));
+    const dxf = within(ctx, 'forward', this.forwardLayer, dyf, dyf, needDx, acc);
+    const dxb = within(ctx, 'backward', this.backwardLayer, dyb, dyb, needDx, acc);
     if (!needDx) return null;
     k.f32_axpy(dxf!.rows * dxf!.cols, 1, dxb!.ptr, dxf!.ptr);
     return dxf;
@@ -178,7 +182,7 @@ export class TimeDistributed extends Layer {
     this.checkInput(x);
     const T = this.inputShape![0];
     this.layer.trainsNow = this.trainsNow;
-    const y = within(ctx, 'layer', () => this.layer.forward(this.steps(ctx, x, T), ctx));
+    const y = within(ctx, 'layer', this.layer, this.steps(ctx, x, T), null)!;
     const out = stepBuf(ctx, y.ptr, x.rows, y.cols * T);
     out.mask = x.mask ?? 0;
     return out;
@@ -186,7 +190,8 @@ export class TimeDistributed extends Layer {
 
   backward(dy: Buf, ctx: Ctx, needDx: boolean, acc: boolean): Buf | null {
     const T = this.inputShape![0];
-    const dx = within(ctx, 'layer', () => this.layer.backward(this.steps(ctx, dy, T), ctx, needDx, acc));
+    const d = this.steps(ctx, dy, T);
+    const dx = within(ctx, 'layer', this.layer, d, d, needDx, acc);
     return dx ? stepBuf(ctx, dx.ptr, dx.rows / T, dx.cols * T) : null;
   }
 
