@@ -2,7 +2,7 @@
 // Every loop runs f32x4 over the first n & ~3 elements, then a scalar tail: nothing past
 // element n − 1 is read or written, and pointers need not be 16-byte aligned.
 import {
-  actF32x4, actF32, ACT_ELU, ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SELU, ACT_SIGMOID, ACT_SOFTPLUS, ACT_TANH, SELU_ALPHA, SELU_LAMBDA,
+  actF32x4, actF32, ACT_ELU, ACT_HARD_SIGMOID, ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SELU, ACT_SIGMOID, ACT_SOFTPLUS, ACT_TANH, SELU_ALPHA, SELU_LAMBDA,
 } from './activation-math';
 import { expm1Lanes } from './simd';
 
@@ -24,6 +24,16 @@ function forwardLeakyRelu(x: usize, y: usize, n: i32, alpha: f32): void { activa
 function forwardElu(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, ACT_ELU, alpha); }
 function forwardSelu(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, ACT_SELU, alpha); }
 function forwardSoftplus(x: usize, y: usize, n: i32, alpha: f32): void { activationLoop(x, y, n, ACT_SOFTPLUS, alpha); }
+// hardSigmoid is not in actF32x4 (the gemm and convolution epilogues do not take it): its own loop.
+@inline function hardSigmoidF32x4(x: v128): v128 {
+  return f32x4.max(f32x4.min(f32x4.add(f32x4.mul(x, f32x4.splat(0.2)), f32x4.splat(0.5)), f32x4.splat(1)), f32x4.splat(0));
+}
+function forwardHardSigmoid(x: usize, y: usize, n: i32): void {
+  const nv = <usize>(n & ~3) << 2, nb = <usize>n << 2;
+  let i: usize = 0;
+  for (; i < nv; i += 16) v128.store(y + i, hardSigmoidF32x4(v128.load(x + i)));
+  for (; i < nb; i += 4) v128.store32_lane(y + i, hardSigmoidF32x4(v128.load32_zero(x + i)), 0);
+}
 
 /**
  * y = act(x), n elements (f32). x and y may alias exactly (in place), not partially.
@@ -41,6 +51,7 @@ export function f32_activation(x: usize, y: usize, n: i32, act: i32, alpha: f32)
     case ACT_ELU: forwardElu(x, y, n, alpha); break;
     case ACT_SELU: forwardSelu(x, y, n, alpha); break;
     case ACT_SOFTPLUS: forwardSoftplus(x, y, n, alpha); break;
+    case ACT_HARD_SIGMOID: forwardHardSigmoid(x, y, n); break;
     default: forwardLinear(x, y, n, alpha);
   }
 }
@@ -55,6 +66,7 @@ export function f32_activation(x: usize, y: usize, n: i32, act: i32, alpha: f32)
     case ACT_ELU: return y > 0 ? 1 : y + alpha;
     case ACT_SELU: return y > 0 ? SELU_LAMBDA : y + SELU_LAMBDA_ALPHA;
     case ACT_SOFTPLUS: return -Mathf.expm1(-y); // 1 − e^−y
+    case ACT_HARD_SIGMOID: return y > 0 && y < 1 ? 0.2 : 0;
     default: return 1;
   }
 }
@@ -69,6 +81,7 @@ export function f32_activation(x: usize, y: usize, n: i32, act: i32, alpha: f32)
     case ACT_ELU: return v128.bitselect(one, f32x4.add(y, f32x4.splat(alpha)), f32x4.gt(y, zero));
     case ACT_SELU: return v128.bitselect(f32x4.splat(SELU_LAMBDA), f32x4.add(y, f32x4.splat(SELU_LAMBDA_ALPHA)), f32x4.gt(y, zero));
     case ACT_SOFTPLUS: return f32x4.neg(expm1Lanes(f32x4.neg(y)));
+    case ACT_HARD_SIGMOID: return v128.and(f32x4.splat(0.2), v128.and(f32x4.gt(y, zero), f32x4.lt(y, one)));
     default: return one;
   }
 }
@@ -88,11 +101,12 @@ function backwardLeakyRelu(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): 
 function backwardElu(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, ACT_ELU, alpha); }
 function backwardSelu(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, ACT_SELU, alpha); }
 function backwardSoftplus(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, ACT_SOFTPLUS, alpha); }
+function backwardHardSigmoid(y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { gradLoop(y, dy, dx, n, ACT_HARD_SIGMOID, alpha); }
 
 /**
  * dx = dy ⊙ act'(x), with act' written in terms of the forward output y: sigmoid y(1−y),
  * tanh 1−y², relu [y>0], leakyRelu y>0 ? 1 : α, elu y>0 ? 1 : y+α, selu y>0 ? λ : y+λα,
- * softplus 1−e^−y, linear 1. n elements. dx may alias dy or y exactly.
+ * softplus 1−e^−y, hardSigmoid [0<y<1]·0.2, linear 1. n elements. dx may alias dy or y exactly.
  * NaN: dx = dy·act'(y) is a product, so NaN (or ±Inf times 0) in dy gives NaN; a NaN y gives NaN
  * except for relu, leakyRelu and linear, where it takes the y ≤ 0 slope (the forward already
  * made that element NaN).
@@ -106,6 +120,7 @@ export function f32_activation_grad(y: usize, dy: usize, dx: usize, n: i32, act:
     case ACT_ELU: backwardElu(y, dy, dx, n, alpha); break;
     case ACT_SELU: backwardSelu(y, dy, dx, n, alpha); break;
     case ACT_SOFTPLUS: backwardSoftplus(y, dy, dx, n, alpha); break;
+    case ACT_HARD_SIGMOID: backwardHardSigmoid(y, dy, dx, n, alpha); break;
     default: backwardLinear(y, dy, dx, n, alpha);
   }
 }

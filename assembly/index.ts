@@ -20,3 +20,4 @@ export { f32_pad2d, f32_upsample2d, f32_upsample2d_grad } from './f32-spatial';
 export { f64_exp, f64_log, f64_log1p, f64_cos, f64_sin } from './f64-math';
 // issue 18: layer normalization
 export { f32_layernorm, f32_layernorm_grad } from './f32-layernorm';
+export { f32_rnn_forward, f32_rnn_backward, f32_seq_swap } from './f32-recurrent';

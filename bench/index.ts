@@ -18,7 +18,7 @@ import { run as size } from './size.bench.js';
 
 const quick = process.argv.includes('--quick');
 const onlyAt = process.argv.indexOf('--only');
-const only = onlyAt > 0 ? process.argv[onlyAt + 1].split(',') : ['gemm', 'conv', 'train', 'train-cnn', 'predict', 'cold', 'size'];
+const only = onlyAt > 0 ? process.argv[onlyAt + 1].split(',') : ['gemm', 'conv', 'train', 'train-cnn', 'predict', 'recurrent', 'cold', 'size'];
 
 const lepton = (section: Task['section'], extra: Partial<Task> = {}): Task[] =>
   [[false, 1], [false, 2], [true, 1], [true, 2]].map(([fast, threads]) => ({ section, impl: 'lepton', fast: fast as boolean, threads: threads as number, ...extra }));
@@ -49,6 +49,15 @@ if (only.includes('predict')) {
   tasks.push(...lepton('predict'));
   for (const impl of ['tfjs wasm', 'ort node', 'ort web', 'torch']) for (const threads of [1, 2]) tasks.push({ section: 'predict', impl, threads });
   tasks.push({ section: 'predict', impl: 'tfjs cpu', threads: 1 });
+}
+// Recurrent layers (issue 17, bench/recurrent.bench.ts): LSTM(64) and GRU(64) training, 1 thread,
+// beside PyTorch and TF.js wasm; the LSTM tagger's batch-1 latency beside TF.js wasm and ONNX Runtime.
+if (only.includes('recurrent')) {
+  for (const model of ['lstm', 'gru'] as const) {
+    for (const fast of [false, true]) tasks.push({ section: 'recurrent', impl: 'lepton', fast, threads: 1, model });
+    tasks.push({ section: 'recurrent', impl: 'torch', threads: 1, model }, { section: 'recurrent', impl: 'tfjs wasm', threads: 1, model });
+  }
+  tasks.push({ section: 'recurrent', impl: 'predict', threads: 1 }, { section: 'recurrent', impl: 'predict', fast: true, threads: 1 });
 }
 
 // Every task runs in `reps` processes, one pass over all tasks after another, and a figure is the

@@ -114,6 +114,17 @@ export const initializers = {
     const { minval = -0.05, maxval = 0.05 } = args;
     return { name: 'randomUniform', config: { minval, maxval }, fill: (out, _shape, rng) => uniformFill(out, rng, minval, maxval) };
   },
+  /**
+   * A (semi-)orthogonal matrix times `gain` (Keras's Orthogonal, the recurrent kernels' default):
+   * the weight as rows = Π of all axes but the last, cols = the last; a normal draw of the taller
+   * orientation, its columns orthonormalized (Gram–Schmidt, R's diagonal positive, as Keras's sign
+   * correction of QR), transposed back when there are fewer rows than columns.
+   */
+  orthogonal: (args: { gain?: number } = {}): Initializer => {
+    checkOptions('initializers.orthogonal', args, { gain: true });
+    const { gain = 1 } = args;
+    return { name: 'orthogonal', config: { gain }, fill: (out, shape, rng) => orthogonalFill(out, shape, rng, gain) };
+  },
   zeros: (args?: object): Initializer => (none('zeros', args), { name: 'zeros', config: {}, fill: (out) => out.fill(0) }),
   ones: (args?: object): Initializer => (none('ones', args), { name: 'ones', config: {}, fill: (out) => out.fill(1) }),
   /** constant({ value }), or Keras's Constant(value). */
@@ -123,6 +134,24 @@ export const initializers = {
     return { name: 'constant', config: { value }, fill: (out) => out.fill(value) };
   },
 };
+
+function orthogonalFill(out: Float32Array, shape: readonly number[], rng: Random, gain: number): void {
+  const cols = shape.length ? shape[shape.length - 1] : 1, rows = out.length / Math.max(1, cols);
+  const n = Math.max(rows, cols), m = Math.min(rows, cols); // q: n × m, orthonormal columns
+  const q = Float64Array.from(normals(n * m, rng));
+  for (let j = 0; j < m; j++) {
+    for (let p = 0; p < j; p++) {
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += q[i * m + p] * q[i * m + j];
+      for (let i = 0; i < n; i++) q[i * m + j] -= dot * q[i * m + p];
+    }
+    let norm = 0;
+    for (let i = 0; i < n; i++) norm += q[i * m + j] ** 2;
+    norm = Math.sqrt(norm) || 1;
+    for (let i = 0; i < n; i++) q[i * m + j] /= norm;
+  }
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = gain * (rows >= cols ? q[r * m + c] : q[c * m + r]);
+}
 
 export type InitializerName = keyof typeof initializers;
 export type InitializerLike = InitializerName | Initializer;

@@ -40,6 +40,8 @@ const layerCalls: Record<string, LayerCall> = {
   layerNormalization: {},
   gaussianNoise: { lead: ['stddev', 0.1] },
   embedding: { needs: { inputDim: 10, outputDim: 3 }, inputDim: false },
+  simpleRNN: { lead: ['units', 3] }, lstm: { lead: ['units', 3] }, gru: { lead: ['units', 3] }, masking: {},
+  bidirectional: { lead: ['layer', layers.lstm(2)] }, timeDistributed: { lead: ['layer', layers.dense(2)] },
 };
 
 type Factory = (...a: unknown[]) => Layer;
@@ -116,6 +118,7 @@ test('compile takes optimizer names as Keras does: Adam, SGD, RMSprop, adam_w', 
 const initializerNear: Record<string, [string, string] | null> = {
   glorotUniform: null, glorotNormal: null, heNormal: null, heUniform: null, lecunNormal: null, lecunUniform: null, zeros: null, ones: null,
   truncatedNormal: ['stdev', 'stddev'], randomNormal: ['maen', 'mean'], randomUniform: ['minVal', 'minval'], constant: ['valu', 'value'],
+  orthogonal: ['gian', 'gain'],
 };
 
 test('every initializer has a row here; unknown keys are errors', () => {

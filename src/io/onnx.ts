@@ -118,7 +118,8 @@ export function exportOnnx(model: Model, args: ToOnnxArgs = {}): Uint8Array {
   });
 }
 
-type OnnxNode = { op: string; inputs: string[]; output: string; attrs: Record<string, OnnxAttr>; name: string };
+/** A node; `output` is a list for an op of several outputs (ONNX LSTM/GRU: Y, Y_h, Y_c), '' for one left out. */
+type OnnxNode = { op: string; inputs: string[]; output: string | string[]; attrs: Record<string, OnnxAttr>; name: string };
 
 const permIs = (n: OnnxNode, perm: number[]) => {
   const a = n.attrs.perm;
@@ -132,12 +133,13 @@ const permIs = (n: OnnxNode, perm: number[]) => {
  * Edits `nodes` in place.
  */
 export function cancelTransposes(nodes: OnnxNode[], graphOutputs: Set<string>): void {
-  const producer = new Map(nodes.map((n) => [n.output, n]));
+  // Transposes have one output; a node of several is never one of the pair.
+  const producer = new Map(nodes.flatMap((n) => (typeof n.output === 'string' ? [[n.output, n] as const] : [])));
   const rename = new Map<string, string>();
   for (const n of nodes) {
-    if (!permIs(n, [0, 3, 1, 2]) || graphOutputs.has(n.output)) continue;
+    if (!permIs(n, [0, 3, 1, 2]) || graphOutputs.has(n.output as string)) continue;
     const p = producer.get(n.inputs[0]);
-    if (p && permIs(p, [0, 2, 3, 1])) rename.set(n.output, p.inputs[0]);
+    if (p && permIs(p, [0, 2, 3, 1])) rename.set(n.output as string, p.inputs[0]);
   }
   if (rename.size === 0) return;
   for (const n of nodes) n.inputs = n.inputs.map((i) => rename.get(i) ?? i);
@@ -147,7 +149,7 @@ export function cancelTransposes(nodes: OnnxNode[], graphOutputs: Set<string>): 
     const used = new Set(nodes.flatMap((n) => n.inputs));
     for (let i = nodes.length - 1; i >= 0; i--) {
       const n = nodes[i];
-      if (n.op === 'Transpose' && !used.has(n.output) && !graphOutputs.has(n.output)) { nodes.splice(i, 1); changed = true; }
+      if (n.op === 'Transpose' && !used.has(n.output as string) && !graphOutputs.has(n.output as string)) { nodes.splice(i, 1); changed = true; }
     }
   }
 }
@@ -158,7 +160,7 @@ export function buildOnnx(spec: OnnxModelSpec): Uint8Array {
   const intConstants: { name: string; values: number[] }[] = [];
   const fresh = namer(new Set([...spec.inputs, ...spec.outputs].map((t) => t.name)));
   const g: OnnxGraph = {
-    node: (op, inputs, output, attrs = {}) => void nodes.push({ op, inputs, output, attrs, name: fresh(`${output}/${op}`) }),
+    node: (op, inputs, output, attrs = {}) => void nodes.push({ op, inputs, output, attrs, name: fresh(`${[output].flat().filter(Boolean).join('_')}/${op}`) }),
     constant(name, values, dims) {
       const n = fresh(name);
       constants.push({ name: n, values, dims });
@@ -189,6 +191,7 @@ export function buildOnnx(spec: OnnxModelSpec): Uint8Array {
     else if ('i' in a) w.int(3, a.i).int(20, 2);
     else if ('s' in a) w.string(4, a.s).int(20, 3);
     else if ('floats' in a) w.packedFloats(7, a.floats).int(20, 6);
+    else if ('strings' in a) { for (const s of a.strings) w.string(9, s); w.int(20, 8); }
     else w.packedInts(8, a.ints).int(20, 7);
   };
 
@@ -200,7 +203,8 @@ export function buildOnnx(spec: OnnxModelSpec): Uint8Array {
       for (const n of nodes) {
         graph.message(1, (w) => {
           for (const i of n.inputs) w.string(1, i);
-          w.string(2, n.output).string(3, n.name).string(4, n.op);
+          for (const o of [n.output].flat()) w.string(2, o);
+          w.string(3, n.name).string(4, n.op);
           for (const [k, v] of Object.entries(n.attrs)) w.message(5, (a) => attribute(a, k, v));
         });
       }

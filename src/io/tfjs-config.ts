@@ -24,6 +24,7 @@ const ACTIVATIONS = new Map([
 const INITIALIZERS = new Map([
   ['GlorotUniform', 'glorotUniform'], ['GlorotNormal', 'glorotNormal'], ['HeNormal', 'heNormal'], ['HeUniform', 'heUniform'],
   ['LecunNormal', 'lecunNormal'], ['LecunUniform', 'lecunUniform'], ['Zeros', 'zeros'], ['Ones', 'ones'],
+  ['Orthogonal', 'orthogonal'],
 ]);
 const VARIANCE_SCALING = new Map([
   ['1/fan_avg/uniform', 'glorotUniform'], ['1/fan_avg/truncated_normal', 'glorotNormal'], ['1/fan_avg/normal', 'glorotNormal'],

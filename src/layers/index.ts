@@ -16,6 +16,11 @@ import { cropping2d, zeroPadding2d } from './padding.js';
 import { layerNormalization } from './layer-normalization.js';
 import { gaussianNoise } from './gaussian-noise.js';
 import { embedding } from './embedding.js';
+import { simpleRNN } from './simple-rnn.js';
+import { lstm } from './lstm.js';
+import { gru } from './gru.js';
+import { masking } from './masking.js';
+import { bidirectional, timeDistributed } from './wrappers.js';
 
 export const layers = {
   /** dense(8, { … }), or TF.js's dense({ units: 8, … }). */
@@ -50,6 +55,13 @@ export const layers = {
   layerNormalization,
   gaussianNoise,
   embedding,
+  // recurrent (issue 17)
+  simpleRNN,
+  lstm,
+  gru,
+  masking,
+  bidirectional,
+  timeDistributed,
 };
 
 export { Layer, type Buf, type Ctx, type Weight, type Regularizer } from './layer.js';
@@ -69,3 +81,9 @@ export { ZeroPadding2D, Cropping2D, type ZeroPadding2DArgs, type Cropping2DArgs 
 export { LayerNormalization, type LayerNormalizationArgs } from './layer-normalization.js';
 export { GaussianNoise, type GaussianNoiseArgs } from './gaussian-noise.js';
 export { Embedding, type EmbeddingArgs } from './embedding.js';
+export { SimpleRNN } from './simple-rnn.js';
+export { LSTM, type LSTMArgs } from './lstm.js';
+export { GRU, type GRUArgs } from './gru.js';
+export { Masking, type MaskingArgs } from './masking.js';
+export { Recurrent, type RecurrentArgs, type GatedArgs } from './recurrent.js';
+export { Bidirectional, TimeDistributed, type BidirectionalArgs, type MergeMode } from './wrappers.js';

@@ -21,6 +21,12 @@ export interface Buf {
   ptr: number;
   rows: number;
   cols: number;
+  /**
+   * A sequence's mask, travelling with the value from a masking layer to the recurrent layer that
+   * reads it: the byte offset of (rows × timesteps) floats, 1 for a real step, 0 for padding
+   * (0 or absent: no mask). stepBuf clears it.
+   */
+  mask?: number;
 }
 
 export interface Regularizer {
@@ -348,11 +354,12 @@ export const sameShape = (a: readonly number[], b: readonly number[]): boolean =
 /** A handle on (rows × cols) floats at `ptr`, valid for this step (one of ctx.bufs, reused every step). */
 export function stepBuf(ctx: Ctx, ptr: number, rows: number, cols: number): Buf {
   let b = ctx.bufs[ctx.nbufs];
-  if (b === undefined) ctx.bufs.push((b = { ptr, rows, cols }));
+  if (b === undefined) ctx.bufs.push((b = { ptr, rows, cols, mask: 0 }));
   else {
     b.ptr = ptr;
     b.rows = rows;
     b.cols = cols;
+    b.mask = 0;
   }
   ctx.nbufs++;
   return b;

@@ -6,12 +6,12 @@ import type { ActivationSpec } from '../activations.js';
 import { SELU_ALPHA, SELU_LAMBDA } from '../wasm/activation-codes.js';
 import type { Layer } from './layer.js';
 
-export type OnnxAttr = { f: number } | { i: number } | { floats: number[] } | { ints: number[] } | { s: string };
+export type OnnxAttr = { f: number } | { i: number } | { floats: number[] } | { ints: number[] } | { s: string } | { strings: string[] };
 
 /** What an exporter writes into. */
 export interface OnnxGraph {
-  /** Adds a node computing `output` from `inputs`. */
-  node(opType: string, inputs: string[], output: string, attrs?: Record<string, OnnxAttr>): void;
+  /** Adds a node computing `output` from `inputs` (several outputs as a list, '' for one not wanted). */
+  node(opType: string, inputs: string[], output: string | string[], attrs?: Record<string, OnnxAttr>): void;
   /** Adds a float32 constant (a weight) and returns its name. */
   constant(name: string, values: Float32Array, dims: number[]): string;
   /** Adds an int64 constant (a shape) and returns its name. */

@@ -4,7 +4,7 @@
 // kernel's header says so (optional per-sample weights, optional outputs). The math, aliasing,
 // tail and NaN rules of each kernel are in its header comment in `assembly/`.
 
-import { ACT_ELU, ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SELU, ACT_SIGMOID, ACT_SOFTPLUS, ACT_TANH } from './activation-codes.js';
+import { ACT_ELU, ACT_HARD_SIGMOID, ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SELU, ACT_SIGMOID, ACT_SOFTPLUS, ACT_TANH } from './activation-codes.js';
 
 /** Activation codes shared by the gemm epilogue and the elementwise kernels (their formulas in activation-codes.ts). */
 export const Act = {
@@ -17,6 +17,12 @@ export const Act = {
   selu: ACT_SELU,
   softplus: ACT_SOFTPLUS,
 } as const;
+
+/**
+ * hardSigmoid, clip(0.2·x + 0.5, 0, 1): f32_activation and f32_activation_grad take it (the
+ * recurrent gates), the gemm and convolution epilogues do not, so it is not among `Act`.
+ */
+export const ACT_HARD_SIGMOID_CODE = ACT_HARD_SIGMOID;
 
 export type ActCode = (typeof Act)[keyof typeof Act];
 
@@ -187,4 +193,15 @@ export interface Kernels {
   f64_cos(x: number): number;
   f64_sin(x: number): number;
   f64_log1p(x: number): number;
+
+  // f32-recurrent.ts: SimpleRNN (cell 0), LSTM (1), GRU (2) over a whole sequence, time-major
+  // (layouts in the file's header): zx [T, B, G·u] the input projections, U [u, G·u], hs [T + 1, B, u]
+  // with slot 0 the initial state, aux LSTM's cell states [T + 1, B, u] or GRU's recurrent
+  // projections [T, B, 3u], mask [T, B] or 0. ract/act: codes without alpha (hardSigmoid included).
+  /** Forward: zx becomes the gate activations, hs (and aux) the states. bias: GRU's recurrent bias or 0. */
+  f32_rnn_forward(cell: number, steps: number, batch: number, units: number, zx: Ptr, w: Ptr, bias: Ptr, mask: Ptr, hs: Ptr, aux: Ptr, ract: number, act: number, ws: Ptr): void;
+  /** Backward through time: dhs [T, B, u] (overwritten) in; dA in zx (GRU: dR in aux) out. tmp: B·u + 4u floats. */
+  f32_rnn_backward(cell: number, steps: number, batch: number, units: number, zx: Ptr, w: Ptr, mask: Ptr, hs: Ptr, aux: Ptr, dhs: Ptr, tmp: Ptr, ract: number, act: number, ws: Ptr): void;
+  /** seq [B, T, w] ↔ time-major [T, B, w]; toTime ≠ 0: seq → time; rev ≠ 0 reverses time. */
+  f32_seq_swap(seq: Ptr, time: Ptr, batch: number, steps: number, w: number, toTime: number, rev: number): void;
 }

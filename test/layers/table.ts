@@ -279,6 +279,73 @@ export const rows: LayerRow[] = [
     ] }) }),
     ids: 7,
   },
+  // Recurrent layers (issue 17): sequences [batch, 4 timesteps, 3 features]; a returnSequences
+  // layer feeding a goBackwards one; TF.js's own recurrentActivation kept on import.
+  {
+    className: 'SimpleRNN',
+    model: () => sequential([
+      layers.simpleRNN(5, { inputShape: [4, 3], returnSequences: true, kernelRegularizer: regularizers.l2(0.01) }),
+      layers.simpleRNN(3, { goBackwards: true, activation: 'sigmoid', useBias: false }), layers.dense(2),
+    ], { seed: 17 }),
+    tfjs: () => ({ model: tfl.sequential({ layers: [
+      tfl.layers.simpleRNN({ recurrentInitializer: 'glorotNormal', units: 5, inputShape: [4, 3], returnSequences: true, biasInitializer: 'randomNormal' }),
+      tfl.layers.simpleRNN({ recurrentInitializer: 'glorotNormal', units: 3, goBackwards: true, activation: 'sigmoid' }), tfDense(2),
+    ] }) }),
+  },
+  {
+    className: 'LSTM',
+    model: () => sequential([
+      layers.lstm(5, { inputShape: [4, 3], returnSequences: true, unitForgetBias: false, recurrentRegularizer: regularizers.l2(0.01) }),
+      layers.lstm(3, { goBackwards: true, recurrentActivation: 'hardSigmoid' }), layers.dense(2),
+    ], { seed: 18 }),
+    tfjs: () => ({ model: tfl.sequential({ layers: [
+      tfl.layers.lstm({ recurrentInitializer: 'glorotNormal', units: 5, inputShape: [4, 3], returnSequences: true, recurrentActivation: 'sigmoid', biasInitializer: 'randomNormal' }),
+      tfl.layers.lstm({ recurrentInitializer: 'glorotNormal', units: 3, goBackwards: true, recurrentActivation: 'hardSigmoid', biasInitializer: 'randomNormal' }), tfDense(2),
+    ] }) }),
+  },
+  {
+    className: 'GRU',
+    model: () => sequential([
+      layers.gru(5, { inputShape: [4, 3], returnSequences: true }),
+      layers.gru(3, { goBackwards: true, recurrentActivation: 'hardSigmoid', recurrentInitializer: 'glorotUniform' }), layers.dense(2),
+    ], { seed: 19 }),
+    tfjs: null,
+  },
+  {
+    // random inputs are never exactly the mask value: the masked steps are recurrent.test.ts's
+    className: 'Masking',
+    model: () => sequential([layers.masking({ inputShape: [4, 3], maskValue: 0.5 }), layers.lstm(3), layers.dense(2)], { seed: 20 }),
+    tfjs: () => ({ model: tfl.sequential({ layers: [
+      tfl.layers.masking({ inputShape: [4, 3], maskValue: 0.5 }), tfl.layers.lstm({ recurrentInitializer: 'glorotNormal', units: 3, recurrentActivation: 'sigmoid' }), tfDense(2),
+    ] }) }),
+  },
+  {
+    // every merge mode; a masked input through both directions
+    className: 'Bidirectional',
+    model: () => sequential([
+      layers.masking({ inputShape: [4, 3], maskValue: 0.5 }),
+      layers.bidirectional(layers.lstm(3, { returnSequences: true }), { mergeMode: 'concat' }),
+      layers.bidirectional(layers.simpleRNN(2, { returnSequences: true }), { mergeMode: 'sum' }),
+      layers.bidirectional(layers.gru(2, { returnSequences: true, recurrentActivation: 'hardSigmoid' }), { mergeMode: 'ave' }),
+      layers.bidirectional(layers.lstm(2), { mergeMode: 'mul' }), layers.dense(2),
+    ], { seed: 21 }),
+    tfjs: () => ({ model: tfl.sequential({ layers: [
+      tfl.layers.bidirectional({ inputShape: [4, 3], mergeMode: 'concat', layer: tfl.layers.lstm({ units: 3, returnSequences: true, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotNormal', biasInitializer: 'randomNormal' }) as tfl.layers.RNN }),
+      tfl.layers.bidirectional({ mergeMode: 'ave', layer: tfl.layers.simpleRNN({ units: 2, returnSequences: true, recurrentInitializer: 'glorotNormal' }) as tfl.layers.RNN }),
+      tfl.layers.bidirectional({ mergeMode: 'mul', layer: tfl.layers.lstm({ units: 2, recurrentActivation: 'hardSigmoid', recurrentInitializer: 'glorotNormal' }) as tfl.layers.RNN }), tfDense(2),
+    ] }) }),
+  },
+  {
+    className: 'TimeDistributed',
+    model: () => sequential([
+      layers.timeDistributed(layers.dense(4, { activation: 'tanh' }), { inputShape: [4, 3] }), layers.lstm(3, { returnSequences: true }),
+      layers.timeDistributed(layers.dense(2)), layers.flatten(), layers.dense(2),
+    ], { seed: 22 }),
+    tfjs: () => ({ model: tfl.sequential({ layers: [
+      tfl.layers.timeDistributed({ inputShape: [4, 3], layer: tfDense(4, { activation: 'tanh' }) }),
+      tfl.layers.simpleRNN({ units: 3, returnSequences: true, recurrentInitializer: 'glorotNormal' }), tfl.layers.timeDistributed({ layer: tfDense(2) }), tfl.layers.flatten(), tfDense(2),
+    ] }) }),
+  },
 ];
 
 // Convolutional layers (issue 14): small images so that the finite differences stay quick; each

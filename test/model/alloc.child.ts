@@ -55,13 +55,23 @@ export const CASES: Record<string, () => Sequential> = {
     net.compile({ optimizer: optimizers.adam(), loss: 'mse' });
     return net;
   },
+  // issue 17: the 8 features of a sample as 4 timesteps of 2
+  'masking, LSTM, bidirectional GRU, timeDistributed dense, Adam': () => {
+    const net = sequential([
+      layers.masking({ inputShape: [4, 2] }), layers.timeDistributed(layers.dense(3)), layers.lstm(8, { returnSequences: true }),
+      layers.bidirectional(layers.gru(4)), layers.dense(2),
+    ], { seed: 1 });
+    net.compile({ optimizer: optimizers.adam(), loss: 'mse' });
+    return net;
+  },
 };
 
 if (process.argv[1]?.endsWith('alloc.child.ts')) {
   await init(new URL('../../build/lepton.wasm', import.meta.url), { threads: 1 });
   const net = CASES[process.argv[2]]();
   const short = data(200), long = data(2200);
-  const fit = (d: typeof short) => () => net.fit(d.x, d.y, { epochs: 1, batchSize: BATCH, verbose: 0 });
+  const x = (d: typeof short) => ({ data: d.x.data, shape: [d.x.shape[0], ...net.inputs[0].shape] }); // [n, 8] or [n, 4, 2]
+  const fit = (d: typeof short) => () => net.fit(x(d), d.y, { epochs: 1, batchSize: BATCH, verbose: 0 });
   await fit(short)(); // warm: compiled, scratch and arena at their high-water marks
   await fit(long)();
   // The two fits differ by 2000 steps only, so their setup cancels out.

@@ -1,5 +1,5 @@
 // Float64 references for assembly/f32-activations.ts: the textbook formulas, one element at a time.
-import { Act } from '../../src/wasm/kernels.js';
+import { Act, ACT_HARD_SIGMOID_CODE } from '../../src/wasm/kernels.js';
 
 // SELU's λ and α written out here, not imported from src/wasm/activation-codes.ts: a reference
 // that shared the code's constants could not catch a wrong one. The other references use these.
@@ -15,6 +15,7 @@ export function act(x: number, code: number, alpha: number): number {
     case Act.elu: return x > 0 ? x : alpha * (Math.exp(x) - 1);
     case Act.selu: return SELU_LAMBDA * (x > 0 ? x : SELU_ALPHA * (Math.exp(x) - 1));
     case Act.softplus: return x > 30 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+    case ACT_HARD_SIGMOID_CODE: return Math.min(1, Math.max(0, 0.2 * x + 0.5));
     default: return x;
   }
 }
@@ -29,6 +30,7 @@ export function actGradFromY(y: number, code: number, alpha: number): number {
     case Act.elu: return y > 0 ? 1 : y + alpha;
     case Act.selu: return y > 0 ? SELU_LAMBDA : y + SELU_LAMBDA * SELU_ALPHA;
     case Act.softplus: return 1 - Math.exp(-y);
+    case ACT_HARD_SIGMOID_CODE: return y > 0 && y < 1 ? 0.2 : 0;
     default: return 1;
   }
 }

@@ -1,0 +1,207 @@
+// Recurrent cells (SimpleRNN, LSTM, GRU; Keras 3 layouts, DESIGN.md "Recurrent layers") over a
+// whole sequence, time-major: one call runs every timestep, so nothing crosses into JavaScript per
+// step. The input projection of all timesteps (x·W + b over batch·timesteps rows, one gemm) is the
+// caller's; here each step adds the recurrent gemm h_{t-1}·U (the 4×8 packed micro-kernel of
+// f32-gemm.ts) and applies the gate nonlinearities and the cell update, f32x4 over the units.
+//
+// Shapes (floats, row-major): zx [T, B, G·u] with G = 1 (simple), 4 (LSTM: i, f, c, o), 3 (GRU:
+// z, r, h); U [u, G·u]; hs [T + 1, B, u], slot 0 the initial state (the caller writes it), slot
+// t + 1 the state after step t; LSTM's aux the cell states in the same [T + 1, B, u] layout; GRU's
+// aux [T, B, 3u] the recurrent projections h_{t-1}·U + bias (bias [3u], Keras's bias[1]:
+// resetAfter). mask [T, B] (0: none): a step whose mask is 0 leaves that sample's state unchanged
+// (Keras), any other value keeps the step. Forward overwrites zx with the gate activations, which
+// backward overwrites with the gradients of the pre-activations (dA, for dW = xᵀ·dA, db = Σ dA; for
+// GRU dU and the recurrent bias take aux's dR instead). ws: f32_gemm_workspace(B, G·u, u) and
+// (B, u, G·u) bytes. No pointer may alias another; nothing outside the given blocks is written.
+// NaN propagates as IEEE arithmetic does. Activation codes take no alpha (linear, relu, sigmoid,
+// tanh, hardSigmoid).
+
+import { f32_gemm_nn, f32_gemm_nn_bias_act, f32_gemm_nt } from './f32-gemm';
+import { f32_activation, f32_activation_grad } from './f32-activations';
+import { f32_axpy } from './f32-vector';
+
+const SIMPLE = 0;
+const LSTM = 1;
+const GRU = 2;
+
+// One source for the f32x4 body and its scalar tail (lane 0 of the same arithmetic).
+@inline function ld(p: usize, vec: bool): v128 {
+  return vec ? v128.load(p) : v128.load32_zero(p);
+}
+@inline function st(p: usize, v: v128, vec: bool): void {
+  if (vec) v128.store(p, v);
+  else v128.store32_lane(p, v, 0);
+}
+@inline function add(a: v128, b: v128): v128 { return f32x4.add(a, b); }
+@inline function mul(a: v128, b: v128): v128 { return f32x4.mul(a, b); }
+@inline function sub(a: v128, b: v128): v128 { return f32x4.sub(a, b); }
+
+@inline function keep(mask: usize, i: i32): bool {
+  return mask == 0 || load<f32>(mask + (<usize>i << 2)) != 0;
+}
+
+// LSTM step of one sample: g = [i f c o] pre-activations in, activations out; c = f·cp + i·c̃,
+// h = o·act(c). ub: the row's bytes (u·4).
+@inline function lstmCell(j: usize, g: usize, ub: usize, cp: usize, c: usize, vec: bool): void {
+  st(c + j, add(mul(ld(g + ub + j, vec), ld(cp + j, vec)), mul(ld(g + j, vec), ld(g + 2 * ub + j, vec))), vec);
+}
+@inline function outGate(j: usize, o: usize, h: usize, vec: bool): void {
+  st(h + j, mul(ld(o + j, vec), ld(h + j, vec)), vec);
+}
+function lstmForward(u: i32, g: usize, cp: usize, c: usize, h: usize, ract: i32, act: i32): void {
+  const ub = <usize>u << 2;
+  f32_activation(g, g, 2 * u, ract, 0);
+  f32_activation(g + 2 * ub, g + 2 * ub, u, act, 0);
+  f32_activation(g + 3 * ub, g + 3 * ub, u, ract, 0);
+  let j: usize;
+  for (j = 0; j + 16 <= ub; j += 16) lstmCell(j, g, ub, cp, c, true);
+  for (; j < ub; j += 4) lstmCell(j, g, ub, cp, c, false);
+  f32_activation(c, h, u, act, 0);
+  for (j = 0; j + 16 <= ub; j += 16) outGate(j, g + 3 * ub, h, true);
+  for (; j < ub; j += 4) outGate(j, g + 3 * ub, h, false);
+}
+
+// GRU (reset after): a = [xz xr xh] (x·W + bias[0]) in, [z r h̃] out; r = rec row (h·U + bias[1]).
+@inline function gruMix(j: usize, a: usize, r: usize, ub: usize, vec: bool): void {
+  st(a + j, add(ld(a + j, vec), ld(r + j, vec)), vec);
+}
+@inline function gruReset(j: usize, a: usize, r: usize, ub: usize, vec: bool): void {
+  st(a + 2 * ub + j, add(ld(a + 2 * ub + j, vec), mul(ld(a + ub + j, vec), ld(r + 2 * ub + j, vec))), vec);
+}
+@inline function gruState(j: usize, a: usize, hp: usize, h: usize, ub: usize, vec: bool): void {
+  const hh = ld(a + 2 * ub + j, vec);
+  st(h + j, add(hh, mul(ld(a + j, vec), sub(ld(hp + j, vec), hh))), vec);
+}
+function gruForward(u: i32, a: usize, r: usize, hp: usize, h: usize, ract: i32, act: i32): void {
+  const ub = <usize>u << 2, ub2 = ub << 1;
+  let j: usize;
+  for (j = 0; j + 16 <= ub2; j += 16) gruMix(j, a, r, ub, true);
+  for (; j < ub2; j += 4) gruMix(j, a, r, ub, false);
+  f32_activation(a, a, 2 * u, ract, 0);
+  for (j = 0; j + 16 <= ub; j += 16) gruReset(j, a, r, ub, true);
+  for (; j < ub; j += 4) gruReset(j, a, r, ub, false);
+  f32_activation(a + ub2, a + ub2, u, act, 0);
+  for (j = 0; j + 16 <= ub; j += 16) gruState(j, a, hp, h, ub, true);
+  for (; j < ub; j += 4) gruState(j, a, hp, h, ub, false);
+}
+
+/**
+ * Runs `cell` (0 SimpleRNN, 1 LSTM, 2 GRU) over steps t = 0 … T − 1 (layout in the header).
+ * bias: GRU's recurrent bias [3u] (0: none), unused otherwise.
+ */
+export function f32_rnn_forward(cell: i32, steps: i32, batch: i32, units: i32, zx: usize, w: usize, bias: usize, mask: usize, hs: usize, aux: usize, ract: i32, act: i32, ws: usize): void {
+  const gu = cell == LSTM ? 4 * units : cell == GRU ? 3 * units : units;
+  const ub = <usize>units << 2, gb = <usize>gu << 2;
+  const hb = <usize>batch * ub, zb = <usize>batch * gb;
+  for (let t = 0; t < steps; t++) {
+    const z = zx + <usize>t * zb, hp = hs + <usize>t * hb, h = hp + hb;
+    const rec = aux + <usize>t * zb, cp = aux + <usize>t * hb;
+    if (cell == GRU) f32_gemm_nn_bias_act(batch, gu, units, hp, units, w, gu, rec, gu, bias, 0, 0, ws);
+    else f32_gemm_nn(batch, gu, units, hp, units, w, gu, z, gu, 1, ws);
+    for (let b = 0; b < batch; b++) {
+      const rh = <usize>b * ub, rz = <usize>b * gb;
+      if (!keep(mask, t * batch + b)) {
+        memory.copy(h + rh, hp + rh, ub);
+        if (cell == LSTM) memory.copy(cp + hb + rh, cp + rh, ub);
+      } else if (cell == LSTM) lstmForward(units, z + rz, cp + rh, cp + hb + rh, h + rh, ract, act);
+      else if (cell == GRU) gruForward(units, z + rz, rec + rz, hp + rh, h + rh, ract, act);
+      else f32_activation(z + rz, h + rh, units, act, 0);
+    }
+  }
+}
+
+// LSTM backward of one sample. d: 4u scratch floats; tc = act(c) in d's o slot, d's i slot first
+// dh·o·act'(c), then: dc̃ = dc + that; di = dc̃·c̃, df = dc̃·cp, dg = dc̃·i, do = dh·act(c), dc ← dc̃·f.
+@inline function lstmDo(j: usize, g: usize, dh: usize, d: usize, ub: usize, vec: bool): void {
+  st(d + j, mul(ld(dh + j, vec), ld(g + 3 * ub + j, vec)), vec);
+}
+@inline function lstmDc(j: usize, g: usize, cp: usize, dh: usize, dc: usize, d: usize, ub: usize, vec: bool): void {
+  const dcn = add(ld(dc + j, vec), ld(d + j, vec));
+  st(d + 3 * ub + j, mul(ld(dh + j, vec), ld(d + 3 * ub + j, vec)), vec);
+  st(d + j, mul(dcn, ld(g + 2 * ub + j, vec)), vec);
+  st(d + ub + j, mul(dcn, ld(cp + j, vec)), vec);
+  st(d + 2 * ub + j, mul(dcn, ld(g + j, vec)), vec);
+  st(dc + j, mul(dcn, ld(g + ub + j, vec)), vec);
+}
+function lstmBackward(u: i32, g: usize, cp: usize, c: usize, dh: usize, dc: usize, d: usize, ract: i32, act: i32): void {
+  const ub = <usize>u << 2;
+  f32_activation(c, d + 3 * ub, u, act, 0);
+  let j: usize;
+  for (j = 0; j + 16 <= ub; j += 16) lstmDo(j, g, dh, d, ub, true);
+  for (; j < ub; j += 4) lstmDo(j, g, dh, d, ub, false);
+  f32_activation_grad(d + 3 * ub, d, d, u, act, 0);
+  for (j = 0; j + 16 <= ub; j += 16) lstmDc(j, g, cp, dh, dc, d, ub, true);
+  for (; j < ub; j += 4) lstmDc(j, g, cp, dh, dc, d, ub, false);
+  f32_activation_grad(g, d, g, 2 * u, ract, 0);
+  f32_activation_grad(g + 2 * ub, d + 2 * ub, g + 2 * ub, u, act, 0);
+  f32_activation_grad(g + 3 * ub, d + 3 * ub, g + 3 * ub, u, ract, 0);
+}
+
+// GRU backward of one sample: d (2u scratch) takes dz = dh·(hp − h̃) and dr = dah·Rh; dh̃ = dh·(1 − z)
+// lands in a's h slot and becomes dah = dh̃·act'(h̃); dhp += dh·z; r's h slot becomes dah·r.
+@inline function gruDh(j: usize, a: usize, hp: usize, dh: usize, dhp: usize, d: usize, ub: usize, vec: bool): void {
+  const z = ld(a + j, vec), hh = ld(a + 2 * ub + j, vec), g = ld(dh + j, vec);
+  st(d + j, mul(g, sub(ld(hp + j, vec), hh)), vec);
+  st(d + 2 * ub + j, sub(g, mul(g, z)), vec);
+  if (dhp) st(dhp + j, add(ld(dhp + j, vec), mul(g, z)), vec);
+}
+@inline function gruDr(j: usize, a: usize, r: usize, d: usize, ub: usize, vec: bool): void {
+  const dah = ld(a + 2 * ub + j, vec);
+  st(d + ub + j, mul(dah, ld(r + 2 * ub + j, vec)), vec);
+  st(r + 2 * ub + j, mul(dah, ld(a + ub + j, vec)), vec);
+}
+function gruBackward(u: i32, a: usize, r: usize, hp: usize, dh: usize, dhp: usize, d: usize, ract: i32, act: i32): void {
+  const ub = <usize>u << 2;
+  let j: usize;
+  for (j = 0; j + 16 <= ub; j += 16) gruDh(j, a, hp, dh, dhp, d, ub, true);
+  for (; j < ub; j += 4) gruDh(j, a, hp, dh, dhp, d, ub, false);
+  f32_activation_grad(a + 2 * ub, d + 2 * ub, a + 2 * ub, u, act, 0);
+  for (j = 0; j + 16 <= ub; j += 16) gruDr(j, a, r, d, ub, true);
+  for (; j < ub; j += 4) gruDr(j, a, r, d, ub, false);
+  f32_activation_grad(a, d, a, 2 * u, ract, 0);
+  memory.copy(r, a, ub << 1);
+}
+
+/**
+ * Backward through time of f32_rnn_forward, t = T − 1 … 0. dhs [T, B, u]: in, the gradient of the
+ * loss with respect to each step's output h_t; it is used as the working gradient and overwritten.
+ * Out: dA in zx (and dR in GRU's aux). tmp: B·u + 4u floats of scratch (LSTM's cell gradient).
+ * The gradient with respect to the initial state is not formed.
+ */
+export function f32_rnn_backward(cell: i32, steps: i32, batch: i32, units: i32, zx: usize, w: usize, mask: usize, hs: usize, aux: usize, dhs: usize, tmp: usize, ract: i32, act: i32, ws: usize): void {
+  const gu = cell == LSTM ? 4 * units : cell == GRU ? 3 * units : units;
+  const ub = <usize>units << 2, gb = <usize>gu << 2;
+  const hb = <usize>batch * ub, zb = <usize>batch * gb;
+  const d = tmp + hb;
+  memory.fill(tmp, 0, hb);
+  for (let t = steps - 1; t >= 0; t--) {
+    const z = zx + <usize>t * zb, hp = hs + <usize>t * hb, dh = dhs + <usize>t * hb;
+    const dhp: usize = t > 0 ? dh - hb : 0, rec = aux + <usize>t * zb, cp = aux + <usize>t * hb;
+    for (let b = 0; b < batch; b++) {
+      const rh = <usize>b * ub, rz = <usize>b * gb;
+      if (!keep(mask, t * batch + b)) {
+        memory.fill(z + rz, 0, gb);
+        if (cell == GRU) memory.fill(rec + rz, 0, gb);
+        if (dhp) f32_axpy(units, 1, dh + rh, dhp + rh);
+      } else if (cell == LSTM) lstmBackward(units, z + rz, cp + rh, cp + hb + rh, dh + rh, tmp + rh, d, ract, act);
+      else if (cell == GRU) gruBackward(units, z + rz, rec + rz, hp + rh, dh + rh, dhp ? dhp + rh : 0, d, ract, act);
+      else f32_activation_grad(hp + hb + rh, dh + rh, z + rz, units, act, 0);
+    }
+    if (dhp) f32_gemm_nt(batch, units, gu, cell == GRU ? rec : z, gu, w, gu, dhp, units, 1, ws);
+  }
+}
+
+/**
+ * Swaps a sequence's batch and time axes: seq [B, T, w] ↔ time-major [T, B, w], time reversed when
+ * rev ≠ 0 (goBackwards). toTime ≠ 0: seq → time, else time → seq. The two may not alias.
+ */
+export function f32_seq_swap(seq: usize, time: usize, batch: i32, steps: i32, w: i32, toTime: i32, rev: i32): void {
+  const wb = <usize>w << 2;
+  for (let b = 0; b < batch; b++) {
+    for (let t = 0; t < steps; t++) {
+      const s = seq + (<usize>b * steps + (rev ? steps - 1 - t : t)) * wb, m = time + (<usize>t * batch + b) * wb;
+      if (toTime) memory.copy(m, s, wb);
+      else memory.copy(s, m, wb);
+    }
+  }
+}
