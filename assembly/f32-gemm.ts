@@ -19,7 +19,7 @@
 // nothing is read or written outside the given matrices. NaN and Inf propagate as IEEE arithmetic
 // does (a NaN anywhere in row i of op(A) or column j of op(B) makes C[i][j] NaN).
 
-import { ACT_RELU, actF32, actF32x4 } from './activation-math';
+import { ACT_RELU, actF32x4 } from './activation-math';
 
 export const MR = 4;
 export const NR = 8;
@@ -227,6 +227,16 @@ export function packPanel(src: usize, ls: i32, ps: i32, kc: i32, w: i32, lanes: 
   }
 }
 
+/**
+ * act(x) per lane, one copy called by the element-by-element epilogues (edge tiles, the k = 0
+ * fill): each inlined copy of actF32x4 holds every activation (≈ 3.4 KB of .wasm). Its lane 0 on
+ * a splat is the scalar form, the same bits as a full vector's lane. The full tiles' epilogue8
+ * keeps its own inlined copy (no call per four outputs on the hot path).
+ */
+function actShared(x: v128, act: i32, alpha: f32): v128 {
+  return actF32x4(x, act, alpha);
+}
+
 /** c[0:8] = act(c[0:8] + bias[0:8]) in place (bias 0: none). Out of the micro-kernel's body. */
 function epilogue8(c: usize, bias: usize, act: i32, alpha: f32): void {
   for (let h = 0; h < 2; h++) {
@@ -283,7 +293,7 @@ export function cornerOut(t: usize, c: usize, ldc: i32, mr: i32, nr: i32, accum:
       if (accum) v = load<f32>(ci + o) + v;
       if (epi) {
         if (bias) v = v + load<f32>(bias + o);
-        if (act) v = actF32(v, act, alpha);
+        if (act) v = f32x4.extract_lane(actShared(f32x4.splat(v), act, alpha), 0);
       }
       store<f32>(ci + o, v);
     }
@@ -299,7 +309,7 @@ export function fillEmptySum(m: i32, n: i32, c: usize, ldc: i32, acc: bool, epi:
       let v: f32 = 0;
       if (epi) {
         if (bias) v = v + load<f32>(bias + (<usize>j << 2));
-        if (act) v = actF32(v, act, alpha);
+        if (act) v = f32x4.extract_lane(actShared(f32x4.splat(v), act, alpha), 0);
       }
       store<f32>(ci + (<usize>j << 2), v);
     }

@@ -18,3 +18,5 @@ export { f32_box_muller } from './f32-random';
 export { f32_batchnorm_stats, f32_batchnorm_apply, f32_batchnorm_grad } from './f32-batchnorm';
 export { f32_pad2d, f32_upsample2d, f32_upsample2d_grad } from './f32-spatial';
 export { f64_exp, f64_log, f64_log1p, f64_cos, f64_sin } from './f64-math';
+// issue 18: layer normalization
+export { f32_layernorm, f32_layernorm_grad } from './f32-layernorm';

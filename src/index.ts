@@ -7,7 +7,7 @@ import { provideModelIo } from './model/hooks.js';
 
 provideModelIo({
   save: (m, target, options) => ioChunk().then((io) => io.saveModel(m as ModelType, target, options)),
-  toOnnx: (m) => exportOnnx(m as ModelType),
+  toOnnx: (m, args) => exportOnnx(m as ModelType, args),
 });
 
 export { init, build, threadsReady, type InitOptions, type WasmSource, type Runtime, type BuildName } from './wasm/runtime.js';

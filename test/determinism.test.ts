@@ -14,6 +14,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { serve } from '../web/serve.mjs';
 import { browserFor, ensureDist, launchChromium, repo, startWorkerd, type Workerd } from './runtimes.js';
+import { jsRuntimeArgs, jsRuntimeFor, type JsRuntime } from './runtimes.js';
 
 interface CaseResult { hash: string; loss: number; head: number[] }
 interface Result { build: string; threads: number; ready: number; parallelJobs: number; threadsReason?: string; cases: Record<string, CaseResult>; error?: string }
@@ -61,6 +62,22 @@ const inChromium = (where: 'page' | 'worker') => async (n: number): Promise<Resu
     await page.close();
   }
 };
+// issue 18: Deno and Bun run the Node script (node:worker_threads threads in both).
+const jsMissing: string[] = [];
+for (const name of ['deno', 'bun'] as JsRuntime[]) {
+  const rt = jsRuntimeFor(name, `determinism in ${name}`);
+  if (rt.missing) jsMissing.push(rt.missing);
+  if (!rt.path) continue;
+  runtimes[name] = {
+    threads: () => true,
+    run: async (n) => {
+      const r = spawnSync(rt.path!, jsRuntimeArgs(name, join(repo, 'test/determinism/node.mjs'), [String(n)]), { cwd: repo, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`${name} run failed:\n${r.stderr}`);
+      return JSON.parse(r.stdout);
+    },
+  };
+}
+for (const m of jsMissing) test('a runtime is installed', () => assert.unreachable(m));
 if (browser.path) {
   runtimes['chromium page'] = { threads: () => true, run: inChromium('page') };
   runtimes['chromium worker'] = { threads: () => true, run: inChromium('worker') };

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ensureDist, npm, repo, run } from './runtimes.js';
+import { jsRuntimeArgs, jsRuntimeFor, type JsRuntime } from './runtimes.js';
 
 let dir: string;
 let app: string;
@@ -141,5 +142,19 @@ test('esbuild: a browser bundle resolves, and runs with lepton.wasm copied besid
   assert.ok(out.loss < 0.01, `loss ${out.loss}`);
   assert.ok(out.reloaded, 'save() and loadModel() work from the app bundle');
 });
+
+// issue 18: the installed package by its name in Deno (node_modules beside a package.json) and Bun.
+for (const name of ['deno', 'bun'] as JsRuntime[]) {
+  const rt = jsRuntimeFor(name, `import "lepton" in ${name}`);
+  if (rt.missing) test(`${name} is installed`, () => assert.unreachable(rt.missing));
+  if (!rt.path) continue;
+  test(`${name}: import "lepton", await init() finds its own .wasm, a model trains to a stated loss`, () => {
+    const out = JSON.parse(run(rt.path!, jsRuntimeArgs(name, 'train.mjs', []), app));
+    assert.is(out.build, 'simd');
+    assert.ok(out.loss < 0.01, `loss ${out.loss}`);
+    assert.ok(out.reloaded, 'save() and loadModel() (the io chunk) give back a model that predicts the same');
+    assert.ok(out.wasmExport.endsWith('/node_modules/lepton/dist/lepton.wasm'), `lepton/lepton.wasm resolves to ${out.wasmExport}`);
+  });
+}
 
 test.run();

@@ -36,6 +36,10 @@ const layerCalls: Record<string, LayerCall> = {
   upSampling2d: { lead: ['size', [2, 3]] },
   zeroPadding2d: { lead: ['padding', [[1, 0], [2, 2]]] },
   cropping2d: { lead: ['cropping', [1, 2]] },
+  // issue 18
+  layerNormalization: {},
+  gaussianNoise: { lead: ['stddev', 0.1] },
+  embedding: { needs: { inputDim: 10, outputDim: 3 }, inputDim: false },
 };
 
 type Factory = (...a: unknown[]) => Layer;

@@ -3,6 +3,11 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, resetForTests, runtime } from '../src/wasm/runtime.js';
+// issue 18: Deno and Bun
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ensureDist, jsRuntimeArgs, jsRuntimeFor, repo, type JsRuntime } from './runtimes.js';
+import { tempDir } from './helpers.js';
 
 const plainPath = new URL('../build/lepton.wasm', import.meta.url);
 const relaxedPath = new URL('../build/lepton-relaxed.wasm', import.meta.url);
@@ -121,5 +126,30 @@ test('a wasm module that is not lepton is rejected by name', async () => {
     assert.match((e as Error).message, /not a lepton kernel build/);
   }
 });
+
+// issue 18: the dist bundle in Deno and Bun (test/js-runtimes/smoke.mjs): init() finds the .wasm
+// beside the bundle, the plain and the fast build, two threads on node:worker_threads, a CSV from
+// disk, training, save() to a directory and loadModel() from it, toOnnx().
+for (const name of ['deno', 'bun'] as JsRuntime[]) {
+  const rt = jsRuntimeFor(name, `the bundle in ${name}`);
+  if (rt.missing) test(`${name} is installed`, () => assert.unreachable(rt.missing));
+  if (!rt.path) continue;
+  for (const mode of ['plain', 'fast']) {
+    test(`${name}: the dist bundle, ${mode} build: init() finds its .wasm, 2 threads, CSV, training, save to and load from a directory, ONNX`, () => {
+      ensureDist();
+      const dir = tempDir(`lepton-${name}-`);
+      const r = spawnSync(rt.path!, jsRuntimeArgs(name, join(repo, 'test/js-runtimes/smoke.mjs'), [dir, mode]), { cwd: repo, encoding: 'utf8', timeout: 120_000 });
+      assert.is(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout);
+      assert.is(out.build, mode === 'fast' ? 'relaxed-simd' : 'simd', `build (${out.fallbackReason})`);
+      assert.is(out.threads, 2);
+      assert.is(out.ready, 2, 'both threads started');
+      assert.is(out.rows, 256, 'the CSV was read');
+      assert.ok(out.loss < 0.01, `loss ${out.loss} after training y = x²`);
+      assert.ok(out.reloaded, 'the model loaded from the directory predicts the same');
+      assert.ok(out.onnxBytes > 1000, `ONNX file of ${out.onnxBytes} bytes`);
+    });
+  }
+}
 
 test.run();

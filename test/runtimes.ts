@@ -139,3 +139,24 @@ export async function startWorkerd(config: string): Promise<Workerd> {
     }
   }
 }
+
+// issue 18: Deno and Bun, from their npm packages (devDependencies `deno` and `bun`, whose
+// platform packages carry the binaries; no download at install) or from PATH.
+export type JsRuntime = 'deno' | 'bun';
+
+/** The runtime's binary, or undefined after printing why its tests are skipped (in CI: `missing`, an error). */
+export function jsRuntimeFor(name: JsRuntime, suite: string): { path?: string; missing?: string } {
+  const local = join(repo, 'node_modules/.bin', name);
+  if (existsSync(local)) return { path: local };
+  const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+  if (r.status === 0 && r.stdout.trim()) return { path: r.stdout.trim() };
+  const why = `no ${name} (npm ci installs it from the devDependency '${name}', or put it on PATH)`;
+  if (inCI) return { missing: `${suite}: ${why}; CI=${process.env.CI} requires it` };
+  console.log(`  ${suite}: skipped: ${why}`);
+  return {};
+}
+
+/** The command line that runs a module script in the runtime: Deno with the permissions lepton needs (read its .wasm, write saved models, sys for node:os and node:fs). */
+export function jsRuntimeArgs(name: JsRuntime, script: string, args: string[]): string[] {
+  return name === 'deno' ? ['run', '--allow-read', '--allow-write', '--allow-sys', script, ...args] : [script, ...args];
+}

@@ -284,9 +284,18 @@ export async function predictCsv(modelDir: string, path: string, out?: string, d
   } else process.stdout.write(text);
 }
 
-/** A saved model as an ONNX file. */
+/**
+ * A saved model as an ONNX file. A CLI-trained model's file reads the raw columns and gives what
+ * `lepton predict` gives: the input standardization and a regression's target scaling are nodes
+ * of the graph; a classifier gives the probabilities, its class names in metadata_props.
+ */
 export async function exportOnnx(modelDir: string, out: string): Promise<void> {
-  const bytes = (await loadSaved(modelDir)).toOnnx();
+  const net = await loadSaved(modelDir);
+  const bytes = net.toOnnx();
   await writeFile(out, bytes);
-  console.log(`onnx: ${out} (${bytes.length} bytes)`);
+  const prep = net.preprocessing as CsvPreprocessing | null;
+  const what = prep?.cli === 1
+    ? `; reads the raw columns ${prep.features.join(', ')}${prep.yMean ? ', gives the targets in their units' : prep.classNames ? `, gives the probabilities of ${prep.classNames.join(', ')}` : ''}`
+    : prep ? '; with the model\'s preprocessing' : '';
+  console.log(`onnx: ${out} (${bytes.length} bytes${what})`);
 }

@@ -16,6 +16,9 @@ import { Pooling2D } from '../layers/pooling.js';
 import { GlobalPooling2D } from '../layers/global-pooling.js';
 import { UpSampling2D } from '../layers/up-sampling.js';
 import { Cropping2D, ZeroPadding2D } from '../layers/padding.js';
+import { LayerNormalization } from '../layers/layer-normalization.js';
+import { GaussianNoise } from '../layers/gaussian-noise.js';
+import { Embedding } from '../layers/embedding.js';
 import { arr, bool, guard, int, LIMITS, num, opt, str, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
 import { baseArgs, initializerFromJson, regularizerFromJson } from './layer-config.js';
@@ -315,4 +318,66 @@ add('ZeroPadding2D', {
 add('Cropping2D', {
   fromConfig: (c, path) => guard(path, () => new Cropping2D({ ...baseArgs(c, path), cropping: sidesFromJson(c.cropping ?? 0, `${path}.cropping`) })),
   tfjs: { Cropping2D: (t) => (channelsLast(t), { ...t.base, cropping: sidesFromJson(t.c.cropping ?? 0, `${t.path}.config.cropping`) }) },
+});
+// issue 18: layer normalization, Gaussian noise, embedding.
+add('LayerNormalization', {
+  fromConfig: (c, path) => guard(path, () => new LayerNormalization({
+    ...baseArgs(c, path),
+    axis: opt(c.axis, (v, p) => int(v, p, -1, 8), `${path}.axis`),
+    epsilon: opt(c.epsilon, num, `${path}.epsilon`),
+    center: opt(c.center, bool, `${path}.center`),
+    scale: opt(c.scale, bool, `${path}.scale`),
+    gammaInitializer: initializerFromJson(c.gammaInitializer, `${path}.gammaInitializer`),
+    betaInitializer: initializerFromJson(c.betaInitializer, `${path}.betaInitializer`),
+    gammaRegularizer: regularizerFromJson(c.gammaRegularizer, `${path}.gammaRegularizer`),
+    betaRegularizer: regularizerFromJson(c.betaRegularizer, `${path}.betaRegularizer`),
+  })),
+  tfjs: {
+    LayerNormalization(t) {
+      unsupported(t, ['beta_constraint', 'gamma_constraint']);
+      if (t.c.rms_scaling === true) throw new ModelFormatError(`${t.base.name} (LayerNormalization): rms_scaling is not supported by lepton`);
+      return {
+        ...t.base, axis: axisOf(t), epsilon: numberOf(t, 'epsilon', 1e-3), center: t.c.center !== false, scale: t.c.scale !== false,
+        gammaInitializer: initializerOf(t.c.gamma_initializer) ?? null, betaInitializer: initializerOf(t.c.beta_initializer) ?? null,
+        gammaRegularizer: regularizerOf(t, 'gamma_regularizer'), betaRegularizer: regularizerOf(t, 'beta_regularizer'),
+      };
+    },
+  },
+});
+add('GaussianNoise', {
+  // the stddev, and for a layer with its own seed the seed and its stream's state, as dropout's
+  fromConfig(c, path) {
+    const seed = opt(c.seed, u32, `${path}.seed`);
+    const state = opt(c.rngState, (v, p) => arr(v, p, 4).map((x, i) => u32(x, `${p}[${i}]`)), `${path}.rngState`);
+    if (state && seed === undefined) throw new ModelFormatError(`${path}.rngState is only meaningful with a seed`);
+    if (state && (state.length !== 4 || state.every((x) => x === 0))) throw new ModelFormatError(`${path}.rngState must be four 32-bit words, not all zero`);
+    const layer = guard(path, () => new GaussianNoise(num(c.stddev, `${path}.stddev`), { ...baseArgs(c, path), seed }));
+    if (state) layer.rng!.setState(state);
+    return layer;
+  },
+  // The stddev only (a Keras seed is not lepton's stream).
+  tfjs: { GaussianNoise: (t) => ({ ...t.base, stddev: numberOf(t, 'stddev') }) },
+});
+add('Embedding', {
+  fromConfig: (c, path) => guard(path, () => new Embedding({
+    ...baseArgs(c, path),
+    inputDim: int(c.inputDim, `${path}.inputDim`, 1, 2 ** 24),
+    outputDim: int(c.outputDim, `${path}.outputDim`, 1, LIMITS.dim),
+    embeddingsInitializer: initializerFromJson(c.embeddingsInitializer, `${path}.embeddingsInitializer`),
+    embeddingsRegularizer: regularizerFromJson(c.embeddingsRegularizer, `${path}.embeddingsRegularizer`),
+    inputLength: opt(c.inputLength, (v, p) => int(v, p, 1, LIMITS.dim), `${path}.inputLength`),
+  })),
+  tfjs: {
+    Embedding(t) {
+      unsupported(t, ['activity_regularizer', 'embeddings_constraint']);
+      if (t.c.mask_zero === true) throw new ModelFormatError(`${t.base.name} (Embedding): mask_zero is not supported by lepton`);
+      const length = t.c.input_length;
+      return {
+        ...t.base, inputDim: int(t.c.input_dim, `${t.path}.config.input_dim`, 1, 2 ** 24), outputDim: int(t.c.output_dim, `${t.path}.config.output_dim`, 1, LIMITS.dim),
+        embeddingsInitializer: initializerOf(t.c.embeddings_initializer) ?? null, embeddingsRegularizer: regularizerOf(t, 'embeddings_regularizer'),
+        ...(typeof length === 'number' ? { inputLength: length } : Array.isArray(length) && length.length === 1 ? { inputLength: length[0] } : {}),
+      };
+    },
+  },
+  rank: () => 2,
 });

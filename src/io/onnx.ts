@@ -11,6 +11,8 @@ import type { Weight } from '../layers/layer.js';
 import type { OnnxAttr, OnnxExporter, OnnxGraph } from '../layers/onnx.js';
 import type { Model } from '../model/index.js';
 import { graphOf, isModel } from '../graph.js';
+import type { ToOnnxArgs } from '../model/types.js';
+import { onnxPreprocessing, type PreprocessingSpec } from './onnx-preprocessing.js';
 import { ProtoWriter } from './protobuf.js';
 import { LEPTON_VERSION } from './version.js';
 
@@ -76,6 +78,8 @@ export interface OnnxModelSpec {
   values: Map<Weight, Float32Array>;
   /** Writes the nodes (a model's graph). */
   graph: (g: OnnxGraph) => void;
+  /** The file's metadata_props (key, value). */
+  metadata?: [string, string][];
 }
 
 /**
@@ -83,7 +87,7 @@ export interface OnnxModelSpec {
  * reads its inputs and writes its outputs by their names (an output named like an input, or listed
  * twice, gets a suffix).
  */
-export function exportOnnx(model: Model): Uint8Array {
+export function exportOnnx(model: Model, args: ToOnnxArgs = {}): Uint8Array {
   if (!model.inputShape) throw new Error(`${model.name}.toOnnx: the model is not built yet; give the first layer an inputShape or call fit/predict first`);
   const all = model.getWeights();
   const values = new Map(model.weights.map((w, i) => [w, all[i].data]));
@@ -91,9 +95,26 @@ export function exportOnnx(model: Model): Uint8Array {
   const unique = namer(new Set());
   const inputs = model.inputs.map((t) => ({ name: unique(sequential ? 'input' : t.name), shape: [...t.shape] }));
   const outputs = model.outputs.map((t) => ({ name: unique(sequential ? 'output' : t.name), shape: [...t.shape] }));
+  const where = `${model.name}.toOnnx`;
+  const prep = onnxPreprocessing(args.preprocessing === undefined ? model.preprocessing as PreprocessingSpec | null : args.preprocessing, where);
+  if (prep && (inputs.length !== 1 || outputs.length !== 1)) {
+    throw new Error(`${where}: preprocessing is written for a model of one input and one output; this one has ${inputs.length} and ${outputs.length} (export with { preprocessing: false })`);
+  }
+  if (prep?.cols) {
+    // The file reads the raw columns; the preprocessing must give the network what it reads.
+    const shape = inputs[0].shape;
+    if (shape.length !== 1 || shape[0] !== prep.cols.out) throw new Error(`${where}: the preprocessing gives ${prep.cols.out} columns, the model reads [${shape.join(', ')}]`);
+    inputs[0].shape = [prep.cols.raw];
+  }
   return buildOnnx({
-    name: model.name, inputs, outputs, values,
-    graph: (g) => exportGraph(model, inputs.map((i) => i.name), outputs.map((o) => o.name), g, ''),
+    name: model.name, inputs, outputs, values, metadata: prep?.metadata,
+    graph: (g) => {
+      if (!prep) return exportGraph(model, inputs.map((i) => i.name), outputs.map((o) => o.name), g, '');
+      // raw input → the preprocessing → the network → the output mapped back to the targets' units
+      const net = g.fresh('network/output');
+      exportGraph(model, [prep.input(g, inputs[0].name)], [net], g, '');
+      prep.output(g, net, outputs[0].name);
+    },
   });
 }
 
@@ -198,5 +219,6 @@ export function buildOnnx(spec: OnnxModelSpec): Uint8Array {
       for (const o of spec.outputs) graph.message(12, (w) => valueInfo(w, o.name, o.shape));
     })
     .message(8, (op) => op.string(1, '').int(2, ONNX_OPSET));
+  for (const [key, value] of spec.metadata ?? []) model.message(14, (e) => e.string(1, key).string(2, value));
   return model.finish();
 }

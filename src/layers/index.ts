@@ -12,6 +12,10 @@ import { averagePooling2d, maxPooling2d } from './pooling.js';
 import { globalAveragePooling2d, globalMaxPooling2d } from './global-pooling.js';
 import { upSampling2d } from './up-sampling.js';
 import { cropping2d, zeroPadding2d } from './padding.js';
+// issue 18
+import { layerNormalization } from './layer-normalization.js';
+import { gaussianNoise } from './gaussian-noise.js';
+import { embedding } from './embedding.js';
 
 export const layers = {
   /** dense(8, { … }), or TF.js's dense({ units: 8, … }). */
@@ -42,6 +46,10 @@ export const layers = {
   upSampling2d,
   zeroPadding2d,
   cropping2d,
+  // issue 18
+  layerNormalization,
+  gaussianNoise,
+  embedding,
 };
 
 export { Layer, type Buf, type Ctx, type Weight, type Regularizer } from './layer.js';
@@ -57,3 +65,7 @@ export { Pooling2D, type Pooling2DArgs } from './pooling.js';
 export { GlobalPooling2D, type GlobalPooling2DArgs } from './global-pooling.js';
 export { UpSampling2D, type UpSampling2DArgs } from './up-sampling.js';
 export { ZeroPadding2D, Cropping2D, type ZeroPadding2DArgs, type Cropping2DArgs } from './padding.js';
+// issue 18
+export { LayerNormalization, type LayerNormalizationArgs } from './layer-normalization.js';
+export { GaussianNoise, type GaussianNoiseArgs } from './gaussian-noise.js';
+export { Embedding, type EmbeddingArgs } from './embedding.js';

@@ -3,10 +3,11 @@
 
 import type { GraphModel } from '../graph.js';
 import type { ModelArtifacts, SaveOptions, SaveTarget } from '../io/types.js';
+import type { ToOnnxArgs } from './types.js';
 
 export interface ModelIo {
   save(model: GraphModel, target?: SaveTarget, options?: SaveOptions): Promise<ModelArtifacts>;
-  toOnnx(model: GraphModel): Uint8Array;
+  toOnnx(model: GraphModel, args: ToOnnxArgs): Uint8Array;
 }
 
 let installed: ModelIo | undefined;

@@ -29,7 +29,7 @@ import { modelIo } from './hooks.js';
 import { checkX } from './inputs.js';
 import { ModelMemory, trainedLayers, weightsOf } from './memory.js';
 import { summaryText } from './summary.js';
-import { evaluateKeys, fitKeys, modelKeys, predictKeys, type CompileArgs, type Data, type DatasetFitArgs, type EvaluateArgs, type FitArgs, type ModelArgs, type PredictArgs } from './types.js';
+import { evaluateKeys, fitKeys, modelKeys, predictKeys, type CompileArgs, type Data, type DatasetFitArgs, type EvaluateArgs, type FitArgs, type ModelArgs, type PredictArgs, type ToOnnxArgs, toOnnxKeys } from './types.js';
 
 export class Model extends Layer {
   readonly className: string = 'Model';
@@ -360,10 +360,16 @@ export class Model extends Layer {
     return modelIo(`${this.name}.save`).save(this, target, options);
   }
 
-  /** The model for inference as an ONNX file (opset 17). */
-  toOnnx(): Uint8Array {
+  /**
+   * The model for inference as an ONNX file (opset 17), with the preprocessing the model carries
+   * (`preprocessing`: the CLI's standardization and target scaling, or a transform's toJSON())
+   * written into the graph, so the file reads raw inputs; `{ preprocessing: false }` for the
+   * network alone, or give a Transform, Pipeline or their JSON.
+   */
+  toOnnx(args: ToOnnxArgs = {}): Uint8Array {
+    checkOptions(`${this.name}.toOnnx`, args, toOnnxKeys);
     this.requireBuilt('toOnnx');
-    return modelIo(`${this.name}.toOnnx`).toOnnx(this);
+    return modelIo(`${this.name}.toOnnx`).toOnnx(this, args);
   }
 
   /** What save needs beyond the public API: metric names, RNG states, optimizer slots (Keras order). */

@@ -8,6 +8,7 @@ import type { Loss } from '../losses.js';
 import type { Keys } from '../options.js';
 import type { Optimizer } from '../optimizers/index.js';
 import type { TensorLike } from '../tensor.js';
+import type { PreprocessingSpec } from '../io/onnx-preprocessing.js';
 
 /** One value for every output, or one per output (an array in output order, or by output name). */
 export type PerOutput<T> = T | T[] | Record<string, T>;
@@ -76,3 +77,9 @@ export const fitKeys: Keys<FitArgs> = {
 export const evaluateKeys: Keys<EvaluateArgs> = { batchSize: true, sampleWeight: true, verbose: true };
 export const predictKeys: Keys<PredictArgs> = { batchSize: true, training: true, verbose: true };
 export const modelKeys: Keys<ModelArgs> = { inputs: true, outputs: true, name: true, seed: true };
+
+/** toOnnx's options: the preprocessing to write into the graph (default: the model's own, `model.preprocessing`; false: none). */
+export interface ToOnnxArgs {
+  preprocessing?: PreprocessingSpec | false | null;
+}
+export const toOnnxKeys: Keys<ToOnnxArgs> = { preprocessing: true };

@@ -175,6 +175,12 @@ export interface Kernels {
   /** Box–Muller over pairs of uniforms u in (0, 1] (f32, n): y = mean + std·z. u and y may alias. */
   f32_box_muller(u: Ptr, y: Ptr, n: number, mean: number, std: number): void;
 
+  // f32-layernorm.ts (issue 18). (rows × cols) contiguous, each row normalized over its cols; stats 2 floats per row (mean, 1/√(var + eps)).
+  /** y = (x − mean_row)/√(var_row + eps)·γ + β, two-pass row statistics into stats; gamma/beta = 0: γ = 1, β = 0. y may alias x. */
+  f32_layernorm(x: Ptr, y: Ptr, stats: Ptr, gamma: Ptr, beta: Ptr, rows: number, cols: number, eps: number): void;
+  /** dβ (+)= Σ_rows dy, dγ (+)= Σ_rows dy·x̂ (skipped when 0); dx = r·(g − mean(g) − x̂·mean(g·x̂)), g = dy·γ, unless dx = 0; dx may alias dy. */
+  f32_layernorm_grad(x: Ptr, dy: Ptr, dx: Ptr, stats: Ptr, gamma: Ptr, dgamma: Ptr, dbeta: Ptr, rows: number, cols: number, acc: number): void;
+
   // f64-math.ts: scalar transcendentals computed in wasm, identical in every engine.
   f64_exp(x: number): number;
   f64_log(x: number): number;

@@ -85,7 +85,7 @@ test('tf.io.ModelArtifacts in memory load too; sigmoid and relu heads', async ()
 
 test('unsupported layers are named in one clear error; a missing shard is a clear error', async () => {
   const m = tfl.sequential({ layers: [
-    tfl.layers.dense({ units: 8, inputShape: [3], name: 'd1' }), tfl.layers.gaussianNoise({ stddev: 0.1, name: 'noise' }),
+    tfl.layers.dense({ units: 8, inputShape: [3], name: 'd1' }), tfl.layers.gaussianDropout({ rate: 0.1, name: 'noise' }),
     tfl.layers.repeatVector({ n: 2, name: 'rep' }), tfl.layers.dense({ units: 2, name: 'd2' }),
   ] });
   const a = await artifactsOf(m);
@@ -94,7 +94,7 @@ test('unsupported layers are named in one clear error; a missing shard is a clea
     assert.unreachable();
   } catch (e) {
     assert.instance(e, ModelFormatError);
-    assert.match((e as Error).message, /layers lepton does not have: noise \(GaussianNoise\), rep \(RepeatVector\)/);
+    assert.match((e as Error).message, /layers lepton does not have: noise \(GaussianDropout\), rep \(RepeatVector\)/);
   }
   const ok = tfl.sequential({ layers: [tfl.layers.dense({ units: 8, inputShape: [3] })] });
   const dir = writeTfjsDir(await artifactsOf(ok));

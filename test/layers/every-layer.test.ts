@@ -34,7 +34,11 @@ let seed = 0;
 const seedFor = (row: LayerRow): number => [...row.className].reduce((h, ch) => Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0, 2166136261) + (row.seed ?? 0);
 
 const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
-const inputsOf = (m: Model, n: number, lo = -2, hi = 2): Tensor[] => m.inputs.map((t) => ({ data: rand(n * t.shape.reduce((a, b) => a * b, 1), seed++, lo, hi), shape: [n, ...t.shape] }));
+let ids: number | undefined; // the current row's, when its inputs are ids (LayerRow.ids)
+const inputsOf = (m: Model, n: number, lo = -2, hi = 2): Tensor[] => m.inputs.map((t) => {
+  const data = rand(n * t.shape.reduce((a, b) => a * b, 1), seed++, ids === undefined ? lo : 0, ids ?? hi);
+  return { data: ids === undefined ? data : data.map(Math.floor), shape: [n, ...t.shape] };
+});
 const feed = (xs: Tensor[]) => (xs.length === 1 ? xs[0] : xs);
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
@@ -62,6 +66,7 @@ function rewinder(m: Model): () => void {
 }
 
 function gradcheck(row: LayerRow): void {
+  ids = row.ids;
   seed = seedFor(row);
   const m = built(row);
   m.compile({ optimizer: 'sgd', loss: 'mse' });
@@ -108,12 +113,14 @@ function gradcheck(row: LayerRow): void {
   rewind();
   const dxs = list(m.backward(feed(xs), dy, { training: true }));
   xs.forEach((x, i) => {
+    if (ids !== undefined) return assert.ok(dxs[i].data.every((v) => v === 0), `${row.className}: ids get no gradient`);
     const want = fd(x.data, () => undefined, dxs[i].data);
     close(dxs[i].data, want, 5e-5, 2e-3, `${row.className}: input ${m.inputs[i].name}, lepton vs finite differences`);
   });
 }
 
 async function roundTrip(row: LayerRow): Promise<void> {
+  ids = row.ids;
   seed = seedFor(row) + 1000;
   const a = built(row);
   a.compile({ optimizer: optimizers.adam({ learningRate: 0.01 }), loss: 'mse' });
@@ -140,6 +147,7 @@ async function roundTrip(row: LayerRow): Promise<void> {
 }
 
 async function onnxParity(row: LayerRow): Promise<void> {
+  ids = row.ids;
   seed = seedFor(row) + 2000;
   const m = built(row);
   const xs = inputsOf(m, 23, -3, 3);
@@ -153,6 +161,7 @@ async function onnxParity(row: LayerRow): Promise<void> {
 }
 
 async function tfjsImport(row: LayerRow): Promise<void> {
+  ids = row.ids;
   seed = seedFor(row) + 3000;
   const c = row.tfjs!();
   let art: tf.io.ModelArtifacts | undefined;

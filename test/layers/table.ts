@@ -23,6 +23,11 @@ export interface LayerRow {
   tfjs: (() => TfjsCase) | null;
   /** Another draw of the tests' random data (weights, inputs, targets) for this row. */
   seed?: number;
+  /**
+   * The model's inputs are ids in [0, ids) (an embedding): the tests draw whole numbers, and the
+   * input gradient is checked to be 0 (ids get none) instead of by finite differences.
+   */
+  ids?: number;
 }
 
 const ap = (l: tfl.layers.Layer, x: tfl.SymbolicTensor | tfl.SymbolicTensor[]) => l.apply(x) as tfl.SymbolicTensor;
@@ -237,6 +242,42 @@ export const rows: LayerRow[] = [
     tfjs: () => ({ model: tfl.sequential({ layers: [
       tfl.layers.cropping2D({ cropping: [[1, 0], [2, 1]], inputShape: [4, 6, 2] }), tfl.layers.cropping2D({ cropping: 1 }), tfl.layers.flatten(), tfDense(2),
     ] }) }),
+  },
+  // issue 18
+  {
+    // features only, and the last axis after a reshape; γ and β learned, then neither
+    className: 'LayerNormalization',
+    model: () => sequential([
+      layers.dense(6, { inputShape: [4] }),
+      layers.layerNormalization({ epsilon: 0.01, gammaInitializer: initializers.constant({ value: 1.2 }), betaRegularizer: regularizers.l2(0.01) }),
+      layers.reshape([3, 2]),
+      layers.layerNormalization({ center: false, scale: false }),
+      layers.flatten(),
+      layers.dense(2),
+    ], { seed: 18 }),
+    tfjs: () => ({ model: tfl.sequential({ layers: [
+      tfDense(6, { inputShape: [4] }), tfl.layers.layerNormalization({ epsilon: 0.01, gammaInitializer: rnd(0.5, 1.5, 18), betaInitializer: rnd(-0.5, 0.5, 19) }),
+      tfl.layers.reshape({ targetShape: [3, 2] }), tfl.layers.layerNormalization({ center: false, scale: false }), tfl.layers.flatten(), tfDense(2),
+    ] }) }),
+  },
+  {
+    className: 'GaussianNoise',
+    // a layer with its own seed and one drawing from the model's generator
+    model: () => sequential([
+      layers.dense(6, { inputShape: [4], activation: 'tanh' }), layers.gaussianNoise(0.3, { seed: 4 }), layers.dense(5, { activation: 'tanh' }), layers.gaussianNoise(0.1), layers.dense(2),
+    ], { seed: 19 }),
+    tfjs: () => ({ model: tfl.sequential({ layers: [tfDense(6, { inputShape: [4] }), tfl.layers.gaussianNoise({ stddev: 0.2 }), tfDense(2)] }) }),
+  },
+  {
+    // ids [batch, 5] into a table of 7 rows; a regularized table
+    className: 'Embedding',
+    model: () => sequential([
+      layers.embedding({ inputDim: 7, outputDim: 3, inputLength: 5, embeddingsRegularizer: regularizers.l2(0.01) }), layers.flatten(), layers.dense(2, { activation: 'tanh' }),
+    ], { seed: 20 }),
+    tfjs: () => ({ model: tfl.sequential({ layers: [
+      tfl.layers.embedding({ inputDim: 7, outputDim: 3, inputLength: 5, embeddingsInitializer: rnd(-1, 1, 20) }), tfl.layers.flatten(), tfDense(2),
+    ] }) }),
+    ids: 7,
   },
 ];
 
