@@ -38,7 +38,10 @@ export class Model extends Layer {
   outputs: SymbolicTensor[] = [];
   readonly seed: number;
   stopTraining = false;
-  /** Fitted preprocessing as JSON (e.g. a normalizer's statistics); saved and loaded with the model. */
+  /**
+   * Fitted preprocessing as JSON (e.g. a normalizer's statistics); saved and loaded with the model,
+   * and written into toOnnx()'s graph when it is the CLI's form or a transform's toJSON().
+   */
   preprocessing: unknown = null;
   /** @internal The arena memory this model owns. */
   readonly mem: ModelMemory;

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { data, init, layers, sequential, type Tensor } from '../../src/index.js';
+import { data, init, input, layers, model, sequential, type Tensor } from '../../src/index.js';
 import { rand, tempDir } from '../helpers.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -177,6 +177,14 @@ test('toOnnx: a mistyped option, preprocessing it cannot write and a malformed o
   assert.throws(() => net.toOnnx(), /net\.toOnnx: the model's preprocessing is malformed: .*standardize\.shift must be 3 finite numbers/);
   net.preprocessing = { type: 'oneHot', on: 'x', cols: 1, classes: 3 };
   assert.throws(() => net.toOnnx(), /net\.toOnnx: a 'oneHot' step on x has no ONNX form/);
+  net.preprocessing = { type: 'select', on: 'x', cols: 5, index: [0, 1] };
+  assert.throws(() => net.toOnnx(), /net\.toOnnx: the preprocessing gives 2 columns, the model reads \[3\]/);
+  // two inputs: the preprocessing has no one input to go to
+  const a = input({ shape: [2] }), b = input({ shape: [2] });
+  const two = model({ inputs: [a, b], outputs: layers.add().apply([a, b]), name: 'two' });
+  two.preprocessing = data.preprocessing.standardize().fit({ data: rand(8, 1), shape: [4, 2] }).toJSON();
+  assert.throws(() => two.toOnnx(), /two\.toOnnx: preprocessing is written for a model of one input and one output; this one has 2 and 1/);
+  assert.ok(two.toOnnx({ preprocessing: false }).length > 50);
 });
 
 test.run();
