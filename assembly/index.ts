@@ -16,7 +16,7 @@ export { f32_axpy, f32_scale, f32_copy, f32_clip, f32_gather_rows, f32_mul, f32_
 export { f32_sgd, f32_sgd_momentum, f32_adam, f32_rmsprop, f32_adagrad, f32_adamax, f32_nadam } from './f32-optimizers';
 export { f32_box_muller } from './f32-random';
 export { f32_batchnorm_stats, f32_batchnorm_apply, f32_batchnorm_grad } from './f32-batchnorm';
-export { f32_pad2d, f32_upsample2d, f32_upsample2d_grad } from './f32-spatial';
+export { f32_pad2d, f32_upsample2d, f32_upsample2d_grad, f32_resize_bilinear, f32_resize_bilinear_grad } from './f32-spatial';
 export { f64_exp, f64_log, f64_log1p, f64_cos, f64_sin } from './f64-math';
 // issue 18: layer normalization
 export { f32_layernorm, f32_layernorm_grad } from './f32-layernorm';

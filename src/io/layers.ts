@@ -305,15 +305,18 @@ for (const [cls, kind, aliases] of [['GlobalAveragePooling2D', 'avg', ['GlobalAv
 add('UpSampling2D', {
   fromConfig(c, path) {
     const interpolation = opt(c.interpolation, str, `${path}.interpolation`);
-    if (interpolation !== undefined && interpolation !== 'nearest') throw new ModelFormatError(`${path}.interpolation: ${JSON.stringify(interpolation)} is not supported by lepton; it has 'nearest'`);
-    return guard(path, () => new UpSampling2D({ ...baseArgs(c, path), size: pairFromJson(c.size ?? 2, `${path}.size`, 1), interpolation }));
+    if (interpolation !== undefined && interpolation !== 'nearest' && interpolation !== 'bilinear') throw new ModelFormatError(`${path}.interpolation: ${JSON.stringify(interpolation)} is not supported by lepton; it has 'nearest' and 'bilinear'`);
+    const halfPixelCenters = opt(c.halfPixelCenters, bool, `${path}.halfPixelCenters`);
+    return guard(path, () => new UpSampling2D({ ...baseArgs(c, path), size: pairFromJson(c.size ?? 2, `${path}.size`, 1), interpolation, halfPixelCenters }));
   },
   tfjs: {
     UpSampling2D(t) {
       channelsLast(t);
       const interpolation = t.c.interpolation ?? 'nearest';
-      if (interpolation !== 'nearest') throw new ModelFormatError(`${t.base.name} (UpSampling2D): interpolation ${JSON.stringify(interpolation).slice(0, 40)} is not supported by lepton; it has 'nearest'`);
-      return { ...t.base, size: pairFromJson(t.c.size ?? 2, `${t.path}.config.size`, 1), interpolation };
+      if (interpolation !== 'nearest' && interpolation !== 'bilinear') throw new ModelFormatError(`${t.base.name} (UpSampling2D): interpolation ${JSON.stringify(interpolation).slice(0, 40)} is not supported by lepton; it has 'nearest' and 'bilinear'`);
+      // TF.js's layer resizes without half-pixel centers (Keras's with them): its models keep TF.js's.
+      const bilinear = interpolation === 'bilinear' ? { halfPixelCenters: false } : {};
+      return { ...t.base, size: pairFromJson(t.c.size ?? 2, `${t.path}.config.size`, 1), interpolation, ...bilinear };
     },
   },
 });

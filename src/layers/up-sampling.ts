@@ -1,38 +1,46 @@
-// UpSampling2D (Keras): each cell of an image repeated over a block of size[0] rows × size[1]
-// columns, [batch, h, w, c] → [batch, h·size[0], w·size[1], c]; its gradient sums each block.
-// Keras's 'nearest' interpolation; 'bilinear' is refused (Keras resizes with half-pixel centers,
-// TF.js's layer without them: the two disagree, and lepton has neither).
+// UpSampling2D (Keras): [batch, h, w, c] → [batch, h·size[0], w·size[1], c]. 'nearest' (Keras's
+// default) repeats each cell over a block of size[0] rows × size[1] columns, and its gradient sums
+// each block; 'bilinear' is TensorFlow's bilinear resize. Keras resizes with half-pixel centers,
+// TF.js's layer without them (resizeBilinear's default): `halfPixelCenters` says which (Keras's
+// by default; a TF.js import keeps TF.js's).
 
 import { checkOptions, leading, type Keys } from '../options.js';
 import { Layer, layerKeys, outputBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
 import { checkDataFormat, checkImage, pair } from './conv-common.js';
 import { boundedImage } from './image.js';
-import { onnxOps, type OnnxGraph } from './onnx.js';
+import { onnxOps, type OnnxAttr, type OnnxGraph } from './onnx.js';
 
 export interface UpSampling2DArgs extends LayerArgs {
   /** The factor along rows and columns: a number or [rows, cols] (Keras default 2). */
   size?: number | [number, number];
-  /** Only 'nearest' (Keras's default). */
-  interpolation?: 'nearest';
+  /** 'nearest' (Keras's default) or 'bilinear'. */
+  interpolation?: 'nearest' | 'bilinear';
+  /** For 'bilinear': source coordinates (o + ½)/size − ½ as Keras (true, the default), or o/size as TF.js's layer. */
+  halfPixelCenters?: boolean;
   /** Only 'channelsLast' (Keras's default). */
   dataFormat?: string;
 }
 
-const upKeys: Keys<UpSampling2DArgs> = { ...layerKeys, size: true, interpolation: true, dataFormat: true };
+const upKeys: Keys<UpSampling2DArgs> = { ...layerKeys, size: true, interpolation: true, halfPixelCenters: true, dataFormat: true };
 
 export class UpSampling2D extends Layer {
   readonly className = 'UpSampling2D';
   readonly size: [number, number];
-  readonly interpolation = 'nearest';
+  readonly interpolation: 'nearest' | 'bilinear';
+  readonly halfPixelCenters: boolean;
 
   constructor(args: UpSampling2DArgs = {}) {
     checkOptions('layers.upSampling2d', args, upKeys);
     super('up_sampling2d', args);
     this.size = pair(this.name, 'size', args.size, [2, 2]);
     checkDataFormat(this.name, args.dataFormat);
-    if (args.interpolation !== undefined && args.interpolation !== 'nearest') {
-      throw new RangeError(`${this.name}: interpolation ${JSON.stringify(args.interpolation)} is not supported by lepton; it has 'nearest' (Keras's default)`);
+    const i = args.interpolation ?? 'nearest';
+    if (i !== 'nearest' && i !== 'bilinear') throw new RangeError(`${this.name}: interpolation ${JSON.stringify(i)} is not supported by lepton; it has 'nearest' (Keras's default) and 'bilinear'`);
+    this.interpolation = i;
+    if (args.halfPixelCenters !== undefined && (typeof args.halfPixelCenters !== 'boolean' || i !== 'bilinear')) {
+      throw new RangeError(`${this.name}: halfPixelCenters is true or false, with interpolation 'bilinear'; got ${JSON.stringify(args.halfPixelCenters)} with '${i}'`);
     }
+    this.halfPixelCenters = args.halfPixelCenters ?? true;
   }
 
   computeOutputShape(inputShape: number[]): number[] {
@@ -43,28 +51,39 @@ export class UpSampling2D extends Layer {
   forward(x: Buf, ctx: Ctx): Buf {
     this.checkInput(x);
     const [h, w, c] = this.inputShape!;
-    const y = outputBuf(ctx, x.rows, x.cols * this.size[0] * this.size[1]);
-    ctx.k.f32_upsample2d(x.ptr, y.ptr, x.rows, h, w, c, this.size[0], this.size[1]);
+    const [sh, sw] = this.size;
+    const y = outputBuf(ctx, x.rows, x.cols * sh * sw);
+    if (this.interpolation === 'nearest') ctx.k.f32_upsample2d(x.ptr, y.ptr, x.rows, h, w, c, sh, sw);
+    else ctx.k.f32_resize_bilinear(x.ptr, y.ptr, x.rows, h, w, c, h * sh, w * sw, this.halfPixelCenters ? 1 : 0);
     return y;
   }
 
   backward(dy: Buf, ctx: Ctx, needDx: boolean): Buf | null {
     if (!needDx) return null;
     const [h, w, c] = this.inputShape!;
+    const [sh, sw] = this.size;
     const dx = outputBuf(ctx, dy.rows, h * w * c);
-    ctx.k.f32_upsample2d_grad(dy.ptr, dx.ptr, dy.rows, h, w, c, this.size[0], this.size[1]);
+    if (this.interpolation === 'nearest') ctx.k.f32_upsample2d_grad(dy.ptr, dx.ptr, dy.rows, h, w, c, sh, sw);
+    else ctx.k.f32_resize_bilinear_grad(dy.ptr, dx.ptr, dy.rows, h, w, c, h * sh, w * sw, this.halfPixelCenters ? 1 : 0);
     return dx;
   }
 
   getConfig(): Record<string, unknown> {
-    return this.config({ size: [...this.size], interpolation: this.interpolation });
+    const bilinear = this.interpolation === 'bilinear' ? { halfPixelCenters: this.halfPixelCenters } : {};
+    return this.config({ size: [...this.size], interpolation: this.interpolation, ...bilinear });
   }
 
-  /** Resize (nearest, input cell ⌊out / size⌋: 'asymmetric' coordinates rounded down) on NCHW. */
+  /**
+   * Resize on NCHW: nearest, the input cell ⌊out / size⌋ ('asymmetric' coordinates rounded down);
+   * linear with 'half_pixel' (Keras) or 'asymmetric' (TF.js) coordinates.
+   */
   override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
     const y = g.fresh(`${this.name}/nchw`);
     const scales = g.constant(`${this.name}/scales`, Float32Array.of(1, 1, this.size[0], this.size[1]), [4]);
-    g.node('Resize', [onnxOps.toNchw(g, x), '', scales], y, { mode: { s: 'nearest' }, coordinate_transformation_mode: { s: 'asymmetric' }, nearest_mode: { s: 'floor' } });
+    const attrs: Record<string, OnnxAttr> = this.interpolation === 'nearest'
+      ? { mode: { s: 'nearest' }, coordinate_transformation_mode: { s: 'asymmetric' }, nearest_mode: { s: 'floor' } }
+      : { mode: { s: 'linear' }, coordinate_transformation_mode: { s: this.halfPixelCenters ? 'half_pixel' : 'asymmetric' } };
+    g.node('Resize', [onnxOps.toNchw(g, x), '', scales], y, attrs);
     onnxOps.fromNchw(g, y, output);
   }
 }

@@ -85,6 +85,10 @@ export interface Kernels {
   f32_upsample2d(x: Ptr, y: Ptr, n: number, h: number, w: number, c: number, sh: number, sw: number): void;
   /** dx [n, h, w, c] = the sum of dy [n, h·sh, w·sw, c] over each cell's block. */
   f32_upsample2d_grad(dy: Ptr, dx: Ptr, n: number, h: number, w: number, c: number, sh: number, sw: number): void;
+  /** y [n, oh, ow, c] = x [n, h, w, c] resized bilinearly (TensorFlow's formula; half ≠ 0: half-pixel centers, Keras). */
+  f32_resize_bilinear(x: Ptr, y: Ptr, n: number, h: number, w: number, c: number, oh: number, ow: number, half: number): void;
+  /** dx [n, h, w, c]: the gradient of f32_resize_bilinear from dy [n, oh, ow, c]. */
+  f32_resize_bilinear_grad(dy: Ptr, dx: Ptr, n: number, h: number, w: number, c: number, oh: number, ow: number, half: number): void;
 
   // f32-activations.ts. Elementwise over n contiguous floats; x and y may alias.
   /** y = act(x). */

@@ -80,15 +80,16 @@ async function convBase(): Promise<Base> {
 }
 
 /**
- * The layers on images (issue 14): zero padding, upsampling, cropping, batch normalization on
- * images, global pooling, with Adam's state. Their weights fix only the channels, so a mutated
+ * The layers on images (issue 14): zero padding, upsampling (nearest, bilinear), cropping, batch
+ * normalization on images, global pooling, with Adam's state. Their weights fix only the channels, so a mutated
  * padding, size, cropping or inputShape can load as another valid model, or is refused when the
  * image it makes is empty or too large.
  */
 async function spatialBase(): Promise<Base> {
   const m = sequential([
     layers.zeroPadding2d({ padding: [[1, 0], [2, 1]], inputShape: [5, 4, 3] }), layers.upSampling2d({ size: [2, 1] }),
-    layers.cropping2d({ cropping: [[0, 3], [1, 1]] }), layers.batchNormalization({ momentum: 0.9 }), layers.globalMaxPooling2d(), layers.dense(2),
+    layers.cropping2d({ cropping: [[0, 3], [1, 1]] }), layers.upSampling2d({ size: [1, 2], interpolation: 'bilinear' }),
+    layers.batchNormalization({ momentum: 0.9 }), layers.globalMaxPooling2d(), layers.dense(2),
   ], { seed: 8 });
   const x = { data: Float32Array.from({ length: 2 * 60 }, (_, i) => Math.sin(0.7 * i)), shape: [2, 5, 4, 3] };
   m.compile({ optimizer: 'adam', loss: 'mse' });

@@ -144,10 +144,11 @@ const spatialCases: [string, () => { json: string; weights: Uint8Array }, RegExp
   ['three sides of padding', () => spatialEdit((d) => { d.layers[0].config.padding = [[0, 1, 2], [0, 0]]; }), /padding\[0\] must be an array of at most 2 entries/],
   ['cropping more than the image', () => spatialEdit((d) => { d.layers[2].config.cropping = [[3, 3], [0, 0]]; }), /crop: cropping \[\[3, 3\], \[0, 0\]\] leaves nothing of a 6×16 image \(it would be 0×16\)/],
   ['a cropping of 10⁹', () => spatialEdit((d) => { d.layers[2].config.cropping = 1e9; }), /layers\[2\]\.config\.cropping must be a whole number in \[0, 268435456\]/],
-  ['bilinear upsampling', () => spatialEdit((d) => { d.layers[1].config.interpolation = 'bilinear'; }), /interpolation: "bilinear" is not supported by lepton; it has 'nearest'/],
+  ['bicubic upsampling', () => spatialEdit((d) => { d.layers[1].config.interpolation = 'bicubic'; }), /interpolation: "bicubic" is not supported by lepton; it has 'nearest' and 'bilinear'/],
+  ['halfPixelCenters on a nearest upsampling', () => spatialEdit((d) => { d.layers[1].config.halfPixelCenters = false; }), /up: halfPixelCenters is true or false, with interpolation 'bilinear'; got false with 'nearest'/],
   ['a channels_first TF.js ZeroPadding2D', () => tfjsImage('ZeroPadding2D', { padding: [[1, 1], [1, 1]], data_format: 'channels_first' }), /data_format "channels_first" is not supported; lepton's images are channels_last/],
   ['a TF.js global pooling with keepdims', () => tfjsImage('GlobalAveragePooling2D', { keepdims: true }), /l \(GlobalAveragePooling2D\): keepdims true is not supported by lepton/],
-  ['a TF.js bilinear UpSampling2D', () => tfjsImage('UpSampling2D', { size: [2, 2], interpolation: 'bilinear' }), /l \(UpSampling2D\): interpolation "bilinear" is not supported by lepton/],
+  ['a TF.js bicubic UpSampling2D', () => tfjsImage('UpSampling2D', { size: [2, 2], interpolation: 'bicubic' }), /l \(UpSampling2D\): interpolation "bicubic" is not supported by lepton/],
   ['a TF.js Cropping2D larger than its input', () => tfjsImage('Cropping2D', { cropping: [[0, 0], [2, 3]] }), /cropping \[\[0, 0\], \[2, 3\]\] leaves nothing of a 4×4 image/],
 ];
 for (const [name, make, pattern] of spatialCases) {

@@ -1,13 +1,13 @@
 // assembly/f32-spatial.ts against test/ref/spatial.ts, for the plain and the relaxed build: zero
-// padding and cropping (one kernel, negative amounts crop) with every sign of every side, and
-// nearest-neighbour upsampling forward and backward with factors 1 to 3 on each axis; channels
-// around the 4-lane width (1, 3, 4, 5, 8, 9, 17), batch 1 to 3, odd and even sizes. Outputs start
-// as garbage (they are written whole) and end in a guard band no kernel may touch; copies keep
-// NaN and −0 bit for bit.
+// padding and cropping (one kernel, negative amounts crop) with every sign of every side,
+// nearest-neighbour upsampling and bilinear resizing (with and without half-pixel centers) forward
+// and backward with factors 1 to 3 on each axis; channels around the 4-lane width (1, 3, 4, 5, 8,
+// 9, 17), batch 1 to 3, odd and even sizes. Outputs start as garbage (they are written whole) and
+// end in a guard band no kernel may touch; copies keep NaN and −0 bit for bit.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { close, kernels, rand, type Bench } from '../helpers.js';
-import { padRef, upsampleGradRef, upsampleRef } from '../ref/spatial.js';
+import { padRef, resizeBilinearGradRef, resizeBilinearRef, upsampleGradRef, upsampleRef } from '../ref/spatial.js';
 import { BUILDS, checkGuard, guarded } from './guard.js';
 
 const CHANNELS = [1, 3, 4, 5, 8, 9, 17];
@@ -79,6 +79,35 @@ for (const build of BUILDS) {
       }
     }
     assert.is(cases, CHANNELS.length * IMAGES.length * 5);
+    assert.is(b.arena.used(), mark);
+  });
+
+  test(`${build}: bilinear resize and its gradient, with and without half-pixel centers, factors 1 to 3`, () => {
+    const b = kernels(build);
+    const mark = b.arena.used();
+    let cases = 0;
+    for (const c of CHANNELS) {
+      for (const [n, h, w] of IMAGES) {
+        for (const [sh, sw] of [[1, 1], [2, 2], [1, 3], [3, 2]]) {
+          for (const half of [true, false]) {
+            const oh = h * sh, ow = w * sw;
+            const what = `x ${n}×${h}×${w}×${c} → ${oh}×${ow}, half-pixel ${half}`;
+            const xs = n * h * w * c, ys = n * oh * ow * c;
+            const x = rand(xs, cases + 1), dy = rand(ys, cases + 2);
+            const px = b.put(x), py = guarded(b, garbage(ys, cases + 3)), pdy = b.put(dy), pdx = guarded(b, garbage(xs, cases + 4));
+            b.k.f32_resize_bilinear(px, py, n, h, w, c, oh, ow, half ? 1 : 0);
+            close(b.get(py, ys), resizeBilinearRef(x, n, h, w, c, oh, ow, half), 1e-6, 1e-6, what);
+            checkGuard(b, py, ys, what);
+            b.k.f32_resize_bilinear_grad(pdy, pdx, n, h, w, c, oh, ow, half ? 1 : 0);
+            close(b.get(pdx, xs), resizeBilinearGradRef(dy, n, h, w, c, oh, ow, half), 1e-6 * sh * sw, 1e-6, `grad ${what}`);
+            checkGuard(b, pdx, xs, `grad ${what}`);
+            for (const p of [px, py, pdy, pdx]) b.arena.release(p);
+            cases++;
+          }
+        }
+      }
+    }
+    assert.is(cases, CHANNELS.length * IMAGES.length * 8);
     assert.is(b.arena.used(), mark);
   });
 

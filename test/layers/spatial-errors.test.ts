@@ -50,7 +50,8 @@ test('bad options name the layer, the option, what it takes and what it got', ()
   const cases: [() => unknown, RegExp][] = [
     [() => layers.upSampling2d({ size: 0, name: 'u' }), /^u: size must be a whole number in \[1, 1048576\] or two of them \[rows, cols\], got 0$/],
     [() => layers.upSampling2d([2, 1.5], { name: 'u' }), /^u: size must be a whole number in \[1, 1048576\] or two of them \[rows, cols\], got \[2,1\.5\]$/],
-    [() => layers.upSampling2d({ interpolation: 'bilinear' as never, name: 'u' }), /^u: interpolation "bilinear" is not supported by lepton; it has 'nearest' \(Keras's default\)$/],
+    [() => layers.upSampling2d({ interpolation: 'bicubic' as never, name: 'u' }), /^u: interpolation "bicubic" is not supported by lepton; it has 'nearest' \(Keras's default\) and 'bilinear'$/],
+    [() => layers.upSampling2d({ halfPixelCenters: false, name: 'u' }), /^u: halfPixelCenters is true or false, with interpolation 'bilinear'; got false with 'nearest'$/],
     [() => layers.zeroPadding2d(-1, { name: 'p' }), /^p: padding must be a whole number ≥ 0, \[rows, cols\], or \[\[top, bottom\], \[left, right\]\], got -1$/],
     [() => layers.zeroPadding2d([[1, 2, 3], [0, 0]] as never, { name: 'p' }), /^p: padding must be .*, got \[\[1,2,3\],\[0,0\]\]$/],
     [() => layers.cropping2d({ cropping: [1, 'x'] as never, name: 'c' }), /^c: cropping must be .*, got \[1,"x"\]$/],

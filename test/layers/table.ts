@@ -217,9 +217,15 @@ export const rows: LayerRow[] = [
   },
   {
     className: 'UpSampling2D',
-    model: () => sequential([layers.upSampling2d({ size: [3, 1], inputShape: [2, 3, 2] }), layers.upSampling2d(), layers.flatten(), layers.dense(2)], { seed: 33 }),
+    // nearest, and bilinear with (Keras) and without (TF.js) half-pixel centers (a small image: the
+    // dense head's finite differences lose digits when its outputs grow with its inputs)
+    model: () => sequential([
+      layers.upSampling2d({ size: [2, 1], inputShape: [2, 2, 2] }), layers.upSampling2d({ interpolation: 'bilinear' }),
+      layers.upSampling2d([1, 2], { interpolation: 'bilinear', halfPixelCenters: false }), layers.flatten(), layers.dense(2),
+    ], { seed: 33 }),
     tfjs: () => ({ model: tfl.sequential({ layers: [
-      tfl.layers.upSampling2d({ size: [2, 3], inputShape: [2, 3, 2] }), tfl.layers.upSampling2d({}), tfl.layers.flatten(), tfDense(2),
+      tfl.layers.upSampling2d({ size: [2, 3], inputShape: [2, 3, 2] }), tfl.layers.upSampling2d({}),
+      tfl.layers.upSampling2d({ size: [3, 2], interpolation: 'bilinear' }), tfl.layers.flatten(), tfDense(2),
     ] }) }),
   },
   {

@@ -64,6 +64,14 @@ export const CASES: Record<string, () => Sequential> = {
     net.compile({ optimizer: optimizers.adam(), loss: 'mse' });
     return net;
   },
+  'layers on images (padding, upsampling, cropping, batch norm, global pooling), Adam': () => {
+    const net = sequential([
+      layers.reshape([2, 2, 2], { inputShape: [8] }), layers.zeroPadding2d(1), layers.upSampling2d({ interpolation: 'bilinear' }), layers.upSampling2d(),
+      layers.cropping2d([1, 2]), layers.batchNormalization(), layers.globalMaxPooling2d(), layers.dense(2),
+    ], { seed: 1 });
+    net.compile({ optimizer: optimizers.adam(), loss: 'mse' });
+    return net;
+  },
 };
 
 if (process.argv[1]?.endsWith('alloc.child.ts')) {

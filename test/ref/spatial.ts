@@ -45,3 +45,41 @@ export function upsampleGradRef(dy: Arr, n: number, h: number, w: number, c: num
   }
   return dx;
 }
+
+/** TensorFlow's bilinear source cells and weight along one axis: lower, upper and the weight of upper. */
+function axisWeights(o: number, size: number, out: number, half: boolean): [number, number, number] {
+  const scale = size / out, s = half ? (o + 0.5) * scale - 0.5 : o * scale;
+  return [Math.max(Math.floor(s), 0), Math.min(Math.ceil(s), size - 1), s - Math.floor(s)];
+}
+
+/** Each output cell with the four input cells it mixes and their weights (rows, then columns). */
+function eachBilinear(n: number, h: number, w: number, c: number, oh: number, ow: number, half: boolean, visit: (out: number, cells: [number, number][]) => void): void {
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < oh; r++) {
+      const [y0, y1, ly] = axisWeights(r, h, oh, half);
+      for (let q = 0; q < ow; q++) {
+        const [x0, x1, lx] = axisWeights(q, w, ow, half);
+        const at = (y: number, x: number) => ((i * h + y) * w + x) * c;
+        visit(((i * oh + r) * ow + q) * c, [[at(y0, x0), (1 - ly) * (1 - lx)], [at(y0, x1), (1 - ly) * lx], [at(y1, x0), ly * (1 - lx)], [at(y1, x1), ly * lx]]);
+      }
+    }
+  }
+}
+
+/** y = Σ weight·x over each output cell's four input cells (TensorFlow's bilinear resize). */
+export function resizeBilinearRef(x: Arr, n: number, h: number, w: number, c: number, oh: number, ow: number, half: boolean): Float64Array {
+  const y = new Float64Array(n * oh * ow * c);
+  eachBilinear(n, h, w, c, oh, ow, half, (out, cells) => {
+    for (let ch = 0; ch < c; ch++) for (const [cell, wt] of cells) y[out + ch] += wt * x[cell + ch];
+  });
+  return y;
+}
+
+/** dx: the transpose of resizeBilinearRef. */
+export function resizeBilinearGradRef(dy: Arr, n: number, h: number, w: number, c: number, oh: number, ow: number, half: boolean): Float64Array {
+  const dx = new Float64Array(n * h * w * c);
+  eachBilinear(n, h, w, c, oh, ow, half, (out, cells) => {
+    for (let ch = 0; ch < c; ch++) for (const [cell, wt] of cells) dx[cell + ch] += wt * dy[out + ch];
+  });
+  return dx;
+}
