@@ -137,7 +137,7 @@ export async function run({ epochs = 10, seed = 1, verbose = 0, callbacks }: Exa
   };
   const cleanDrop = acc.standard[0] - acc['adversarially trained'][0];
   const gain = acc['adversarially trained'][at] - acc.standard[at];
-  const example = pandaFigure(standard, d, TRAIN_EPSILON);
+  const example = pandaFigure(standard, robust, d, TRAIN_EPSILON);
   return {
     results,
     target: {
@@ -169,7 +169,7 @@ export async function run({ epochs = 10, seed = 1, verbose = 0, callbacks }: Exa
  * confidence ≥ 0.9 and gets wrong at ε, as original, perturbation sign(∇ₓJ) and x + ε·sign(∇ₓJ),
  * each with the model's predicted class and confidence.
  */
-function pandaFigure(net: Sequential, d: FashionMnist, eps: number): { svg: string; caption: string } {
+function pandaFigure(net: Sequential, robust: Sequential, d: FashionMnist, eps: number): { svg: string; caption: string } {
   const n = 1000, x = d.xTest.data.subarray(0, n * PIXELS), labels = d.yTest.subarray(0, n);
   const signs = gradientSigns(net, { data: x, shape: [n, PIXELS] }, { data: Float32Array.from(labels), shape: [n] });
   const adv = perturb(x, signs, eps);
@@ -185,7 +185,11 @@ function pandaFigure(net: Sequential, d: FashionMnist, eps: number): { svg: stri
     { image: noise, label: say(r, 0), top: 'sign(∇ₓJ(θ, x, y))' },
     { image: row(adv), label: say(q, k), top: `x + ${eps}·sign(∇ₓJ)` },
   ], `+ ${eps} ×`);
-  return { svg, caption: `Test item ${k} (true class: ${CLASSES[labels[k]]}); under each image the standard model's predicted class and confidence. The middle one is the sign image read as pixels (−1 → black, +1 → white).` };
+  // The adversarially trained model on the same item, attacked with its own gradient.
+  const one = { data: row(x), shape: [1, PIXELS] }, label = { data: Float32Array.of(labels[k]), shape: [1] };
+  const own = perturb(one.data, gradientSigns(robust, one, label), eps);
+  const rb = (robust.predict(one) as Tensor).data, ra = (robust.predict({ data: own, shape: [1, PIXELS] }) as Tensor).data;
+  return { svg, caption: `Test item ${k} (true class: ${CLASSES[labels[k]]}); under each image the standard model's predicted class and confidence. The middle one is the sign image read as pixels (−1 → black, +1 → white). The adversarially trained model reads x as ${say(rb, 0)} and x + ${eps}·sign(∇ₓJ) with its own gradient as ${say(ra, 0)}.` };
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
