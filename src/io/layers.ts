@@ -11,38 +11,20 @@ import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
 import { Concatenate, ElementwiseMerge } from '../layers/merge.js';
 import { Reshape } from '../layers/reshape.js';
-import { Conv2D, Conv2DTranspose } from '../layers/conv2d.js';
-import { Pooling2D } from '../layers/pooling.js';
-import { GlobalPooling2D } from '../layers/global-pooling.js';
-import { UpSampling2D } from '../layers/up-sampling.js';
-import { Cropping2D, ZeroPadding2D } from '../layers/padding.js';
 import { LayerNormalization } from '../layers/layer-normalization.js';
 import { GaussianNoise } from '../layers/gaussian-noise.js';
 import { Embedding } from '../layers/embedding.js';
-import { GRU } from '../layers/gru.js';
-import { LSTM } from '../layers/lstm.js';
-import { Masking } from '../layers/masking.js';
-import { SimpleRNN } from '../layers/simple-rnn.js';
-import { Recurrent } from '../layers/recurrent.js';
-import { Bidirectional, TimeDistributed, type MergeMode } from '../layers/wrappers.js';
-import { arr, bool, guard, int, LIMITS, num, obj, opt, str, type Json } from './check.js';
+import { arr, bool, guard, int, LIMITS, num, opt, str, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
 import { baseArgs, initializerFromJson, regularizerFromJson } from './layer-config.js';
-import type { LayerSerializer } from './tables.js';
 import { activationOf, axisOf, initializerOf, numberOf, regularizerOf, unsupported, type TfjsLayer } from './tfjs-config.js';
 
-export interface LayerEntry extends LayerSerializer {
-  /**
-   * The TF.js/Keras class names that become this class, each with the translation of its config
-   * into this class's lepton config; null when TF.js has no such layer.
-   */
-  tfjs: Record<string, (t: TfjsLayer) => Json> | null;
-  /** The rank of the output, for a config whose output rank is not its input's (a later Softmax's axis). */
-  rank?: (config: Json) => number;
-}
+import { builtinLayers, type LayerEntry } from './layer-entry.js';
+import { imageLayers } from './layers-image.js';
+import { recurrentLayers } from './layers-recurrent.js';
 
-/** lepton's own layer classes, by class name. */
-export const builtinLayers = new Map<string, LayerEntry>();
+export { builtinLayers, type LayerEntry };
+
 const add = (className: string, e: LayerEntry): void => void builtinLayers.set(className, e);
 
 const base = (t: TfjsLayer): Json => ({ ...t.base });
@@ -200,134 +182,6 @@ add('Concatenate', {
   tfjs: { Concatenate: (t) => ({ ...t.base, axis: axisOf(t) }) },
 });
 
-// Convolutional layers (issue 14): channels-last only. A size is a number or [rows, cols] in
-// lepton's files (getConfig writes pairs), a list of two in TF.js's.
-const sizeOf = (v: unknown, path: string, min = 1): [number, number] => {
-  const p = typeof v === 'number' ? [v, v] : arr(v, path, 2);
-  if (p.length !== 2) throw new ModelFormatError(`${path} must be a whole number or two of them [rows, cols], got ${JSON.stringify(v)?.slice(0, 80)}`);
-  return [int(p[0], `${path}[0]`, min, LIMITS.dim), int(p[1], `${path}[1]`, min, LIMITS.dim)];
-};
-const paddingRead = (v: unknown, path: string): 'valid' | 'same' => {
-  if (v !== 'valid' && v !== 'same') throw new ModelFormatError(`${path} must be 'valid' or 'same', got ${JSON.stringify(v)?.slice(0, 80)}`);
-  return v;
-};
-function convArgs(c: Json, path: string) {
-  return {
-    ...baseArgs(c, path),
-    kernelSize: sizeOf(c.kernelSize, `${path}.kernelSize`),
-    strides: opt(c.strides, sizeOf, `${path}.strides`),
-    padding: opt(c.padding, paddingRead, `${path}.padding`),
-    dilationRate: opt(c.dilationRate, sizeOf, `${path}.dilationRate`),
-    activation: opt(c.activation, str, `${path}.activation`),
-    useBias: opt(c.useBias, bool, `${path}.useBias`),
-    kernelInitializer: initializerFromJson(c.kernelInitializer, `${path}.kernelInitializer`),
-    biasInitializer: initializerFromJson(c.biasInitializer, `${path}.biasInitializer`),
-    kernelRegularizer: regularizerFromJson(c.kernelRegularizer, `${path}.kernelRegularizer`),
-    biasRegularizer: regularizerFromJson(c.biasRegularizer, `${path}.biasRegularizer`),
-  };
-}
-const filtersOf = (c: Json, path: string) => int(c.filters, `${path}.filters`, 1, LIMITS.dim);
-/** TF.js's data_format: channels_last (or absent) only. */
-const channelsLast = (t: TfjsLayer): void => {
-  const f = t.c.data_format;
-  if (f !== undefined && f !== null && f !== 'channels_last' && f !== 'channelsLast') {
-    throw new ModelFormatError(`${t.base.name} (${t.cls}): data_format ${JSON.stringify(f)?.slice(0, 40)} is not supported; lepton's images are channels_last [batch, height, width, channels]`);
-  }
-};
-function convFromTfjs(t: TfjsLayer): Json {
-  unsupported(t, ['activity_regularizer', 'kernel_constraint', 'bias_constraint']);
-  channelsLast(t);
-  if (t.c.groups !== undefined && t.c.groups !== null && t.c.groups !== 1) throw new ModelFormatError(`${t.base.name} (${t.cls}): groups other than 1 are not supported by lepton`);
-  const p = `${t.path}.config`;
-  return {
-    ...t.base, filters: int(t.c.filters, `${p}.filters`, 1, LIMITS.dim), kernelSize: sizeOf(t.c.kernel_size, `${p}.kernel_size`),
-    strides: opt(t.c.strides, sizeOf, `${p}.strides`) ?? [1, 1], padding: paddingRead(t.c.padding ?? 'valid', `${p}.padding`),
-    dilationRate: opt(t.c.dilation_rate, sizeOf, `${p}.dilation_rate`) ?? [1, 1],
-    activation: activationOf(t), useBias: t.c.use_bias !== false,
-    kernelInitializer: initializerOf(t.c.kernel_initializer), biasInitializer: initializerOf(t.c.bias_initializer),
-    kernelRegularizer: regularizerOf(t, 'kernel_regularizer'), biasRegularizer: regularizerOf(t, 'bias_regularizer'),
-  };
-}
-add('Conv2D', {
-  fromConfig: (c, path) => {
-    const filters = filtersOf(c, path), args = convArgs(c, path);
-    return guard(path, () => new Conv2D(filters, args));
-  },
-  tfjs: { Conv2D: convFromTfjs },
-});
-add('Conv2DTranspose', {
-  fromConfig: (c, path) => {
-    const filters = filtersOf(c, path), args = convArgs(c, path);
-    const outputPadding = opt(c.outputPadding, (v, p) => sizeOf(v, p, 0), `${path}.outputPadding`);
-    return guard(path, () => new Conv2DTranspose(filters, { ...args, outputPadding }));
-  },
-  tfjs: {
-    Conv2DTranspose: (t) => ({ ...convFromTfjs(t), outputPadding: opt(t.c.output_padding, (v, p) => sizeOf(v, p, 0), `${t.path}.config.output_padding`) ?? null }),
-  },
-});
-function poolFromConfig(kind: 'max' | 'average') {
-  return (c: Json, path: string) => {
-    const args = {
-      ...baseArgs(c, path), poolSize: opt(c.poolSize, sizeOf, `${path}.poolSize`), strides: opt(c.strides, sizeOf, `${path}.strides`),
-      padding: opt(c.padding, paddingRead, `${path}.padding`),
-    };
-    return guard(path, () => new Pooling2D(kind, args));
-  };
-}
-function poolFromTfjs(t: TfjsLayer): Json {
-  channelsLast(t);
-  const p = `${t.path}.config`;
-  const poolSize = opt(t.c.pool_size, sizeOf, `${p}.pool_size`) ?? [2, 2];
-  return { ...t.base, poolSize, strides: opt(t.c.strides, sizeOf, `${p}.strides`) ?? poolSize, padding: paddingRead(t.c.padding ?? 'valid', `${p}.padding`) };
-}
-add('MaxPooling2D', { fromConfig: poolFromConfig('max'), tfjs: { MaxPooling2D: poolFromTfjs, MaxPool2D: poolFromTfjs } });
-add('AveragePooling2D', { fromConfig: poolFromConfig('average'), tfjs: { AveragePooling2D: poolFromTfjs, AvgPool2D: poolFromTfjs } });
-// Layers on images, channels last only: TF.js's data_format must be channels_last (its default),
-// a global pooling's keepdims false. Sizes are whole numbers (the layer then bounds the image it
-// makes, before anything is allocated); paddings and croppings are read in all of Keras's forms
-// and saved as [[top, bottom], [left, right]].
-const count = (v: unknown, p: string, min: number) => int(v, p, min, LIMITS.dim);
-/** A number or [rows, cols]. */
-const pairFromJson = (v: unknown, path: string, min: number): number | [number, number] => (typeof v === 'number' ? count(v, path, min) : arr(v, path, 2).map((d, i) => count(d, `${path}[${i}]`, min)) as [number, number]);
-/** A number, [rows, cols] or [[top, bottom], [left, right]]. */
-function sidesFromJson(v: unknown, path: string): number | [number, number] | [[number, number], [number, number]] {
-  if (typeof v === 'number' || (Array.isArray(v) && typeof v[0] === 'number')) return pairFromJson(v, path, 0);
-  return arr(v, path, 2).map((s, i) => arr(s, `${path}[${i}]`, 2).map((d, j) => count(d, `${path}[${i}][${j}]`, 0))) as [[number, number], [number, number]];
-}
-for (const [cls, kind, aliases] of [['GlobalAveragePooling2D', 'avg', ['GlobalAvgPool2D']], ['GlobalMaxPooling2D', 'max', ['GlobalMaxPool2D']]] as const) {
-  const tfjs = (t: TfjsLayer): Json => {
-    channelsLast(t);
-    if (t.c.keepdims === true) throw new ModelFormatError(`${t.base.name} (${t.cls}): keepdims true is not supported by lepton (its output is [batch, channels])`);
-    return base(t);
-  };
-  add(cls, { fromConfig: (c, path) => guard(path, () => new GlobalPooling2D(kind, baseArgs(c, path))), tfjs: Object.fromEntries([cls, ...aliases].map((n) => [n, tfjs])), rank: () => 1 });
-}
-add('UpSampling2D', {
-  fromConfig(c, path) {
-    const interpolation = opt(c.interpolation, str, `${path}.interpolation`);
-    if (interpolation !== undefined && interpolation !== 'nearest' && interpolation !== 'bilinear') throw new ModelFormatError(`${path}.interpolation: ${JSON.stringify(interpolation)} is not supported by lepton; it has 'nearest' and 'bilinear'`);
-    const halfPixelCenters = opt(c.halfPixelCenters, bool, `${path}.halfPixelCenters`);
-    return guard(path, () => new UpSampling2D({ ...baseArgs(c, path), size: pairFromJson(c.size ?? 2, `${path}.size`, 1), interpolation, halfPixelCenters }));
-  },
-  tfjs: {
-    UpSampling2D(t) {
-      channelsLast(t);
-      const interpolation = t.c.interpolation ?? 'nearest';
-      if (interpolation !== 'nearest' && interpolation !== 'bilinear') throw new ModelFormatError(`${t.base.name} (UpSampling2D): interpolation ${JSON.stringify(interpolation).slice(0, 40)} is not supported by lepton; it has 'nearest' and 'bilinear'`);
-      // TF.js's layer resizes without half-pixel centers (Keras's with them): its models keep TF.js's.
-      const bilinear = interpolation === 'bilinear' ? { halfPixelCenters: false } : {};
-      return { ...t.base, size: pairFromJson(t.c.size ?? 2, `${t.path}.config.size`, 1), interpolation, ...bilinear };
-    },
-  },
-});
-add('ZeroPadding2D', {
-  fromConfig: (c, path) => guard(path, () => new ZeroPadding2D({ ...baseArgs(c, path), padding: sidesFromJson(c.padding ?? 1, `${path}.padding`) })),
-  tfjs: { ZeroPadding2D: (t) => (channelsLast(t), { ...t.base, padding: sidesFromJson(t.c.padding ?? 1, `${t.path}.config.padding`) }) },
-});
-add('Cropping2D', {
-  fromConfig: (c, path) => guard(path, () => new Cropping2D({ ...baseArgs(c, path), cropping: sidesFromJson(c.cropping ?? 0, `${path}.cropping`) })),
-  tfjs: { Cropping2D: (t) => (channelsLast(t), { ...t.base, cropping: sidesFromJson(t.c.cropping ?? 0, `${t.path}.config.cropping`) }) },
-});
 // issue 18: layer normalization, Gaussian noise, embedding.
 add('LayerNormalization', {
   fromConfig: (c, path) => guard(path, () => new LayerNormalization({
@@ -390,119 +244,6 @@ add('Embedding', {
   },
   rank: () => 2,
 });
-// Recurrent layers (issue 17): SimpleRNN, LSTM, GRU and Masking. From TF.js each keeps its own
-// recurrent_activation (TF.js's default is hard_sigmoid, Keras 3's sigmoid); options lepton lacks
-// (dropout, return_state, stateful, constraints) are refused. TF.js's GRU is reset_after false
-// only, which lepton's GRU is not: no TF.js translation for it.
-const cellActOf = (t: TfjsLayer, key: string): string => (t.c[key] === 'hard_sigmoid' ? 'hardSigmoid' : activationOf(t, key));
-function recurrentFromConfig(c: Json, path: string) {
-  return {
-    ...baseArgs(c, path),
-    activation: opt(c.activation, str, `${path}.activation`),
-    useBias: opt(c.useBias, bool, `${path}.useBias`),
-    kernelInitializer: initializerFromJson(c.kernelInitializer, `${path}.kernelInitializer`),
-    recurrentInitializer: initializerFromJson(c.recurrentInitializer, `${path}.recurrentInitializer`),
-    biasInitializer: initializerFromJson(c.biasInitializer, `${path}.biasInitializer`),
-    kernelRegularizer: regularizerFromJson(c.kernelRegularizer, `${path}.kernelRegularizer`),
-    recurrentRegularizer: regularizerFromJson(c.recurrentRegularizer, `${path}.recurrentRegularizer`),
-    biasRegularizer: regularizerFromJson(c.biasRegularizer, `${path}.biasRegularizer`),
-    returnSequences: opt(c.returnSequences, bool, `${path}.returnSequences`),
-    goBackwards: opt(c.goBackwards, bool, `${path}.goBackwards`),
-    recurrentActivation: opt(c.recurrentActivation, str, `${path}.recurrentActivation`),
-  };
-}
-function recurrentFromTfjs(t: TfjsLayer, gated: boolean): Json {
-  unsupported(t, ['activity_regularizer', 'kernel_constraint', 'recurrent_constraint', 'bias_constraint']);
-  for (const k of ['return_state', 'stateful', 'unroll']) if (t.c[k] === true) throw new ModelFormatError(`${t.base.name} (${t.cls}): ${k} is not supported by lepton`);
-  for (const k of ['dropout', 'recurrent_dropout']) if (t.c[k] !== undefined && t.c[k] !== 0) throw new ModelFormatError(`${t.base.name} (${t.cls}): ${k} is not supported by lepton`);
-  return {
-    ...t.base, units: int(t.c.units, `${t.path}.config.units`, 1, LIMITS.dim), activation: cellActOf(t, 'activation'), useBias: t.c.use_bias !== false,
-    kernelInitializer: initializerOf(t.c.kernel_initializer) ?? null, recurrentInitializer: initializerOf(t.c.recurrent_initializer) ?? null,
-    biasInitializer: initializerOf(t.c.bias_initializer) ?? null,
-    kernelRegularizer: regularizerOf(t, 'kernel_regularizer'), recurrentRegularizer: regularizerOf(t, 'recurrent_regularizer'), biasRegularizer: regularizerOf(t, 'bias_regularizer'),
-    returnSequences: t.c.return_sequences === true, goBackwards: t.c.go_backwards === true,
-    ...(gated ? { recurrentActivation: cellActOf(t, 'recurrent_activation') } : {}),
-  };
-}
-const seqRank = (c: Json): number => (c.returnSequences === true ? 2 : 1);
-const unitsOf = (c: Json, path: string): number => int(c.units, `${path}.units`, 1, LIMITS.dim);
-add('SimpleRNN', {
-  fromConfig(c, path) {
-    const { recurrentActivation, ...a } = recurrentFromConfig(c, path);
-    if (recurrentActivation !== undefined) throw new ModelFormatError(`${path}.recurrentActivation: SimpleRNN has no gates`);
-    return guard(path, () => new SimpleRNN(unitsOf(c, path), a));
-  },
-  tfjs: { SimpleRNN: (t) => recurrentFromTfjs(t, false) },
-  rank: seqRank,
-});
-add('LSTM', {
-  fromConfig: (c, path) => guard(path, () => new LSTM(unitsOf(c, path), { ...recurrentFromConfig(c, path), unitForgetBias: opt(c.unitForgetBias, bool, `${path}.unitForgetBias`) })),
-  tfjs: {
-    LSTM(t) {
-      if (t.c.implementation != null && t.c.implementation !== 1 && t.c.implementation !== 2) throw new ModelFormatError(`${t.base.name} (LSTM): implementation ${JSON.stringify(t.c.implementation)}`);
-      return { ...recurrentFromTfjs(t, true), unitForgetBias: t.c.unit_forget_bias !== false };
-    },
-  },
-  rank: seqRank,
-});
-add('GRU', {
-  fromConfig: (c, path) => guard(path, () => new GRU(unitsOf(c, path), { ...recurrentFromConfig(c, path), resetAfter: opt(c.resetAfter, bool, `${path}.resetAfter`) })),
-  tfjs: null,
-  rank: seqRank,
-});
-add('Masking', {
-  fromConfig: (c, path) => guard(path, () => new Masking({ ...baseArgs(c, path), maskValue: opt(c.maskValue, num, `${path}.maskValue`) })),
-  tfjs: { Masking: (t) => ({ ...t.base, maskValue: numberOf(t, 'mask_value', 0) }) },
-});
 
-// Wrappers (issue 17): Bidirectional around a recurrent layer, TimeDistributed around a row-wise
-// layer; the wrapped layer's config nested as { className, config }, from TF.js translated by the
-// wrapped class's own entry.
-function wrappedFromConfig(c: Json, path: string) {
-  const w = obj(c.layer, `${path}.layer`);
-  const cls = str(w.className, `${path}.layer.className`);
-  const entry = builtinLayers.get(cls);
-  if (!entry || cls === 'Bidirectional' || cls === 'TimeDistributed') throw new ModelFormatError(`${path}.layer.className: '${cls.slice(0, 80)}' is not a layer lepton can wrap here`);
-  return { layer: entry.fromConfig(obj(w.config, `${path}.layer.config`), `${path}.layer.config`), config: obj(w.config, `${path}.layer.config`), entry };
-}
-/** The wrapped layer of a TF.js wrapper, translated by its own class's entry. */
-function wrappedFromTfjs(t: TfjsLayer): Json {
-  const w = obj(t.c.layer, `${t.path}.config.layer`);
-  const cls = str(w.class_name, `${t.path}.config.layer.class_name`);
-  const hit = [...builtinLayers].find(([name, e]) => name !== 'Bidirectional' && name !== 'TimeDistributed' && e.tfjs && cls in e.tfjs);
-  if (!hit) throw new ModelFormatError(`${t.base.name} (${t.cls}): lepton cannot wrap a ${cls.slice(0, 80)}`);
-  const c = obj(w.config, `${t.path}.config.layer.config`);
-  const base = { name: str(c.name, `${t.path}.config.layer.config.name`), trainable: c.trainable !== false };
-  return { className: hit[0], config: hit[1].tfjs![cls]({ cls, c, base, path: `${t.path}.config.layer`, lastAxis: t.lastAxis - 1 }) };
-}
-add('Bidirectional', {
-  fromConfig(c, path) {
-    const { layer } = wrappedFromConfig(c, path);
-    if (!(layer instanceof Recurrent)) throw new ModelFormatError(`${path}.layer: Bidirectional wraps SimpleRNN, LSTM or GRU, got ${layer.className}`);
-    const mergeMode = opt(c.mergeMode, str, `${path}.mergeMode`) as MergeMode | undefined;
-    return guard(path, () => new Bidirectional(layer, { ...baseArgs(c, path), mergeMode }));
-  },
-  tfjs: {
-    Bidirectional(t) {
-      unsupported(t, ['backward_layer']);
-      const mode = t.c.merge_mode ?? 'concat';
-      if (typeof mode !== 'string' || !['concat', 'sum', 'ave', 'mul'].includes(mode)) throw new ModelFormatError(`${t.base.name} (Bidirectional): merge_mode ${JSON.stringify(mode)} is not supported by lepton`);
-      // TF.js names the directions forward_<name> and backward_<name>, and their weights so.
-      const inner = wrappedFromTfjs(t);
-      return { ...t.base, mergeMode: mode, layer: { ...inner, config: { ...(inner.config as Json), name: `forward_${(inner.config as Json).name}` } } };
-    },
-  },
-  rank: (c) => ((c.layer as Json).config as Json).returnSequences === true ? 2 : 1,
-});
-add('TimeDistributed', {
-  fromConfig(c, path) {
-    const { layer } = wrappedFromConfig(c, path);
-    return guard(path, () => new TimeDistributed(layer, baseArgs(c, path)));
-  },
-  tfjs: {
-    TimeDistributed(t) { // TF.js names the wrapped layer's weights by the wrapper's name
-      const inner = wrappedFromTfjs(t);
-      return { ...t.base, layer: { ...inner, config: { ...(inner.config as Json), name: t.base.name } } };
-    },
-  },
-});
+// The families kept in files of their own, after the entries above.
+for (const [className, e] of [...imageLayers, ...recurrentLayers]) add(className, e);
