@@ -148,24 +148,29 @@ export async function profile(model: CnnModel, seconds: number): Promise<string>
   await net.fit(x, t, { epochs: 1, batchSize: BATCH, verbose: 0 });
   const k = runtime().kernels as unknown as Record<string, (...a: number[]) => number>;
   const i32 = () => runtime().arena.i32All();
-  const time = new Map<string, { calls: number; ms: number }>();
+  const time = new Map<string, { calls: number; ms: number; macs: number }>();
   const originals = new Map<string, (...a: number[]) => number>();
   for (const name of Object.keys(k)) {
     const fn = k[name];
     if (typeof fn !== 'function' || name.startsWith('lepton_') || name.endsWith('_workspace')) continue;
     originals.set(name, fn);
     k[name] = (...args: number[]) => {
-      let key = name;
-      if (name.startsWith('f32_gemm')) key = `${name} ${args[0]}×${args[1]}×${args[2]}`;
-      else if (/conv2d|pool2d/.test(name)) {
+      let key = name, macs = 0;
+      if (name.startsWith('f32_gemm')) {
+        key = `${name} ${args[0]}×${args[1]}×${args[2]}`;
+        macs = args[0] * args[1] * args[2];
+      } else if (/conv2d|pool2d/.test(name)) {
         const g = i32().subarray(args[0] >> 2, (args[0] >> 2) + 9);
         key = `${name} ${g[1]}×${g[2]}×${g[3]}→${g[4]}×${g[5]}×${g[6]} k${g[7]}×${g[8]}`;
+        // Every form of a convolution is the same multiply-adds: each output pixel, filter and tap.
+        if (name.startsWith('f32_conv2d')) macs = g[0] * g[4] * g[5] * g[6] * g[7] * g[8] * g[3];
       }
       const t0 = performance.now();
       const r = fn(...args);
-      const e = time.get(key) ?? { calls: 0, ms: 0 };
+      const e = time.get(key) ?? { calls: 0, ms: 0, macs: 0 };
       e.calls++;
       e.ms += performance.now() - t0;
+      e.macs += macs;
       time.set(key, e);
       return r;
     };
@@ -181,9 +186,9 @@ export async function profile(model: CnnModel, seconds: number): Promise<string>
   } finally {
     for (const [name, fn] of originals) k[name] = fn;
   }
-  const rows = [...time].map(([kernel, e]) => ({ kernel, calls: e.calls / steps, us: (e.ms * 1000) / steps })).sort((a, b) => b.us - a.us);
+  const rows = [...time].map(([kernel, e]) => ({ kernel, calls: e.calls / steps, us: (e.ms * 1000) / steps, gflops: e.macs ? (2 * e.macs) / (e.ms * 1e6) : 0 })).sort((a, b) => b.us - a.us);
   const step = (total * 1000) / steps, inKernels = rows.reduce((s, r) => s + r.us, 0);
-  const lines = rows.filter((r) => r.us >= step * 0.002).map((r) => `${r.us.toFixed(0).padStart(8)} µs ${((100 * r.us) / step).toFixed(1).padStart(5)} %  ${r.kernel} (×${r.calls})`);
+  const lines = rows.filter((r) => r.us >= step * 0.002).map((r) => `${r.us.toFixed(0).padStart(8)} µs ${((100 * r.us) / step).toFixed(1).padStart(5)} %  ${r.gflops ? `${r.gflops.toFixed(1).padStart(5)} GFLOP/s` : ' '.repeat(13)}  ${r.kernel} (×${r.calls})`);
   lines.push(`${(step - inKernels).toFixed(0).padStart(8)} µs ${((100 * (step - inKernels)) / step).toFixed(1).padStart(5)} %  host (fit, between the kernels)`);
   return `${model}: ${step.toFixed(0)} µs a step of ${BATCH} (${((BATCH * 1e6) / step).toFixed(0)} samples/s with the timers)\n${lines.join('\n')}`;
 }

@@ -69,6 +69,33 @@ const CASES = {
     net.compile({ optimizer: optimizers.adam({ learningRate: 0.003 }), loss: 'mse' });
     return { net, x: { data: x, shape: [n, 2] }, y: { data: y, shape: [n, 1] }, batchSize: 64 };
   },
+  /**
+   * A small conv model (issue 14): 8×8 images of exact values, conv2d, max pooling, a strided
+   * conv2dTranspose (large enough to split across threads), average pooling, softmax; Adam.
+   */
+  'conv-adam': (lepton) => {
+    const n = 128, x = new Float32Array(n * 64), y = new Float32Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let p = 0; p < 64; p++) {
+        const v = ((i * 31 + p * 17 + ((p >> 3) * (p & 7))) % 16) / 8 - 1;
+        x[i * 64 + p] = v;
+        if ((p >> 3) < 4) s += v;
+      }
+      y[2 * i + (s > 0 ? 0 : 1)] = 1;
+    }
+    const { layers, optimizers, sequential } = lepton;
+    const net = sequential([
+      layers.conv2d(8, { kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [8, 8, 1] }),
+      layers.maxPooling2d({ poolSize: 2 }),
+      layers.conv2dTranspose(4, { kernelSize: 3, strides: 2, padding: 'same', activation: 'tanh' }),
+      layers.averagePooling2d({ poolSize: 2 }),
+      layers.flatten(),
+      layers.dense(2, { activation: 'softmax' }),
+    ], { seed: 11 });
+    net.compile({ optimizer: optimizers.adam({ learningRate: 0.01 }), loss: 'categoricalCrossentropy' });
+    return { net, x: { data: x, shape: [n, 8, 8, 1] }, y: { data: y, shape: [n, 2] }, batchSize: 32 };
+  },
 };
 
 export const caseNames = Object.keys(CASES);

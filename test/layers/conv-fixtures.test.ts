@@ -2,8 +2,10 @@
 // float64 with TensorFlow's conventions emulated (test/fixtures/make_conv_fixtures.py writes
 // test/fixtures/conv/cases.json): the output, the mean-squared-error loss and its gradients with
 // respect to the input, the kernel and the bias, for 'same' with an odd total padding, strides,
-// dilation, outputPadding, strides longer than the window and odd sizes.
+// dilation, outputPadding, strides longer than the window and odd sizes; and the ONNX export of
+// each in onnxruntime against the same y.
 import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, layers, sequential, type Layer } from '../../src/index.js';
@@ -49,6 +51,16 @@ for (const c of cases) {
     close([g.loss], [c.loss], 1e-6, 1e-5, `${c.name}: loss`);
     close(g.inputGrads[0].data, c.dx, 1e-6, 1e-4, `${c.name}: dx`);
     c.dWeights.forEach((want, i) => close(g.grads[i].data, want, 1e-6, 1e-4, `${c.name}: ${m.weights[i].name}`));
+  });
+  // The same layer exported: onnxruntime's Conv/ConvTranspose/MaxPool/AveragePool with the explicit
+  // pads (and output_padding where a stride is longer than the window) give PyTorch's y.
+  test(`${c.name}: the ONNX export in onnxruntime gives the same y`, async () => {
+    const m = sequential([make(c)], { seed: 1 });
+    if (c.weights.length) m.setWeights(c.weights.map(t));
+    const session = await ort.InferenceSession.create(m.toOnnx());
+    const out = (await session.run({ input: new ort.Tensor('float32', Float32Array.from(c.x.data), c.x.shape) })).output;
+    assert.equal([...out.dims].map(Number), c.y.shape, 'output shape');
+    close(out.data as Float32Array, c.y.data, 1e-5, 1e-5, `${c.name}: onnxruntime y`);
   });
 }
 
