@@ -12,7 +12,8 @@
 // (Keras), any other value keeps the step. Forward overwrites zx with the gate activations, which
 // backward overwrites with the gradients of the pre-activations (dA, for dW = xᵀ·dA, db = Σ dA; for
 // GRU dU and the recurrent bias take aux's dR instead). ws: f32_gemm_workspace(B, G·u, u) and
-// (B, u, G·u) bytes. No pointer may alias another; nothing outside the given blocks is written.
+// (B, u, G·u) bytes. units must be a multiple of 4 (the layer pads, recurrent.ts). No pointer may
+// alias another; nothing outside the given blocks is written.
 // NaN propagates as IEEE arithmetic does. Activation codes take no alpha (linear, relu, sigmoid,
 // tanh, hardSigmoid).
 
@@ -24,13 +25,13 @@ const SIMPLE = 0;
 const LSTM = 1;
 const GRU = 2;
 
-// One source for the f32x4 body and its scalar tail (lane 0 of the same arithmetic).
-@inline function ld(p: usize, vec: bool): v128 {
-  return vec ? v128.load(p) : v128.load32_zero(p);
+// The loops run f32x4 over the units, which are a multiple of 4 (no scalar tails, within the
+// release .wasm's size budget): a layer whose units are not pads its rows and weights with zeros.
+@inline function ld(p: usize, _vec: bool): v128 {
+  return v128.load(p);
 }
-@inline function st(p: usize, v: v128, vec: bool): void {
-  if (vec) v128.store(p, v);
-  else v128.store32_lane(p, v, 0);
+@inline function st(p: usize, v: v128, _vec: bool): void {
+  v128.store(p, v);
 }
 @inline function add(a: v128, b: v128): v128 { return f32x4.add(a, b); }
 @inline function mul(a: v128, b: v128): v128 { return f32x4.mul(a, b); }
@@ -54,11 +55,9 @@ function lstmForward(u: i32, g: usize, cp: usize, c: usize, h: usize, ract: i32,
   f32_activation(g + 2 * ub, g + 2 * ub, u, act, 0);
   f32_activation(g + 3 * ub, g + 3 * ub, u, ract, 0);
   let j: usize;
-  for (j = 0; j + 16 <= ub; j += 16) lstmCell(j, g, ub, cp, c, true);
-  for (; j < ub; j += 4) lstmCell(j, g, ub, cp, c, false);
+  for (j = 0; j < ub; j += 16) lstmCell(j, g, ub, cp, c, true);
   f32_activation(c, h, u, act, 0);
-  for (j = 0; j + 16 <= ub; j += 16) outGate(j, g + 3 * ub, h, true);
-  for (; j < ub; j += 4) outGate(j, g + 3 * ub, h, false);
+  for (j = 0; j < ub; j += 16) outGate(j, g + 3 * ub, h, true);
 }
 
 // GRU (reset after): a = [xz xr xh] (x·W + bias[0]) in, [z r h̃] out; r = rec row (h·U + bias[1]).
@@ -75,14 +74,11 @@ function lstmForward(u: i32, g: usize, cp: usize, c: usize, h: usize, ract: i32,
 function gruForward(u: i32, a: usize, r: usize, hp: usize, h: usize, ract: i32, act: i32): void {
   const ub = <usize>u << 2, ub2 = ub << 1;
   let j: usize;
-  for (j = 0; j + 16 <= ub2; j += 16) gruMix(j, a, r, ub, true);
-  for (; j < ub2; j += 4) gruMix(j, a, r, ub, false);
+  for (j = 0; j < ub2; j += 16) gruMix(j, a, r, ub, true);
   f32_activation(a, a, 2 * u, ract, 0);
-  for (j = 0; j + 16 <= ub; j += 16) gruReset(j, a, r, ub, true);
-  for (; j < ub; j += 4) gruReset(j, a, r, ub, false);
+  for (j = 0; j < ub; j += 16) gruReset(j, a, r, ub, true);
   f32_activation(a + ub2, a + ub2, u, act, 0);
-  for (j = 0; j + 16 <= ub; j += 16) gruState(j, a, hp, h, ub, true);
-  for (; j < ub; j += 4) gruState(j, a, hp, h, ub, false);
+  for (j = 0; j < ub; j += 16) gruState(j, a, hp, h, ub, true);
 }
 
 /**
@@ -127,11 +123,9 @@ function lstmBackward(u: i32, g: usize, cp: usize, c: usize, dh: usize, dc: usiz
   const ub = <usize>u << 2;
   f32_activation(c, d + 3 * ub, u, act, 0);
   let j: usize;
-  for (j = 0; j + 16 <= ub; j += 16) lstmDo(j, g, dh, d, ub, true);
-  for (; j < ub; j += 4) lstmDo(j, g, dh, d, ub, false);
+  for (j = 0; j < ub; j += 16) lstmDo(j, g, dh, d, ub, true);
   f32_activation_grad(d + 3 * ub, d, d, u, act, 0);
-  for (j = 0; j + 16 <= ub; j += 16) lstmDc(j, g, cp, dh, dc, d, ub, true);
-  for (; j < ub; j += 4) lstmDc(j, g, cp, dh, dc, d, ub, false);
+  for (j = 0; j < ub; j += 16) lstmDc(j, g, cp, dh, dc, d, ub, true);
   f32_activation_grad(g, d, g, 2 * u, ract, 0);
   f32_activation_grad(g + 2 * ub, d + 2 * ub, g + 2 * ub, u, act, 0);
   f32_activation_grad(g + 3 * ub, d + 3 * ub, g + 3 * ub, u, ract, 0);
@@ -153,11 +147,9 @@ function lstmBackward(u: i32, g: usize, cp: usize, c: usize, dh: usize, dc: usiz
 function gruBackward(u: i32, a: usize, r: usize, hp: usize, dh: usize, dhp: usize, d: usize, ract: i32, act: i32): void {
   const ub = <usize>u << 2;
   let j: usize;
-  for (j = 0; j + 16 <= ub; j += 16) gruDh(j, a, hp, dh, dhp, d, ub, true);
-  for (; j < ub; j += 4) gruDh(j, a, hp, dh, dhp, d, ub, false);
+  for (j = 0; j < ub; j += 16) gruDh(j, a, hp, dh, dhp, d, ub, true);
   f32_activation_grad(a + 2 * ub, d + 2 * ub, a + 2 * ub, u, act, 0);
-  for (j = 0; j + 16 <= ub; j += 16) gruDr(j, a, r, d, ub, true);
-  for (; j < ub; j += 4) gruDr(j, a, r, d, ub, false);
+  for (j = 0; j < ub; j += 16) gruDr(j, a, r, d, ub, true);
   f32_activation_grad(a, d, a, 2 * u, ract, 0);
   memory.copy(r, a, ub << 1);
 }
