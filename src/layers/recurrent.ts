@@ -34,6 +34,11 @@ export interface RecurrentArgs extends LayerArgs {
   returnSequences?: boolean;
   /** Read the sequence from its last step to its first (the output sequence is in that order, as Keras's). */
   goBackwards?: boolean;
+  /**
+   * Dropout of the inputs in training (Keras): each sample's features kept with probability
+   * 1 − rate, scaled by 1/(1 − rate), one mask for all of its timesteps, drawn from the model's generator.
+   */
+  dropout?: number;
 }
 
 export interface GatedArgs extends RecurrentArgs {
@@ -43,7 +48,7 @@ export interface GatedArgs extends RecurrentArgs {
 
 export const recurrentKeys: Keys<RecurrentArgs> = {
   ...layerKeys, activation: true, useBias: true, kernelInitializer: true, recurrentInitializer: true, biasInitializer: true,
-  kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, returnSequences: true, goBackwards: true,
+  kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, returnSequences: true, goBackwards: true, dropout: true,
 };
 export const gatedKeys: Keys<GatedArgs> = { ...recurrentKeys, recurrentActivation: true };
 
@@ -67,6 +72,7 @@ export abstract class Recurrent extends Layer {
   readonly useBias: boolean;
   readonly returnSequences: boolean;
   readonly goBackwards: boolean;
+  readonly dropout: number;
   readonly kernelInitializer: Initializer;
   readonly recurrentInitializer: Initializer;
   readonly biasInitializer: Initializer;
@@ -87,6 +93,8 @@ export abstract class Recurrent extends Layer {
     this.useBias = args.useBias ?? true;
     this.returnSequences = args.returnSequences ?? false;
     this.goBackwards = args.goBackwards ?? false;
+    this.dropout = args.dropout ?? 0;
+    if (!(this.dropout >= 0 && this.dropout < 1)) throw new RangeError(`${this.name}: dropout must be in [0, 1), got ${args.dropout}`);
     this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform', this.name);
     this.recurrentInitializer = getInitializer(args.recurrentInitializer ?? 'orthogonal', this.name);
     this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros', this.name);
@@ -149,11 +157,15 @@ export abstract class Recurrent extends Layer {
     return dst;
   }
 
-  forward(x: Buf, ctx: Ctx): Buf {
-    this.checkInput(x);
+  forward(input: Buf, ctx: Ctx): Buf {
+    this.checkInput(input);
+    let x = input;
     const { k } = ctx;
     const [T, F] = this.inputShape!, B = x.rows, u = this.units, p = this.padded, gp = this.gates * p, rev = this.goBackwards ? 1 : 0;
     let w = this.kernel.ptr, rw = this.recurrentKernel.ptr, b = this.bias ? this.bias.ptr : 0, rb = this.recurrentBias();
+    const drop = ctx.training && this.dropout > 0 ? this.dropInputs(ctx, x) : 0;
+    if (drop) x = stepBuf(ctx, drop, x.rows, x.cols);
+    ctx.saved.drop = drop;
     if (p !== u) { // (F, G·p), (p, G·p), (G·p) and GRU's (G·p): zero-padded copies for this step
       w = this.padBlocks(ctx, w, F, F);
       rw = this.padBlocks(ctx, rw, u, p);
@@ -167,9 +179,9 @@ export abstract class Recurrent extends Layer {
     const hs = scratchBuf(ctx, (T + 1) * B, p); // (T + 1, B, p), h_0 = 0
     const aux = this.cell === CELL.lstm ? scratchBuf(ctx, (T + 1) * B, p).ptr : this.cell === CELL.gru ? outputBuf(ctx, T * B, gp).ptr : 0;
     let mask = 0;
-    if (x.mask) {
+    if (input.mask) {
       mask = ctx.scratch.take(T * B * 4); // (T, B)
-      k.f32_seq_swap(x.mask, mask, B, T, 1, 1, rev);
+      k.f32_seq_swap(input.mask, mask, B, T, 1, 1, rev);
     }
     k.f32_rnn_forward(this.cell, T, B, p, zx.ptr, rw, rb, mask, hs.ptr, aux, this.recurrentActivation.code, this.activation.code, ctx.ws);
     const saved = ctx.saved; // fields, not an object literal: nothing allocated per step
@@ -187,12 +199,25 @@ export abstract class Recurrent extends Layer {
       const seq = p === u ? y.ptr : ctx.scratch.take(B * T * p * 4); // (B, T, p)
       k.f32_seq_swap(seq, hs.ptr + B * p * 4, B, T, p, 0, 0);
       if (seq !== y.ptr) k.f32_copy_2d(seq, p, y.ptr, u, B * T, u);
-      y.mask = x.mask ?? 0; // Keras: a sequence output carries the input's mask on (as it is, also for goBackwards)
+      y.mask = input.mask ?? 0; // Keras: a sequence output carries the input's mask on (as it is, also for goBackwards)
     } else {
       y = outputBuf(ctx, B, u);
       k.f32_copy_2d(hs.ptr + T * B * p * 4, p, y.ptr, u, B, u);
     }
     return y;
+  }
+
+  /**
+   * The inputs with dropout: returns the byte offset of the dropped copy (B, T·F), after the mask
+   * (B, F) of 0 and 1/(1 − rate); one memory view, nothing allocated.
+   */
+  private dropInputs(ctx: Ctx, x: Buf): number {
+    const [T, F] = this.inputShape!, B = x.rows, rate = this.dropout, keep = 1 / (1 - rate);
+    const out = ctx.scratch.take(B * T * F * 4 + B * F * 4), mask = out + B * T * F * 4;
+    const m = ctx.arena.f32All(), xi = x.ptr >> 2, oi = out >> 2, mi = mask >> 2;
+    for (let i = 0; i < B * F; i++) m[mi + i] = ctx.rng.uniform() >= rate ? keep : 0;
+    for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let j = 0; j < F; j++) m[oi + (b * T + t) * F + j] = m[xi + (b * T + t) * F + j] * m[mi + b * F + j];
+    return out;
   }
 
   /** dst (rows × G·u) (+)= Aᵀ·D for A (T·B × rows, lda) and D (T·B × G·p): one gemm, or one per gate block when padded. */
@@ -241,6 +266,11 @@ export abstract class Recurrent extends Layer {
     k.f32_gemm_nt(T * B, F, gp, zx.ptr, gp, w, gp, dxt.ptr, F, 0, ctx.ws);
     const dx = stepBuf(ctx, ctx.scratch.take(B * T * F * 4), B, T * F);
     k.f32_seq_swap(dx.ptr, dxt.ptr, B, T, F, 0, this.goBackwards ? 1 : 0);
+    const drop = ctx.saved.drop as number;
+    if (drop) { // dx ⊙ the dropout mask (B, F), at every timestep
+      const m = ctx.arena.f32All(), di = dx.ptr >> 2, mi = (drop + B * T * F * 4) >> 2;
+      for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let j = 0; j < F; j++) m[di + (b * T + t) * F + j] *= m[mi + b * F + j];
+    }
     return dx;
   }
 
@@ -259,7 +289,7 @@ export abstract class Recurrent extends Layer {
       biasInitializer: initializerConfig(useBias ? this.biasInitializer : null),
       kernelRegularizer: regularizerConfig(args.kernelRegularizer), recurrentRegularizer: regularizerConfig(args.recurrentRegularizer),
       biasRegularizer: useBias ? regularizerConfig(args.biasRegularizer) : null,
-      returnSequences: this.returnSequences, goBackwards: this.goBackwards,
+      returnSequences: this.returnSequences, goBackwards: this.goBackwards, dropout: this.dropout,
     };
   }
 }

@@ -91,6 +91,24 @@ test('gradients through masked steps (LSTM, GRU, goBackwards) match finite diffe
   }
 });
 
+test('dropout: in training one mask per sample and feature for all timesteps, kept values scaled by 1/(1 − rate); none in inference', () => {
+  // h_t = x_t·I + h_{t−1}·0: the layer's output is its dropped input
+  const m = sequential([layers.simpleRNN(F, { inputShape: [T, F], activation: 'linear', useBias: false, returnSequences: true, dropout: 0.5 })], { seed: 4 });
+  m.getWeights();
+  m.setWeights([{ data: Float32Array.from({ length: F * F }, (_, i) => (i % (F + 1) === 0 ? 1 : 0)), shape: [F, F] }, { data: new Float32Array(F * F), shape: [F, F] }]);
+  const n = 40, x = { data: rand(n * T * F, 6, 0.5, 1.5), shape: [n, T, F] };
+  close((m.predict(x) as Tensor).data, x.data, 1e-6, 1e-6, 'inference');
+  const y = (m.predict(x, { training: true }) as Tensor).data;
+  let dropped = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) {
+    const r = y[i * T * F + j] / x.data[i * T * F + j];
+    assert.ok(Math.abs(r) < 1e-6 || Math.abs(r - 2) < 1e-5, `ratio ${r}`);
+    for (let t = 1; t < T; t++) assert.ok(Math.abs(y[(i * T + t) * F + j] / x.data[(i * T + t) * F + j] - r) < 1e-5, 'the same mask at every timestep');
+    dropped += r < 1 ? 1 : 0;
+  }
+  assert.ok(dropped > 0.3 * n * F && dropped < 0.7 * n * F, `${dropped} of ${n * F} dropped at rate 0.5`);
+});
+
 test('Keras initial weights: an orthogonal recurrent kernel (rows orthonormal), the forget gate bias at 1', () => {
   const m = sequential([layers.lstm(5, { inputShape: [T, F] })], { seed: 3 });
   const [, u, bias] = m.getWeights();
