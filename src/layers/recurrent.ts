@@ -331,6 +331,11 @@ export function writeRecurrentOnnx(l: Recurrent, op: 'RNN' | 'LSTM' | 'GRU', ord
   const xt = n('time_major'), y = n('Y'), yh = n('Y_h');
   g.node('Transpose', [x], xt, { perm: { ints: [1, 0, 2] } });
   const attrs: Record<string, OnnxAttr> = { hidden_size: { i: u }, activations: { strings: acts } };
+  if (acts.includes('Affine')) { // linear: Affine(1, 0); the lists hold a value per activation that takes them, in order (onnxruntime)
+    const takes = acts.filter((a) => a === 'Affine' || a === 'HardSigmoid');
+    attrs.activation_alpha = { floats: takes.map((a) => (a === 'Affine' ? 1 : 0.2)) };
+    attrs.activation_beta = { floats: takes.map((a) => (a === 'Affine' ? 0 : 0.5)) };
+  }
   if (op === 'GRU') attrs.linear_before_reset = { i: 1 };
   if (l.goBackwards) attrs.direction = { s: 'reverse' };
   const ins = [xt, g.constant(`${l.name}/W`, blocks(kernel, F), [1, gu, F]), g.constant(`${l.name}/R`, blocks(recurrent, u), [1, gu, u]), g.constant(`${l.name}/B`, b, [1, 2 * gu])];

@@ -67,6 +67,19 @@ test('ONNX export of masked sequences padded at the end: sequence_lens, as onnxr
   }
 });
 
+test('ONNX export of every cell activation pair (Affine for linear, HardSigmoid) matches onnxruntime', async () => {
+  const x = { data: rand(5 * T * F, 11), shape: [5, T, F] };
+  for (const [activation, recurrentActivation] of [['linear', 'sigmoid'], ['relu', 'hardSigmoid'], ['tanh', 'linear'], ['sigmoid', 'relu']]) {
+    for (const cell of [layers.lstm, layers.gru]) {
+      const m = sequential([cell(3, { inputShape: [T, F], activation, recurrentActivation, returnSequences: true }), layers.simpleRNN(2, { activation })], { seed: 6 });
+      randomWeights(m, 40);
+      const s = await ort.InferenceSession.create(m.toOnnx());
+      const got = (await s.run({ [s.inputNames[0]]: new ort.Tensor('float32', x.data, x.shape) }))[s.outputNames[0]];
+      close(got.data as Float32Array, (m.predict(x) as Tensor).data, 1e-6, 1e-5, `${m.layers[0].className} ${activation}/${recurrentActivation}`);
+    }
+  }
+});
+
 test('gradients through masked steps (LSTM, GRU, goBackwards) match finite differences', () => {
   for (const rnn of [() => layers.lstm(3, { returnSequences: true }), () => layers.gru(3, { goBackwards: true })]) {
     const m = sequential([layers.masking({ inputShape: [T, F] }), rnn(), layers.flatten(), layers.dense(2)], { seed: 2 });
