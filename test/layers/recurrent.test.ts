@@ -1,7 +1,9 @@
 // The recurrent layers beyond the table's rows (table.ts): masked, padded sequences against
-// tfjs-layers' CPU backend (a masked step keeps the state, also in returnSequences' outputs), the
-// gradients through masked steps against finite differences, Keras's initial weights (orthogonal
+// tfjs-layers' CPU backend, live and as the fixture test/fixtures/recurrent/ committed with its
+// script (a masked step keeps the state, also in returnSequences' outputs), the ONNX export with
+// masks and every activation pair, dropout, the gradients through masked steps against finite differences, Keras's initial weights (orthogonal
 // recurrent kernel, unitForgetBias), and the errors for input that is not a sequence.
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -78,6 +80,17 @@ test('ONNX export of every cell activation pair (Affine for linear, HardSigmoid)
       close(got.data as Float32Array, (m.predict(x) as Tensor).data, 1e-6, 1e-5, `${m.layers[0].className} ${activation}/${recurrentActivation}`);
     }
   }
+});
+
+test('the committed tfjs-layers fixture (masked, padded; LSTM sigmoid gates → bidirectional LSTM → SimpleRNN): lepton gives its outputs', () => {
+  const f = JSON.parse(readFileSync(new URL('../fixtures/recurrent/tfjs-lstm.json', import.meta.url), 'utf8')) as { T: number; F: number; N: number; x: number[]; y: number[]; weights: { shape: number[]; data: number[] }[] };
+  const m = sequential([
+    layers.masking({ inputShape: [f.T, f.F] }), layers.lstm(5, { returnSequences: true }),
+    layers.bidirectional(layers.lstm(3, { returnSequences: true })), layers.simpleRNN(2),
+  ], { seed: 7 });
+  m.getWeights();
+  m.setWeights(f.weights.map((w) => ({ data: Float32Array.from(w.data), shape: w.shape })));
+  close((m.predict({ data: Float32Array.from(f.x), shape: [f.N, f.T, f.F] }) as Tensor).data, f.y, 1e-6, 1e-5, 'tfjs fixture');
 });
 
 test('gradients through masked steps (LSTM, GRU, goBackwards) match finite differences', () => {
