@@ -12,7 +12,8 @@
 // (Keras), any other value keeps the step. Forward overwrites zx with the gate activations, which
 // backward overwrites with the gradients of the pre-activations (dA, for dW = xᵀ·dA, db = Σ dA; for
 // GRU dU and the recurrent bias take aux's dR instead). ws: f32_gemm_workspace(B, G·u, u) and
-// (B, u, G·u) bytes. No pointer may alias another; nothing outside the given blocks is written.
+// (B, u, G·u) bytes. units must be a multiple of 4 (the layer pads, recurrent.ts). No pointer may
+// alias another; nothing outside the given blocks is written.
 // NaN propagates as IEEE arithmetic does. Activation codes take no alpha (linear, relu, sigmoid,
 // tanh, hardSigmoid).
 
@@ -24,13 +25,13 @@ const SIMPLE = 0;
 const LSTM = 1;
 const GRU = 2;
 
-// One source for the f32x4 body and its scalar tail (lane 0 of the same arithmetic).
-@inline function ld(p: usize, vec: bool): v128 {
-  return vec ? v128.load(p) : v128.load32_zero(p);
+// The loops run f32x4 over the units, which are a multiple of 4 (no scalar tails, within the
+// release .wasm's size budget): a layer whose units are not pads its rows and weights with zeros.
+@inline function ld(p: usize): v128 {
+  return v128.load(p);
 }
-@inline function st(p: usize, v: v128, vec: bool): void {
-  if (vec) v128.store(p, v);
-  else v128.store32_lane(p, v, 0);
+@inline function st(p: usize, v: v128): void {
+  v128.store(p, v);
 }
 @inline function add(a: v128, b: v128): v128 { return f32x4.add(a, b); }
 @inline function mul(a: v128, b: v128): v128 { return f32x4.mul(a, b); }
@@ -42,11 +43,11 @@ const GRU = 2;
 
 // LSTM step of one sample: g = [i f c o] pre-activations in, activations out; c = f·cp + i·c̃,
 // h = o·act(c). ub: the row's bytes (u·4).
-@inline function lstmCell(j: usize, g: usize, ub: usize, cp: usize, c: usize, vec: bool): void {
-  st(c + j, add(mul(ld(g + ub + j, vec), ld(cp + j, vec)), mul(ld(g + j, vec), ld(g + 2 * ub + j, vec))), vec);
+@inline function lstmCell(j: usize, g: usize, ub: usize, cp: usize, c: usize): void {
+  st(c + j, add(mul(ld(g + ub + j), ld(cp + j)), mul(ld(g + j), ld(g + 2 * ub + j))));
 }
-@inline function outGate(j: usize, o: usize, h: usize, vec: bool): void {
-  st(h + j, mul(ld(o + j, vec), ld(h + j, vec)), vec);
+@inline function outGate(j: usize, o: usize, h: usize): void {
+  st(h + j, mul(ld(o + j), ld(h + j)));
 }
 function lstmForward(u: i32, g: usize, cp: usize, c: usize, h: usize, ract: i32, act: i32): void {
   const ub = <usize>u << 2;
@@ -54,35 +55,30 @@ function lstmForward(u: i32, g: usize, cp: usize, c: usize, h: usize, ract: i32,
   f32_activation(g + 2 * ub, g + 2 * ub, u, act, 0);
   f32_activation(g + 3 * ub, g + 3 * ub, u, ract, 0);
   let j: usize;
-  for (j = 0; j + 16 <= ub; j += 16) lstmCell(j, g, ub, cp, c, true);
-  for (; j < ub; j += 4) lstmCell(j, g, ub, cp, c, false);
+  for (j = 0; j < ub; j += 16) lstmCell(j, g, ub, cp, c);
   f32_activation(c, h, u, act, 0);
-  for (j = 0; j + 16 <= ub; j += 16) outGate(j, g + 3 * ub, h, true);
-  for (; j < ub; j += 4) outGate(j, g + 3 * ub, h, false);
+  for (j = 0; j < ub; j += 16) outGate(j, g + 3 * ub, h);
 }
 
 // GRU (reset after): a = [xz xr xh] (x·W + bias[0]) in, [z r h̃] out; r = rec row (h·U + bias[1]).
-@inline function gruMix(j: usize, a: usize, r: usize, ub: usize, vec: bool): void {
-  st(a + j, add(ld(a + j, vec), ld(r + j, vec)), vec);
+@inline function gruMix(j: usize, a: usize, r: usize, ub: usize): void {
+  st(a + j, add(ld(a + j), ld(r + j)));
 }
-@inline function gruReset(j: usize, a: usize, r: usize, ub: usize, vec: bool): void {
-  st(a + 2 * ub + j, add(ld(a + 2 * ub + j, vec), mul(ld(a + ub + j, vec), ld(r + 2 * ub + j, vec))), vec);
+@inline function gruReset(j: usize, a: usize, r: usize, ub: usize): void {
+  st(a + 2 * ub + j, add(ld(a + 2 * ub + j), mul(ld(a + ub + j), ld(r + 2 * ub + j))));
 }
-@inline function gruState(j: usize, a: usize, hp: usize, h: usize, ub: usize, vec: bool): void {
-  const hh = ld(a + 2 * ub + j, vec);
-  st(h + j, add(hh, mul(ld(a + j, vec), sub(ld(hp + j, vec), hh))), vec);
+@inline function gruState(j: usize, a: usize, hp: usize, h: usize, ub: usize): void {
+  const hh = ld(a + 2 * ub + j);
+  st(h + j, add(hh, mul(ld(a + j), sub(ld(hp + j), hh))));
 }
 function gruForward(u: i32, a: usize, r: usize, hp: usize, h: usize, ract: i32, act: i32): void {
   const ub = <usize>u << 2, ub2 = ub << 1;
   let j: usize;
-  for (j = 0; j + 16 <= ub2; j += 16) gruMix(j, a, r, ub, true);
-  for (; j < ub2; j += 4) gruMix(j, a, r, ub, false);
+  for (j = 0; j < ub2; j += 16) gruMix(j, a, r, ub);
   f32_activation(a, a, 2 * u, ract, 0);
-  for (j = 0; j + 16 <= ub; j += 16) gruReset(j, a, r, ub, true);
-  for (; j < ub; j += 4) gruReset(j, a, r, ub, false);
+  for (j = 0; j < ub; j += 16) gruReset(j, a, r, ub);
   f32_activation(a + ub2, a + ub2, u, act, 0);
-  for (j = 0; j + 16 <= ub; j += 16) gruState(j, a, hp, h, ub, true);
-  for (; j < ub; j += 4) gruState(j, a, hp, h, ub, false);
+  for (j = 0; j < ub; j += 16) gruState(j, a, hp, h, ub);
 }
 
 /**
@@ -112,26 +108,24 @@ export function f32_rnn_forward(cell: i32, steps: i32, batch: i32, units: i32, z
 
 // LSTM backward of one sample. d: 4u scratch floats; tc = act(c) in d's o slot, d's i slot first
 // dh·o·act'(c), then: dc̃ = dc + that; di = dc̃·c̃, df = dc̃·cp, dg = dc̃·i, do = dh·act(c), dc ← dc̃·f.
-@inline function lstmDo(j: usize, g: usize, dh: usize, d: usize, ub: usize, vec: bool): void {
-  st(d + j, mul(ld(dh + j, vec), ld(g + 3 * ub + j, vec)), vec);
+@inline function lstmDo(j: usize, g: usize, dh: usize, d: usize, ub: usize): void {
+  st(d + j, mul(ld(dh + j), ld(g + 3 * ub + j)));
 }
-@inline function lstmDc(j: usize, g: usize, cp: usize, dh: usize, dc: usize, d: usize, ub: usize, vec: bool): void {
-  const dcn = add(ld(dc + j, vec), ld(d + j, vec));
-  st(d + 3 * ub + j, mul(ld(dh + j, vec), ld(d + 3 * ub + j, vec)), vec);
-  st(d + j, mul(dcn, ld(g + 2 * ub + j, vec)), vec);
-  st(d + ub + j, mul(dcn, ld(cp + j, vec)), vec);
-  st(d + 2 * ub + j, mul(dcn, ld(g + j, vec)), vec);
-  st(dc + j, mul(dcn, ld(g + ub + j, vec)), vec);
+@inline function lstmDc(j: usize, g: usize, cp: usize, dh: usize, dc: usize, d: usize, ub: usize): void {
+  const dcn = add(ld(dc + j), ld(d + j));
+  st(d + 3 * ub + j, mul(ld(dh + j), ld(d + 3 * ub + j)));
+  st(d + j, mul(dcn, ld(g + 2 * ub + j)));
+  st(d + ub + j, mul(dcn, ld(cp + j)));
+  st(d + 2 * ub + j, mul(dcn, ld(g + j)));
+  st(dc + j, mul(dcn, ld(g + ub + j)));
 }
 function lstmBackward(u: i32, g: usize, cp: usize, c: usize, dh: usize, dc: usize, d: usize, ract: i32, act: i32): void {
   const ub = <usize>u << 2;
   f32_activation(c, d + 3 * ub, u, act, 0);
   let j: usize;
-  for (j = 0; j + 16 <= ub; j += 16) lstmDo(j, g, dh, d, ub, true);
-  for (; j < ub; j += 4) lstmDo(j, g, dh, d, ub, false);
+  for (j = 0; j < ub; j += 16) lstmDo(j, g, dh, d, ub);
   f32_activation_grad(d + 3 * ub, d, d, u, act, 0);
-  for (j = 0; j + 16 <= ub; j += 16) lstmDc(j, g, cp, dh, dc, d, ub, true);
-  for (; j < ub; j += 4) lstmDc(j, g, cp, dh, dc, d, ub, false);
+  for (j = 0; j < ub; j += 16) lstmDc(j, g, cp, dh, dc, d, ub);
   f32_activation_grad(g, d, g, 2 * u, ract, 0);
   f32_activation_grad(g + 2 * ub, d + 2 * ub, g + 2 * ub, u, act, 0);
   f32_activation_grad(g + 3 * ub, d + 3 * ub, g + 3 * ub, u, ract, 0);
@@ -139,25 +133,23 @@ function lstmBackward(u: i32, g: usize, cp: usize, c: usize, dh: usize, dc: usiz
 
 // GRU backward of one sample: d (2u scratch) takes dz = dh·(hp − h̃) and dr = dah·Rh; dh̃ = dh·(1 − z)
 // lands in a's h slot and becomes dah = dh̃·act'(h̃); dhp += dh·z; r's h slot becomes dah·r.
-@inline function gruDh(j: usize, a: usize, hp: usize, dh: usize, dhp: usize, d: usize, ub: usize, vec: bool): void {
-  const z = ld(a + j, vec), hh = ld(a + 2 * ub + j, vec), g = ld(dh + j, vec);
-  st(d + j, mul(g, sub(ld(hp + j, vec), hh)), vec);
-  st(d + 2 * ub + j, sub(g, mul(g, z)), vec);
-  if (dhp) st(dhp + j, add(ld(dhp + j, vec), mul(g, z)), vec);
+@inline function gruDh(j: usize, a: usize, hp: usize, dh: usize, dhp: usize, d: usize, ub: usize): void {
+  const z = ld(a + j), hh = ld(a + 2 * ub + j), g = ld(dh + j);
+  st(d + j, mul(g, sub(ld(hp + j), hh)));
+  st(d + 2 * ub + j, sub(g, mul(g, z)));
+  if (dhp) st(dhp + j, add(ld(dhp + j), mul(g, z)));
 }
-@inline function gruDr(j: usize, a: usize, r: usize, d: usize, ub: usize, vec: bool): void {
-  const dah = ld(a + 2 * ub + j, vec);
-  st(d + ub + j, mul(dah, ld(r + 2 * ub + j, vec)), vec);
-  st(r + 2 * ub + j, mul(dah, ld(a + ub + j, vec)), vec);
+@inline function gruDr(j: usize, a: usize, r: usize, d: usize, ub: usize): void {
+  const dah = ld(a + 2 * ub + j);
+  st(d + ub + j, mul(dah, ld(r + 2 * ub + j)));
+  st(r + 2 * ub + j, mul(dah, ld(a + ub + j)));
 }
 function gruBackward(u: i32, a: usize, r: usize, hp: usize, dh: usize, dhp: usize, d: usize, ract: i32, act: i32): void {
   const ub = <usize>u << 2;
   let j: usize;
-  for (j = 0; j + 16 <= ub; j += 16) gruDh(j, a, hp, dh, dhp, d, ub, true);
-  for (; j < ub; j += 4) gruDh(j, a, hp, dh, dhp, d, ub, false);
+  for (j = 0; j < ub; j += 16) gruDh(j, a, hp, dh, dhp, d, ub);
   f32_activation_grad(a + 2 * ub, d + 2 * ub, a + 2 * ub, u, act, 0);
-  for (j = 0; j + 16 <= ub; j += 16) gruDr(j, a, r, d, ub, true);
-  for (; j < ub; j += 4) gruDr(j, a, r, d, ub, false);
+  for (j = 0; j < ub; j += 16) gruDr(j, a, r, d, ub);
   f32_activation_grad(a, d, a, 2 * u, ract, 0);
   memory.copy(r, a, ub << 1);
 }

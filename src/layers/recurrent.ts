@@ -34,6 +34,11 @@ export interface RecurrentArgs extends LayerArgs {
   returnSequences?: boolean;
   /** Read the sequence from its last step to its first (the output sequence is in that order, as Keras's). */
   goBackwards?: boolean;
+  /**
+   * Dropout of the inputs in training (Keras): each sample's features kept with probability
+   * 1 − rate, scaled by 1/(1 − rate), one mask for all of its timesteps, drawn from the model's generator.
+   */
+  dropout?: number;
 }
 
 export interface GatedArgs extends RecurrentArgs {
@@ -43,7 +48,7 @@ export interface GatedArgs extends RecurrentArgs {
 
 export const recurrentKeys: Keys<RecurrentArgs> = {
   ...layerKeys, activation: true, useBias: true, kernelInitializer: true, recurrentInitializer: true, biasInitializer: true,
-  kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, returnSequences: true, goBackwards: true,
+  kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, returnSequences: true, goBackwards: true, dropout: true,
 };
 export const gatedKeys: Keys<GatedArgs> = { ...recurrentKeys, recurrentActivation: true };
 
@@ -67,6 +72,7 @@ export abstract class Recurrent extends Layer {
   readonly useBias: boolean;
   readonly returnSequences: boolean;
   readonly goBackwards: boolean;
+  readonly dropout: number;
   readonly kernelInitializer: Initializer;
   readonly recurrentInitializer: Initializer;
   readonly biasInitializer: Initializer;
@@ -87,6 +93,8 @@ export abstract class Recurrent extends Layer {
     this.useBias = args.useBias ?? true;
     this.returnSequences = args.returnSequences ?? false;
     this.goBackwards = args.goBackwards ?? false;
+    this.dropout = args.dropout ?? 0;
+    if (!(this.dropout >= 0 && this.dropout < 1)) throw new RangeError(`${this.name}: dropout must be in [0, 1), got ${args.dropout}`);
     this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform', this.name);
     this.recurrentInitializer = getInitializer(args.recurrentInitializer ?? 'orthogonal', this.name);
     this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros', this.name);
@@ -133,22 +141,49 @@ export abstract class Recurrent extends Layer {
     if (x.cols !== T * F) throw new ShapeError(`${this.name} expects sequences [batch, ${T}, ${F}] (timesteps, features), got [${x.rows}, ${x.cols}] values per sample`);
   }
 
-  forward(x: Buf, ctx: Ctx): Buf {
-    this.checkInput(x);
+  /** The kernel's row width: the units rounded up to a multiple of 4 (f32-recurrent.ts takes no tails). */
+  protected get padded(): number {
+    return (this.units + 3) & ~3;
+  }
+
+  /**
+   * The weight at `src` ([rows, G·u]) with each gate block widened to p columns and the rows to
+   * `outRows`, zeros around: the kernel's layout when the units are not a multiple of 4.
+   */
+  private padBlocks(ctx: Ctx, src: number, rows: number, outRows: number): number {
+    const u = this.units, p = this.padded, G = this.gates;
+    const dst = scratchBuf(ctx, outRows, G * p).ptr;
+    for (let g = 0; g < G; g++) ctx.k.f32_copy_2d(src + g * u * 4, G * u, dst + g * p * 4, G * p, rows, u);
+    return dst;
+  }
+
+  forward(input: Buf, ctx: Ctx): Buf {
+    this.checkInput(input);
+    let x = input;
     const { k } = ctx;
-    const [T, F] = this.inputShape!, B = x.rows, u = this.units, gu = this.gates * u, rev = this.goBackwards ? 1 : 0;
+    const [T, F] = this.inputShape!, B = x.rows, u = this.units, p = this.padded, gp = this.gates * p, rev = this.goBackwards ? 1 : 0;
+    let w = this.kernel.ptr, rw = this.recurrentKernel.ptr, b = this.bias ? this.bias.ptr : 0, rb = this.recurrentBias();
+    const drop = ctx.training && this.dropout > 0 ? this.dropInputs(ctx, x) : 0;
+    if (drop) x = stepBuf(ctx, drop, x.rows, x.cols);
+    ctx.saved.drop = drop;
+    if (p !== u) { // (F, G·p), (p, G·p), (G·p) and GRU's (G·p): zero-padded copies for this step
+      w = this.padBlocks(ctx, w, F, F);
+      rw = this.padBlocks(ctx, rw, u, p);
+      if (b) b = this.padBlocks(ctx, b, 1, 1);
+      if (rb) rb = this.padBlocks(ctx, rb, 1, 1);
+    }
     const xt = outputBuf(ctx, T * B, F); // (T, B, F)
     k.f32_seq_swap(x.ptr, xt.ptr, B, T, F, 1, rev);
-    const zx = outputBuf(ctx, T * B, gu); // (T, B, G·u): x·W + b, then the gates
-    k.f32_gemm_nn_bias_act(T * B, gu, F, xt.ptr, F, this.kernel.ptr, gu, zx.ptr, gu, this.bias ? this.bias.ptr : 0, 0, 0, ctx.ws);
-    const hs = scratchBuf(ctx, (T + 1) * B, u); // (T + 1, B, u), h_0 = 0
-    const aux = this.cell === CELL.lstm ? scratchBuf(ctx, (T + 1) * B, u).ptr : this.cell === CELL.gru ? outputBuf(ctx, T * B, gu).ptr : 0;
+    const zx = outputBuf(ctx, T * B, gp); // (T, B, G·p): x·W + b, then the gates
+    k.f32_gemm_nn_bias_act(T * B, gp, F, xt.ptr, F, w, gp, zx.ptr, gp, b, 0, 0, ctx.ws);
+    const hs = scratchBuf(ctx, (T + 1) * B, p); // (T + 1, B, p), h_0 = 0
+    const aux = this.cell === CELL.lstm ? scratchBuf(ctx, (T + 1) * B, p).ptr : this.cell === CELL.gru ? outputBuf(ctx, T * B, gp).ptr : 0;
     let mask = 0;
-    if (x.mask) {
+    if (input.mask) {
       mask = ctx.scratch.take(T * B * 4); // (T, B)
-      k.f32_seq_swap(x.mask, mask, B, T, 1, 1, rev);
+      k.f32_seq_swap(input.mask, mask, B, T, 1, 1, rev);
     }
-    k.f32_rnn_forward(this.cell, T, B, u, zx.ptr, this.recurrentKernel.ptr, this.recurrentBias(), mask, hs.ptr, aux, this.recurrentActivation.code, this.activation.code, ctx.ws);
+    k.f32_rnn_forward(this.cell, T, B, p, zx.ptr, rw, rb, mask, hs.ptr, aux, this.recurrentActivation.code, this.activation.code, ctx.ws);
     const saved = ctx.saved; // fields, not an object literal: nothing allocated per step
     saved.xt = xt;
     saved.zx = zx;
@@ -156,54 +191,93 @@ export abstract class Recurrent extends Layer {
     saved.aux = aux;
     saved.mask = mask;
     saved.B = B;
+    saved.w = w;
+    saved.rw = rw;
     let y: Buf;
     if (this.returnSequences) {
       y = outputBuf(ctx, B, T * u);
-      k.f32_seq_swap(y.ptr, hs.ptr + B * u * 4, B, T, u, 0, 0);
-      y.mask = x.mask ?? 0; // Keras: a sequence output carries the input's mask on (as it is, also for goBackwards)
+      const seq = p === u ? y.ptr : ctx.scratch.take(B * T * p * 4); // (B, T, p)
+      k.f32_seq_swap(seq, hs.ptr + B * p * 4, B, T, p, 0, 0);
+      if (seq !== y.ptr) k.f32_copy_2d(seq, p, y.ptr, u, B * T, u);
+      y.mask = input.mask ?? 0; // Keras: a sequence output carries the input's mask on (as it is, also for goBackwards)
     } else {
       y = outputBuf(ctx, B, u);
-      k.f32_copy(hs.ptr + T * B * u * 4, y.ptr, B * u);
+      k.f32_copy_2d(hs.ptr + T * B * p * 4, p, y.ptr, u, B, u);
     }
     return y;
   }
 
+  /**
+   * The inputs with dropout: returns the byte offset of the dropped copy (B, T·F), after the mask
+   * (B, F) of 0 and 1/(1 − rate); one memory view, nothing allocated.
+   */
+  private dropInputs(ctx: Ctx, x: Buf): number {
+    const [T, F] = this.inputShape!, B = x.rows, rate = this.dropout, keep = 1 / (1 - rate);
+    const out = ctx.scratch.take(B * T * F * 4 + B * F * 4), mask = out + B * T * F * 4;
+    const m = ctx.arena.f32All(), xi = x.ptr >> 2, oi = out >> 2, mi = mask >> 2;
+    for (let i = 0; i < B * F; i++) m[mi + i] = ctx.rng.uniform() >= rate ? keep : 0;
+    for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let j = 0; j < F; j++) m[oi + (b * T + t) * F + j] = m[xi + (b * T + t) * F + j] * m[mi + b * F + j];
+    return out;
+  }
+
+  /** dst (rows × G·u) (+)= Aᵀ·D for A (T·B × rows, lda) and D (T·B × G·p): one gemm, or one per gate block when padded. */
+  private gradBlocks(ctx: Ctx, n: number, rows: number, a: number, lda: number, d: number, dst: number, acc: number): void {
+    const u = this.units, p = this.padded, G = this.gates;
+    if (p === u) ctx.k.f32_gemm_tn(rows, G * u, n, a, lda, d, G * u, dst, G * u, acc, ctx.ws);
+    else for (let g = 0; g < G; g++) ctx.k.f32_gemm_tn(rows, u, n, a, lda, d + g * p * 4, G * p, dst + g * u * 4, G * u, acc, ctx.ws);
+  }
+
+  /** dst (G·u) (+)= the column sums of D (n × G·p), padding dropped. */
+  private biasGrad(ctx: Ctx, n: number, d: number, dst: number, acc: number): void {
+    const { k } = ctx, u = this.units, p = this.padded, G = this.gates;
+    if (p === u) return k.f32_col_sum(d, dst, n, G * u, acc);
+    const sums = ctx.scratch.take(G * p * 4);
+    k.f32_col_sum(d, sums, n, G * p, 0);
+    for (let g = 0; g < G; g++) {
+      if (acc) k.f32_axpy(u, 1, sums + g * p * 4, dst + g * u * 4);
+      else k.f32_copy(sums + g * p * 4, dst + g * u * 4, u);
+    }
+  }
+
   backward(dy: Buf, ctx: Ctx, needDx: boolean, acc: boolean): Buf | null {
     const { k } = ctx;
-    const { xt, zx, hs, aux, mask, B } = ctx.saved as { xt: Buf; zx: Buf; hs: Buf; aux: number; mask: number; B: number };
-    const [T, F] = this.inputShape!, u = this.units, gu = this.gates * u;
-    let dhs: Buf; // (T, B, u)
+    const { xt, zx, hs, aux, mask, B, w, rw } = ctx.saved as { xt: Buf; zx: Buf; hs: Buf; aux: number; mask: number; B: number; w: number; rw: number };
+    const [T, F] = this.inputShape!, u = this.units, p = this.padded, gp = this.gates * p;
+    const dhs = scratchBuf(ctx, T * B, p); // (T, B, p), the padding 0
     if (this.returnSequences) {
-      dhs = outputBuf(ctx, T * B, u);
-      k.f32_seq_swap(dy.ptr, dhs.ptr, B, T, u, 1, 0);
-    } else {
-      dhs = scratchBuf(ctx, T * B, u);
-      k.f32_copy(dy.ptr, dhs.ptr + (T - 1) * B * u * 4, B * u);
-    }
-    const tmp = ctx.scratch.take((B * u + 4 * u) * 4);
-    k.f32_rnn_backward(this.cell, T, B, u, zx.ptr, this.recurrentKernel.ptr, mask, hs.ptr, aux, dhs.ptr, tmp, this.recurrentActivation.code, this.activation.code, ctx.ws);
-    const dR = this.cell === CELL.gru ? aux : zx.ptr; // (T, B, G·u): the recurrent pre-activations' gradients
+      const tm = p === u ? dhs.ptr : ctx.scratch.take(T * B * u * 4); // (T, B, u)
+      k.f32_seq_swap(dy.ptr, tm, B, T, u, 1, 0);
+      if (tm !== dhs.ptr) k.f32_copy_2d(tm, u, dhs.ptr, p, T * B, u);
+    } else k.f32_copy_2d(dy.ptr, u, dhs.ptr + (T - 1) * B * p * 4, p, B, u);
+    const tmp = ctx.scratch.take((B * p + 4 * p) * 4);
+    k.f32_rnn_backward(this.cell, T, B, p, zx.ptr, rw, mask, hs.ptr, aux, dhs.ptr, tmp, this.recurrentActivation.code, this.activation.code, ctx.ws);
+    const dR = this.cell === CELL.gru ? aux : zx.ptr; // (T, B, G·p): the recurrent pre-activations' gradients
     if (this.trainsNow) {
       const a = acc ? 1 : 0;
-      k.f32_gemm_tn(F, gu, T * B, xt.ptr, F, zx.ptr, gu, this.kernel.gradPtr, gu, a, ctx.ws); // dW = xᵀ·dA
-      k.f32_gemm_tn(u, gu, T * B, hs.ptr, u, dR, gu, this.recurrentKernel.gradPtr, gu, a, ctx.ws); // dU = h_{t−1}ᵀ·dR
+      this.gradBlocks(ctx, T * B, F, xt.ptr, F, zx.ptr, this.kernel.gradPtr, a); // dW = xᵀ·dA
+      this.gradBlocks(ctx, T * B, u, hs.ptr, p, dR, this.recurrentKernel.gradPtr, a); // dU = h_{t−1}ᵀ·dR
       if (this.bias) {
-        k.f32_col_sum(zx.ptr, this.bias.gradPtr, T * B, gu, a);
-        if (this.cell === CELL.gru) k.f32_col_sum(dR, this.bias.gradPtr + gu * 4, T * B, gu, a);
+        this.biasGrad(ctx, T * B, zx.ptr, this.bias.gradPtr, a);
+        if (this.cell === CELL.gru) this.biasGrad(ctx, T * B, dR, this.bias.gradPtr + this.gates * u * 4, a);
       }
     }
     if (!needDx) return null;
     const dxt = outputBuf(ctx, T * B, F); // (T, B, F) = dA·Wᵀ
-    k.f32_gemm_nt(T * B, F, gu, zx.ptr, gu, this.kernel.ptr, gu, dxt.ptr, F, 0, ctx.ws);
+    k.f32_gemm_nt(T * B, F, gp, zx.ptr, gp, w, gp, dxt.ptr, F, 0, ctx.ws);
     const dx = stepBuf(ctx, ctx.scratch.take(B * T * F * 4), B, T * F);
     k.f32_seq_swap(dx.ptr, dxt.ptr, B, T, F, 0, this.goBackwards ? 1 : 0);
+    const drop = ctx.saved.drop as number;
+    if (drop) { // dx ⊙ the dropout mask (B, F), at every timestep
+      const m = ctx.arena.f32All(), di = dx.ptr >> 2, mi = (drop + B * T * F * 4) >> 2;
+      for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let j = 0; j < F; j++) m[di + (b * T + t) * F + j] *= m[mi + b * F + j];
+    }
     return dx;
   }
 
   override workspace(k: Kernels, rows: number): number {
-    const [T, F] = this.inputShape!, u = this.units, gu = this.gates * u, n = T * rows;
-    return Math.max(k.f32_gemm_workspace(n, gu, F), k.f32_gemm_workspace(rows, gu, u), k.f32_gemm_workspace(rows, u, gu),
-      k.f32_gemm_workspace(F, gu, n), k.f32_gemm_workspace(u, gu, n), k.f32_gemm_workspace(n, F, gu));
+    const [T, F] = this.inputShape!, p = this.padded, gp = this.gates * p, n = T * rows;
+    return Math.max(k.f32_gemm_workspace(n, gp, F), k.f32_gemm_workspace(rows, gp, p), k.f32_gemm_workspace(rows, p, gp),
+      k.f32_gemm_workspace(F, gp, n), k.f32_gemm_workspace(p, gp, n), k.f32_gemm_workspace(n, F, gp));
   }
 
   /** The options every recurrent layer writes; the cells add their own. */
@@ -215,7 +289,7 @@ export abstract class Recurrent extends Layer {
       biasInitializer: initializerConfig(useBias ? this.biasInitializer : null),
       kernelRegularizer: regularizerConfig(args.kernelRegularizer), recurrentRegularizer: regularizerConfig(args.recurrentRegularizer),
       biasRegularizer: useBias ? regularizerConfig(args.biasRegularizer) : null,
-      returnSequences: this.returnSequences, goBackwards: this.goBackwards,
+      returnSequences: this.returnSequences, goBackwards: this.goBackwards, dropout: this.dropout,
     };
   }
 }
@@ -257,6 +331,11 @@ export function writeRecurrentOnnx(l: Recurrent, op: 'RNN' | 'LSTM' | 'GRU', ord
   const xt = n('time_major'), y = n('Y'), yh = n('Y_h');
   g.node('Transpose', [x], xt, { perm: { ints: [1, 0, 2] } });
   const attrs: Record<string, OnnxAttr> = { hidden_size: { i: u }, activations: { strings: acts } };
+  if (acts.includes('Affine')) { // linear: Affine(1, 0); the lists hold a value per activation that takes them, in order (onnxruntime)
+    const takes = acts.filter((a) => a === 'Affine' || a === 'HardSigmoid');
+    attrs.activation_alpha = { floats: takes.map((a) => (a === 'Affine' ? 1 : 0.2)) };
+    attrs.activation_beta = { floats: takes.map((a) => (a === 'Affine' ? 0 : 0.5)) };
+  }
   if (op === 'GRU') attrs.linear_before_reset = { i: 1 };
   if (l.goBackwards) attrs.direction = { s: 'reverse' };
   const ins = [xt, g.constant(`${l.name}/W`, blocks(kernel, F), [1, gu, F]), g.constant(`${l.name}/R`, blocks(recurrent, u), [1, gu, u]), g.constant(`${l.name}/B`, b, [1, 2 * gu])];

@@ -1,7 +1,9 @@
 // The recurrent layers beyond the table's rows (table.ts): masked, padded sequences against
-// tfjs-layers' CPU backend (a masked step keeps the state, also in returnSequences' outputs), the
-// gradients through masked steps against finite differences, Keras's initial weights (orthogonal
+// tfjs-layers' CPU backend, live and as the fixture test/fixtures/recurrent/ committed with its
+// script (a masked step keeps the state, also in returnSequences' outputs), the ONNX export with
+// masks and every activation pair, dropout, the gradients through masked steps against finite differences, Keras's initial weights (orthogonal
 // recurrent kernel, unitForgetBias), and the errors for input that is not a sequence.
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -67,6 +69,30 @@ test('ONNX export of masked sequences padded at the end: sequence_lens, as onnxr
   }
 });
 
+test('ONNX export of every cell activation pair (Affine for linear, HardSigmoid) matches onnxruntime', async () => {
+  const x = { data: rand(5 * T * F, 11), shape: [5, T, F] };
+  for (const [activation, recurrentActivation] of [['linear', 'sigmoid'], ['relu', 'hardSigmoid'], ['tanh', 'linear'], ['sigmoid', 'relu']]) {
+    for (const cell of [layers.lstm, layers.gru]) {
+      const m = sequential([cell(3, { inputShape: [T, F], activation, recurrentActivation, returnSequences: true }), layers.simpleRNN(2, { activation })], { seed: 6 });
+      randomWeights(m, 40);
+      const s = await ort.InferenceSession.create(m.toOnnx());
+      const got = (await s.run({ [s.inputNames[0]]: new ort.Tensor('float32', x.data, x.shape) }))[s.outputNames[0]];
+      close(got.data as Float32Array, (m.predict(x) as Tensor).data, 1e-6, 1e-5, `${m.layers[0].className} ${activation}/${recurrentActivation}`);
+    }
+  }
+});
+
+test('the committed tfjs-layers fixture (masked, padded; LSTM sigmoid gates → bidirectional LSTM → SimpleRNN): lepton gives its outputs', () => {
+  const f = JSON.parse(readFileSync(new URL('../fixtures/recurrent/tfjs-lstm.json', import.meta.url), 'utf8')) as { T: number; F: number; N: number; x: number[]; y: number[]; weights: { shape: number[]; data: number[] }[] };
+  const m = sequential([
+    layers.masking({ inputShape: [f.T, f.F] }), layers.lstm(5, { returnSequences: true }),
+    layers.bidirectional(layers.lstm(3, { returnSequences: true })), layers.simpleRNN(2),
+  ], { seed: 7 });
+  m.getWeights();
+  m.setWeights(f.weights.map((w) => ({ data: Float32Array.from(w.data), shape: w.shape })));
+  close((m.predict({ data: Float32Array.from(f.x), shape: [f.N, f.T, f.F] }) as Tensor).data, f.y, 1e-6, 1e-5, 'tfjs fixture');
+});
+
 test('gradients through masked steps (LSTM, GRU, goBackwards) match finite differences', () => {
   for (const rnn of [() => layers.lstm(3, { returnSequences: true }), () => layers.gru(3, { goBackwards: true })]) {
     const m = sequential([layers.masking({ inputShape: [T, F] }), rnn(), layers.flatten(), layers.dense(2)], { seed: 2 });
@@ -89,6 +115,24 @@ test('gradients through masked steps (LSTM, GRU, goBackwards) match finite diffe
       close(got.grads[i].data, fd, 5e-5, 2e-3, `${m.weights[i].name}`);
     });
   }
+});
+
+test('dropout: in training one mask per sample and feature for all timesteps, kept values scaled by 1/(1 − rate); none in inference', () => {
+  // h_t = x_t·I + h_{t−1}·0: the layer's output is its dropped input
+  const m = sequential([layers.simpleRNN(F, { inputShape: [T, F], activation: 'linear', useBias: false, returnSequences: true, dropout: 0.5 })], { seed: 4 });
+  m.getWeights();
+  m.setWeights([{ data: Float32Array.from({ length: F * F }, (_, i) => (i % (F + 1) === 0 ? 1 : 0)), shape: [F, F] }, { data: new Float32Array(F * F), shape: [F, F] }]);
+  const n = 40, x = { data: rand(n * T * F, 6, 0.5, 1.5), shape: [n, T, F] };
+  close((m.predict(x) as Tensor).data, x.data, 1e-6, 1e-6, 'inference');
+  const y = (m.predict(x, { training: true }) as Tensor).data;
+  let dropped = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) {
+    const r = y[i * T * F + j] / x.data[i * T * F + j];
+    assert.ok(Math.abs(r) < 1e-6 || Math.abs(r - 2) < 1e-5, `ratio ${r}`);
+    for (let t = 1; t < T; t++) assert.ok(Math.abs(y[(i * T + t) * F + j] / x.data[(i * T + t) * F + j] - r) < 1e-5, 'the same mask at every timestep');
+    dropped += r < 1 ? 1 : 0;
+  }
+  assert.ok(dropped > 0.3 * n * F && dropped < 0.7 * n * F, `${dropped} of ${n * F} dropped at rate 0.5`);
 });
 
 test('Keras initial weights: an orthogonal recurrent kernel (rows orthonormal), the forget gate bias at 1', () => {

@@ -295,11 +295,11 @@ export const rows: LayerRow[] = [
   {
     className: 'SimpleRNN',
     model: () => sequential([
-      layers.simpleRNN(5, { inputShape: [4, 3], returnSequences: true, kernelRegularizer: regularizers.l2(0.01) }),
+      layers.simpleRNN(5, { inputShape: [4, 3], returnSequences: true, kernelRegularizer: regularizers.l2(0.01), dropout: 0.25 }),
       layers.simpleRNN(3, { goBackwards: true, activation: 'sigmoid', useBias: false }), layers.dense(2),
     ], { seed: 17 }),
     tfjs: () => ({ model: tfl.sequential({ layers: [
-      tfl.layers.simpleRNN({ recurrentInitializer: 'glorotNormal', units: 5, inputShape: [4, 3], returnSequences: true, biasInitializer: 'randomNormal' }),
+      tfl.layers.simpleRNN({ recurrentInitializer: 'glorotNormal', units: 5, inputShape: [4, 3], returnSequences: true, biasInitializer: 'randomNormal', dropout: 0.3 }),
       tfl.layers.simpleRNN({ recurrentInitializer: 'glorotNormal', units: 3, goBackwards: true, activation: 'sigmoid' }), tfDense(2),
     ] }) }),
   },
