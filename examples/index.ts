@@ -17,3 +17,11 @@ export const examples: ExampleEntry[] = [
   { name: 'signal-vs-background', source: 'seed 002', description: 'a 5% signal under a dominant background, with and without class weights: ROC, AUC, efficiencies with binomial errors', load: () => import('./signal-vs-background.js') },
   { name: 'deep-sigmoid-vs-selu', source: 'seed 004', description: 'vanishing gradients in a 16-layer sigmoid net vs SELU + lecunNormal, per-layer gradient norms', load: () => import('./deep-sigmoid-vs-selu.js') },
 ];
+
+// Issue 15: seed 000's convolutional autoencoders and seed 002's CNN.
+examples.push(
+  { name: 'lenet', source: 'seed 002', description: 'LeNet-style CNN (conv 5×5 32, pool, conv 5×5 64, pool, dense 1024, 10) on Fashion-MNIST: per-class accuracy ± binomial error, filters and feature maps', load: () => import('./lenet.js') },
+);
+examples.push(
+  { name: 'resolution', source: 'seed 002', description: 'resolution matters: the LeNet-style CNN on 28×28 and 2×2-average-pooled 14×14 Fashion-MNIST, per-class accuracy ± binomial error in the MicroBooNE table format', load: () => import('./resolution.js') },
+);
