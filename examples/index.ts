@@ -25,3 +25,7 @@ examples.push(
 examples.push(
   { name: 'resolution', source: 'seed 002', description: 'resolution matters: the LeNet-style CNN on 28×28 and 2×2-average-pooled 14×14 Fashion-MNIST, per-class accuracy ± binomial error in the MicroBooNE table format', load: () => import('./resolution.js') },
 );
+examples.push(
+  { name: 'conv-autoencoders', source: 'seed 000 tables 1–2', description: 'CAE and FCAE exactly as tabled on Fashion-MNIST: test reconstruction MSE, loss curves, originals above reconstructions', load: () => import('./conv-autoencoders.js') },
+  { name: 'split-autoencoders', source: 'seed 000 tables 3–4', description: '4S and F4S: four 14×14 cropping2d patches through free or shared encoders, free vs shared loss over the epochs (figure 3)', load: () => import('./split-autoencoders.js') },
+);

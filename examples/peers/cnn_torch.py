@@ -108,6 +108,29 @@ def fcae():  # seed 000, table 2
                          SameConvT(32, 1, 3, 1))
 
 
+def patch_encoder(kind):  # seed 000, tables 3 (4S) and 4 (F4S): [1, 14, 14] -> 4
+    head = [FlattenHWC(), nn.Linear(4 * 4 * 64, 4), nn.Sigmoid()] if kind == '4s' else [SameConv(64, 1, 3, 1, 'valid'), nn.Sigmoid(), nn.Flatten()]
+    return nn.Sequential(SameConv(1, 32, 3, 2), nn.ReLU(), SameConv(32, 64, 3, 2), nn.ReLU(), *head)
+
+
+class Split(nn.Module):
+    """Four 14x14 quarters through four encoders (free) or one (shared), codes concatenated to 16."""
+    def __init__(self, kind, shared):
+        super().__init__()
+        one = patch_encoder(kind)
+        self.encoders = nn.ModuleList([one] * 4 if shared else [patch_encoder(kind) for _ in range(4)])
+        if kind == '4s':  # table 3's last stride 2 would give 56x56; 1 as in table 1 (as lepton's example)
+            self.decoder = nn.Sequential(nn.Linear(16, 392), nn.ReLU(), Unflatten(7, 7, 8), SameConvT(8, 64, 3, 2), nn.ReLU(),
+                                         SameConvT(64, 32, 3, 2), nn.ReLU(), SameConvT(32, 1, 3, 1))
+        else:
+            self.decoder = nn.Sequential(Unflatten(4, 4, 1), SameConvT(1, 1, 4, 1, 'valid'), nn.ReLU(), SameConvT(1, 64, 3, 2), nn.ReLU(),
+                                         SameConvT(64, 32, 3, 2), nn.ReLU(), SameConvT(32, 1, 3, 1))
+
+    def forward(self, x):
+        quarters = [x[..., :14, :14], x[..., :14, 14:], x[..., 14:, :14], x[..., 14:, 14:]]
+        return self.decoder(torch.cat([e(q) for e, q in zip(self.encoders, quarters)], 1))
+
+
 def binomial(k, n):
     e = k / n if n else 0.0
     return f'{100 * e:.1f} ± {100 * math.sqrt(e * (1 - e) / n) if n else 0:.1f}'
@@ -154,12 +177,13 @@ def reconstruct(make, a, xtr, xte):
     losses = fit(net, xtr, xtr, a.epochs, 128, F.mse_loss, a.seed)
     with torch.no_grad():
         rec = torch.cat([net(xte[i:i + 500]) for i in range(0, len(xte), 500)])
-    return {'test reconstruction MSE': F.mse_loss(rec, xte).item(), 'loss per epoch': losses}
+    return {'test reconstruction MSE': F.mse_loss(rec, xte).item(), 'loss per epoch': losses,
+            'trainable parameters': sum(p.numel() for p in net.parameters())}
 
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument('example', choices=['lenet', 'resolution', 'cae', 'fcae'])
+    p.add_argument('example', choices=['lenet', 'resolution', 'cae', 'fcae', '4s', 'f4s'])
     p.add_argument('--epochs', type=int, default=10)
     p.add_argument('--train', type=int, default=60000)
     p.add_argument('--test', type=int, default=10000)
@@ -173,6 +197,8 @@ def main():
         r = classify(28, a, xtr, ytr, xte, yte)
     elif a.example == 'resolution':
         r = {'HiRes': classify(28, a, xtr, ytr, xte, yte), 'LoRes': classify(14, a, xtr, ytr, xte, yte)}
+    elif a.example in ('4s', 'f4s'):
+        r = {w: reconstruct(lambda: Split(a.example, w == 'shared'), a, xtr, xte) for w in ('free', 'shared')}
     else:
         r = reconstruct(cae if a.example == 'cae' else fcae, a, xtr, xte)
     r.update({'example': a.example, 'epochs': a.epochs, 'training images': len(xtr), 'test images': len(xte),
