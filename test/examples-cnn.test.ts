@@ -29,4 +29,38 @@ test('lenet: test accuracy ≥ 0.75 on 2,000 training images after 2 epochs in C
   assert.is(pngCount(r.report.figures.find((f) => f.name === 'maps-conv2')!.svg), 64);
 });
 
+test('resolution: HiRes and LoRes ≥ 0.70 on 2,000 images, 2 epochs; LoRes not better beyond 2σ; the table in the seed\'s format', async () => {
+  if (!fashionPresent()) return;
+  const r = await (await load('resolution'))({ epochs: 2, trainSize: 2000, testSize: 1000 });
+  const hi = r.results['HiRes test accuracy'] as number, lo = r.results['LoRes test accuracy'] as number;
+  assert.ok(hi >= 0.7 && lo >= 0.7, JSON.stringify(r.results));
+  const [gap, err] = String(r.results['HiRes − LoRes [%]']).split(' ± ').map(Number);
+  assert.ok(gap > -2 * err, `HiRes − LoRes = ${gap} ± ${err} %`);
+  const table = String(r.results.table).split('\n');
+  assert.is(table.length, 4);
+  assert.match(table[2], /^\| HiRes 28×28, LeNet( \| \d+\.\d ± \d+\.\d){11} \|$/);
+  assert.match(table[3], /^\| LoRes 14×14, LeNet( \| \d+\.\d ± \d+\.\d){11} \|$/);
+});
+
+test('conv-autoencoders: CAE beats the mean image and FCAE\'s loss falls on 2,000 images, 5 epochs (full run: 60,000, 20 epochs)', async () => {
+  if (!fashionPresent()) return;
+  const r = await (await load('conv-autoencoders'))({ epochs: 5, trainSize: 2000, testSize: 1000 });
+  const base = r.results['mean-image MSE (baseline)'] as number;
+  assert.ok((r.results['CAE: test reconstruction MSE'] as number) < base, JSON.stringify(r.results));
+  const fcae = r.report.history!.fcae_loss;
+  assert.ok(fcae[fcae.length - 1] < 0.8 * fcae[0], `FCAE loss ${fcae}`);
+  assert.is(pngCount(r.report.figures.find((f) => f.name === 'reconstructions')!.svg), 30);
+});
+
+test('split-autoencoders: shared encoders no worse than free (+5 %) on 1,000 images, 2 epochs; one encoder\'s weights when shared', async () => {
+  if (!fashionPresent()) return;
+  const r = await (await load('split-autoencoders'))({ epochs: 2, trainSize: 1000, testSize: 500 });
+  assert.ok(r.target.pass, JSON.stringify(r.results));
+  // 4S: each encoder has 320 + 18,496 + 4,100 parameters; free holds four, shared one
+  assert.is((r.results['4S free: trainable parameters'] as number) - (r.results['4S shared: trainable parameters'] as number), 3 * 22916);
+  assert.is((r.results['F4S free: trainable parameters'] as number) - (r.results['F4S shared: trainable parameters'] as number), 3 * (320 + 18496 + 577));
+  const h = r.report.history!;
+  assert.ok(h['4S shared loss'][1] < h['4S shared loss'][0], JSON.stringify(h));
+});
+
 test.run();
