@@ -52,7 +52,9 @@ test('conv-autoencoders: CAE beats the mean image and FCAE\'s loss falls on 2,00
   assert.is(pngCount(r.report.figures.find((f) => f.name === 'reconstructions')!.svg), 30);
 });
 
-test('split-autoencoders: shared encoders no worse than free (+5 %) on 1,000 images, 2 epochs; one encoder\'s weights when shared', async () => {
+// At this budget both are barely trained and land within 5 %; at 2,000 images × 5 epochs the free
+// encoders are ahead (README gives the longer runs): this checks the wiring and the sharing, not the seed's claim.
+test('split-autoencoders: shared within 5 % of free on 1,000 images, 2 epochs; one encoder\'s weights when shared', async () => {
   if (!fashionPresent()) return;
   const r = await (await load('split-autoencoders'))({ epochs: 2, trainSize: 1000, testSize: 500 });
   assert.ok(r.target.pass, JSON.stringify(r.results));
