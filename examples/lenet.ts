@@ -69,7 +69,7 @@ export async function run(o: CnnOptions = {}): Promise<ExampleResult> {
       results,
       settings: { layers: 'conv 5×5×32 same relu, maxpool 2, conv 5×5×64 same relu, maxpool 2, dense 1024 relu, dense 10 softmax', optimizer: 'Adam 0.001', 'batch size': 64, loss: 'sparse categorical cross-entropy' },
       figures: [
-        { name: 'filters', svg: report.pngImageGrid(kernelImages(kernel), 5, 5, 8, 'First-layer filters (5×5, 32)'), caption: 'Each learned 5×5 kernel of conv1, scaled to its own range (black low, white high): edge, bar and blob detectors.' },
+        { name: 'filters', svg: report.pngImageGrid(kernelImages(kernel), 5, 5, 8, 'First-layer filters (5×5, 32)'), caption: 'Each learned 5×5 kernel of conv1, scaled to its own range (black low, white high). After a few epochs they still look noisy; what each picks out (edges at different orientations, filled regions) shows in the feature maps.' },
         { name: 'image', svg: report.pngImageGrid([{ data: one.data, title: CLASSES[d.testIds[0]] }], 28, 28, 1, 'Test image 0') },
         { name: 'maps-conv1', svg: report.pngImageGrid(featureMapImages(m1), 28, 28, 8, 'Feature maps after conv1 (28×28, 32)'), caption: 'What each filter finds in test image 0 (after ReLU).' },
         { name: 'maps-conv2', svg: report.pngImageGrid(featureMapImages(m2), 14, 14, 16, 'Feature maps after conv2 (14×14, 64)') },
