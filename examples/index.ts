@@ -21,3 +21,15 @@ export const examples: ExampleEntry[] = [
   { name: 'adversarial', source: 'seed 002', description: 'FGSM adversarial examples on a Fashion-MNIST MLP (accuracy against ε, the panda → gibbon figure) and adversarial training with Goodfellow\'s objective', load: () => import('./adversarial.js') },
   { name: 'gan-ring', source: 'seed 002', description: 'a GAN on a ring of 8 Gaussians (the Keras trainable-at-compile recipe, non-saturating loss): mode coverage ≥ 7 of 8', load: () => import('./gan-ring.js') },
 ];
+
+// Issue 15: seed 000's convolutional autoencoders and seed 002's CNN.
+examples.push(
+  { name: 'lenet', source: 'seed 002', description: 'LeNet-style CNN (conv 5×5 32, pool, conv 5×5 64, pool, dense 1024, 10) on Fashion-MNIST: per-class accuracy ± binomial error, filters and feature maps', load: () => import('./lenet.js') },
+);
+examples.push(
+  { name: 'resolution', source: 'seed 002', description: 'resolution matters: the LeNet-style CNN on 28×28 and 2×2-average-pooled 14×14 Fashion-MNIST, per-class accuracy ± binomial error in the MicroBooNE table format', load: () => import('./resolution.js') },
+);
+examples.push(
+  { name: 'conv-autoencoders', source: 'seed 000 tables 1–2', description: 'CAE and FCAE exactly as tabled on Fashion-MNIST: test reconstruction MSE, loss curves, originals above reconstructions', load: () => import('./conv-autoencoders.js') },
+  { name: 'split-autoencoders', source: 'seed 000 tables 3–4', description: '4S and F4S: four 14×14 cropping2d patches through free or shared encoders, free vs shared loss over the epochs (figure 3)', load: () => import('./split-autoencoders.js') },
+);
