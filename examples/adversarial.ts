@@ -27,9 +27,31 @@ function classifier(seed: number, steps: number): Sequential {
     layers.dense(128, { activation: 'relu' }),
     layers.dense(10, { activation: 'softmax' }),
   ], { seed });
+  return compiled(net, steps);
+}
+
+function compiled(net: Sequential, steps: number): Sequential {
   const learningRate = schedules.cosineDecay({ initialLearningRate: 1e-3, decaySteps: steps });
   net.compile({ optimizer: optimizers.adam({ learningRate }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   return net;
+}
+
+/** The small CNN beside the MLP; it reads the same 784-pixel rows, reshaped to 28×28×1. */
+function cnn(seed: number, steps: number): Sequential {
+  return compiled(sequential([
+    layers.reshape([28, 28, 1], { inputShape: [PIXELS] }),
+    layers.conv2d(16, { kernelSize: 3, activation: 'relu' }),
+    layers.maxPooling2d({ poolSize: 2 }),
+    layers.conv2d(32, { kernelSize: 3, activation: 'relu' }),
+    layers.maxPooling2d({ poolSize: 2 }),
+    layers.flatten(),
+    layers.dense(10, { activation: 'softmax' }),
+  ], { seed, name: 'cnn' }), steps);
+}
+
+export interface AdversarialOptions extends ExampleOptions {
+  /** Epochs of the CNN (default: the MLPs' epochs). */
+  cnnEpochs?: number;
 }
 
 /** sign(∇ₓJ) for every row, in batches of 1000: the direction FGSM moves each pixel. */
@@ -105,7 +127,7 @@ async function fitAdversarial(net: Sequential, d: FashionMnist, epochs: number, 
   return losses;
 }
 
-export async function run({ epochs = 10, seed = 1, verbose = 0, callbacks }: ExampleOptions = {}): Promise<ExampleResult> {
+export async function run({ epochs = 10, seed = 1, verbose = 0, callbacks, cnnEpochs = epochs }: AdversarialOptions = {}): Promise<ExampleResult> {
   await init();
   const d = await fashionMnist(); // a clear error naming the apt package when it is missing
   const steps = Math.ceil(d.yTrain.length / BATCH) * epochs;
@@ -115,22 +137,26 @@ export async function run({ epochs = 10, seed = 1, verbose = 0, callbacks }: Exa
   const h = await standard.fit(d.xTrain, yTrain, { epochs, batchSize: BATCH, verbose, callbacks });
   const robust = classifier(seed, steps);
   const adversarialLoss = await fitAdversarial(robust, d, epochs, seed, verbose, callbacks ?? []);
+  const conv = cnn(seed, Math.ceil(d.yTrain.length / BATCH) * cnnEpochs);
+  const hc = await conv.fit(d.xTrain, yTrain, { epochs: cnnEpochs, batchSize: BATCH, verbose, callbacks });
 
   const table: Record<string, number | string> = {};
   const curves: report.Series[] = [];
   const acc: Record<string, number[]> = {};
-  for (const [name, net] of [['standard', standard], ['adversarially trained', robust]] as const) {
+  for (const [name, net] of [['standard', standard], ['adversarially trained', robust], ['CNN', conv]] as const) {
     const signs = gradientSigns(net, d.xTest, yTest); // sign(∇ₓJ) does not depend on ε: once per model
     acc[name] = EPSILONS.map((eps) => accuracy(net, eps === 0 ? d.xTest.data : perturb(d.xTest.data, signs, eps), d.yTest));
     curves.push({ name, x: EPSILONS, y: acc[name] });
   }
   EPSILONS.forEach((eps, i) => {
     table[`test accuracy at ε = ${eps.toFixed(2)}: standard / adversarially trained`] = `${acc.standard[i].toFixed(4)} / ${acc['adversarially trained'][i].toFixed(4)}`;
+    table[`CNN: test accuracy at ε = ${eps.toFixed(2)}`] = acc.CNN[i];
   });
   const at = EPSILONS.indexOf(TRAIN_EPSILON);
   const results: Record<string, number | string> = {
     'standard: clean test accuracy': acc.standard[0],
     'adversarially trained: clean test accuracy': acc['adversarially trained'][0],
+    'CNN: clean test accuracy': acc.CNN[0],
     [`standard: test accuracy at ε = ${TRAIN_EPSILON}`]: acc.standard[at],
     [`adversarially trained: test accuracy at ε = ${TRAIN_EPSILON}`]: acc['adversarially trained'][at],
     ...table,
@@ -145,10 +171,11 @@ export async function run({ epochs = 10, seed = 1, verbose = 0, callbacks }: Exa
       value: gain, pass: gain > 0 && cleanDrop <= 0.02,
     },
     report: {
-      title: 'Adversarial examples (FGSM) on a Fashion-MNIST MLP, and adversarial training (seed 002)',
+      title: 'Adversarial examples (FGSM) on a Fashion-MNIST MLP and CNN, and adversarial training (seed 002)',
       results: { ...results, epochs },
       settings: {
         network: '784-256-128-10, ReLU, softmax, sparse cross-entropy; Adam 1e-3 with cosine decay; batch 128',
+        CNN: `28×28×1 → conv2d 16 3×3 relu → max pool 2 → conv2d 32 3×3 relu → max pool 2 → flatten → dense 10 softmax; the same loss and optimizer; ${cnnEpochs} epochs, standard training only`,
         attack: 'x + ε·sign(∇ₓJ(θ, x, y)), clipped to [0, 1] (pixels are in [0, 1]); the gradient from computeGradients(x, y, { inputs: true })',
         'adversarial training': `J̃ = ${ALPHA}·J(x) + ${1 - ALPHA}·J(x + ${TRAIN_EPSILON}·sign(∇ₓJ)), the sign taken with the weights of each step`,
       },
@@ -156,9 +183,9 @@ export async function run({ epochs = 10, seed = 1, verbose = 0, callbacks }: Exa
         { name: 'accuracy-vs-epsilon', svg: report.plot({ title: 'Test accuracy under FGSM against ε', xLabel: 'ε (pixel range 0..1)', yLabel: 'test accuracy', yRange: [0, 1], series: curves }), caption: 'Each model attacked with its own gradient (white box), all 10,000 test images.' },
         { name: 'adversarial-example', svg: example.svg, caption: example.caption },
         { name: 'loss', svg: report.plot({ title: 'Training loss per epoch', xLabel: 'epoch', yLabel: 'loss', integerX: true,
-          series: [{ name: 'standard: J', x: h.history.loss.map((_, i) => i + 1), y: h.history.loss }, { name: 'adversarially trained: J̃', x: adversarialLoss.map((_, i) => i + 1), y: adversarialLoss }] }) },
+          series: [{ name: 'standard: J', x: h.history.loss.map((_, i) => i + 1), y: h.history.loss }, { name: 'adversarially trained: J̃', x: adversarialLoss.map((_, i) => i + 1), y: adversarialLoss }, { name: 'CNN: J', x: hc.history.loss.map((_, i) => i + 1), y: hc.history.loss }] }) },
       ],
-      history: { 'standard loss': h.history.loss, 'adversarial loss': adversarialLoss },
+      history: { 'standard loss': h.history.loss, 'adversarial loss': adversarialLoss, 'CNN loss': hc.history.loss },
       summary: standard.summary({ print: false }),
     },
   };

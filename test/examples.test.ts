@@ -74,7 +74,7 @@ test('adversarial: after 2 epochs in CI, adversarial training raises the accurac
     return;
   }
   const { run, TRAIN_EPSILON } = await import('../examples/adversarial.js');
-  const r = await run({ epochs: 2 });
+  const r = await run({ epochs: 2, cnnEpochs: 1 });
   const clean = (m: string) => r.results[`${m}: clean test accuracy`] as number;
   const attacked = (m: string) => r.results[`${m}: test accuracy at ε = ${TRAIN_EPSILON}`] as number;
   assert.ok(clean('standard') >= 0.85, JSON.stringify(r.results));
@@ -84,6 +84,12 @@ test('adversarial: after 2 epochs in CI, adversarial training raises the accurac
   const figure = r.report.figures.find((f) => f.name === 'adversarial-example')!.svg;
   assert.is((figure.match(/%<\/text>/g) ?? []).length, 3, 'a predicted class and confidence under each of the three images');
   assert.ok(r.report.figures.some((f) => f.name === 'accuracy-vs-epsilon'));
+  // The CNN beside the MLP (1 epoch in CI, 10 in full): it learns, and FGSM fools it too.
+  const { EPSILONS } = await import('../examples/adversarial.js');
+  const cnn = EPSILONS.map((eps) => r.results[`CNN: test accuracy at ε = ${eps.toFixed(2)}`] as number);
+  assert.ok(clean('CNN') >= 0.75 && cnn[0] === clean('CNN'), JSON.stringify(r.results));
+  assert.ok(cnn.every((a, i) => i === 0 || a <= cnn[i - 1]), `CNN accuracy falls as ε grows: ${cnn.join(' ')}`);
+  assert.ok(cnn[EPSILONS.indexOf(0.1)] < 0.6 * clean('CNN'), `FGSM at ε = 0.1 fools the CNN: ${cnn.join(' ')}`);
 });
 
 test('gan-ring: after 30 epochs in CI ≥ 6 of 8 modes and ≥ 80 % of samples within 3σ of a mode (full run: 60 epochs, ≥ 7 of 8)', async () => {
@@ -92,6 +98,26 @@ test('gan-ring: after 30 epochs in CI ≥ 6 of 8 modes and ≥ 80 % of samples w
   const near = r.results['fraction of samples within 3σ of a mode'] as number;
   assert.ok(modes >= 6 && near >= 0.8, JSON.stringify(r.results));
   assert.ok(r.report.figures.filter((f) => f.name.startsWith('samples-epoch-')).length >= 3, 'samples over the data at several epochs');
+});
+
+test('dcgan: after 2 epochs of 6,400 images in CI, finite D and G losses, samples moved from the initial noise, a higher Inception score and histogram entropy than at epoch 0 (full run: 10 epochs of 20,000, the target)', async () => {
+  if (!existsSync(FASHION_MNIST_DIR)) {
+    if (process.env.CI) assert.unreachable(`${FASHION_MNIST_DIR} is missing: .ci/run must apt-get install dataset-fashion-mnist`);
+    console.log(`  (skipped: ${FASHION_MNIST_DIR} absent; apt-get install dataset-fashion-mnist)`);
+    return;
+  }
+  const { run } = await import('../examples/dcgan.js');
+  const r = await run({ epochs: 2, subset: 6400, classifierEpochs: 2 });
+  const h = r.report.history!;
+  assert.ok(h['D loss'].length === 2 && [...h['D loss'], ...h['G loss']].every(Number.isFinite), JSON.stringify(h));
+  assert.ok((r.results['mean |pixel change| of the fixed-noise samples since epoch 0'] as number) > 0.05, JSON.stringify(r.results));
+  const is = h['Inception score'], entropy = h['class-histogram entropy (nats)'];
+  assert.ok(is[2] > is[0] + 0.5, `Inception score ${is.join(' → ')}`);
+  assert.ok(entropy[2] > entropy[0] + 0.5, `class-histogram entropy ${entropy.join(' → ')}`);
+  assert.ok(/^real test images/.test(Object.keys(r.results).find((k) => k.startsWith('real')) ?? ''));
+  const grids = r.report.figures.filter((f) => f.name.startsWith('samples-epoch-'));
+  assert.is(grids.length, 3, 'a grid before training and after each epoch');
+  assert.is((grids[2].svg.match(/%<\/text>/g) ?? []).length, 16, "the scorer's class and confidence under each item");
 });
 
 test.run();
