@@ -18,7 +18,7 @@ import { run as size } from './size.bench.js';
 
 const quick = process.argv.includes('--quick');
 const onlyAt = process.argv.indexOf('--only');
-const only = onlyAt > 0 ? process.argv[onlyAt + 1].split(',') : ['gemm', 'conv', 'train', 'train-cnn', 'predict', 'recurrent', 'cold', 'size'];
+const only = onlyAt > 0 ? process.argv[onlyAt + 1].split(',') : ['gemm', 'conv', 'train', 'train-cnn', 'predict', 'recurrent', 'predict-cnn', 'cold', 'size'];
 
 const lepton = (section: Task['section'], extra: Partial<Task> = {}): Task[] =>
   [[false, 1], [false, 2], [true, 1], [true, 2]].map(([fast, threads]) => ({ section, impl: 'lepton', fast: fast as boolean, threads: threads as number, ...extra }));
@@ -58,6 +58,12 @@ if (only.includes('recurrent')) {
     tasks.push({ section: 'recurrent', impl: 'torch', threads: 1, model }, { section: 'recurrent', impl: 'tfjs wasm', threads: 1, model });
   }
   tasks.push({ section: 'recurrent', impl: 'predict', threads: 1 }, { section: 'recurrent', impl: 'predict', fast: true, threads: 1 });
+}
+// Prediction of the LeNet (issue 14, bench/infer-cnn.bench.ts): batch 1 latency on 1 thread, batch
+// 256 throughput on 1 and 2, beside TF.js wasm and ONNX Runtime Web running lepton's toOnnx() export.
+if (only.includes('predict-cnn')) {
+  tasks.push(...lepton('predict-cnn'));
+  for (const impl of ['tfjs wasm', 'ort web']) for (const threads of [1, 2]) tasks.push({ section: 'predict-cnn', impl, threads });
 }
 
 // Every task runs in `reps` processes, one pass over all tasks after another, and a figure is the

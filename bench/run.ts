@@ -3,6 +3,7 @@
 import { run as conv, type ConvImpl } from './conv.bench.js';
 import { run as gemm } from './gemm.bench.js';
 import { run as infer, type InferImpl } from './infer.bench.js';
+import { run as inferCnn, type InferCnnImpl } from './infer-cnn.bench.js';
 import type { BenchModel } from './peers/tfjs-train.js';
 import type { Row } from './rows.js';
 import { run as train } from './train-mlp.bench.js';
@@ -10,7 +11,7 @@ import { run as trainCnn, type CnnModel } from './train-cnn.bench.js';
 import { leptonTrain, predictRows, tfjsTrain, torchTrain, type Cell } from './recurrent.bench.js';
 
 export interface Task {
-  section: 'gemm' | 'conv' | 'train' | 'predict' | 'train-cnn' | 'recurrent';
+  section: 'gemm' | 'conv' | 'train' | 'predict' | 'train-cnn' | 'recurrent' | 'predict-cnn';
   impl: string;
   threads: number;
   fast?: boolean;
@@ -27,6 +28,7 @@ const task = JSON.parse(process.argv[2]) as Task;
 let rows: Row[];
 if (task.section === 'gemm') rows = await gemm({ impl: task.impl as 'lepton' | 'tfjs wasm', threads: task.threads, fast: task.fast, quick: task.quick });
 else if (task.section === 'conv') rows = await conv({ impl: task.impl as ConvImpl, threads: task.threads, fast: task.fast, quick: task.quick });
+else if (task.section === 'predict-cnn') rows = await inferCnn({ impl: task.impl as InferCnnImpl, threads: task.threads, fast: task.fast, quick: task.quick });
 else if (task.section === 'train-cnn') rows = [await trainCnn({ impl: task.impl as 'lepton' | 'torch' | 'tfjs wasm' | 'tfjs cpu', model: task.cnn!, threads: task.threads, fast: task.fast, quick: task.quick })];
 else if (task.section === 'recurrent') {
   const cell = task.model as Cell, seconds = task.quick ? 0.5 : 2;
