@@ -1,5 +1,5 @@
 // The benchmark suite: `npm run bench` (or `npm run bench -- --quick` for a smoke run; add
-// `--only gemm,conv,train,train-cnn,predict,cold,size` to pick sections). Every figure of lepton stands beside the
+// `--only gemm,conv,train,train-cnn,predict,predict-cnn,cold,size` to pick sections). Every figure of lepton stands beside the
 // peers' measured in the same run: TensorFlow.js (wasm with SIMD on 1 and 2 threads; cpu) and ONNX
 // Runtime (native onnxruntime-node, and onnxruntime-web's wasm) for inference; PyTorch (native,
 // CPU, in /usr/bin/python3: bench/peers/torch_bench.py) for training and inference where
