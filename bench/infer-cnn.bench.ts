@@ -1,7 +1,7 @@
 // Inference of seed 002's LeNet-style CNN (issue 14's targets table: "predict the LeNet, batch 1
 // and batch 256"): conv2d 32 5×5 'same' relu → maxPooling2d 2 → conv2d 64 5×5 'same' relu →
 // maxPooling2d 2 → flatten → dense 1024 relu → dense 10 softmax on [28, 28, 1] Fashion-MNIST
-// images (≈ 27.6 MFLOP a sample). The latency of one prediction at batch 1 (host array in,
+// images (≈ 27.8 MFLOP a sample forward). The latency of one prediction at batch 1 (host array in,
 // probabilities out, median µs per call) and the throughput at batch 256 (samples/s), for lepton,
 // TF.js's wasm backend (a tfjs-layers model given lepton's weights) and ONNX Runtime Web
 // (onnxruntime-web's wasm build, in Node) running lepton's own toOnnx() export. Before timing,
