@@ -40,3 +40,16 @@ export function regularizerFromJson(v: unknown, path: string): Regularizer | und
     default: throw new ModelFormatError(`${path}.name: unknown regularizer ${JSON.stringify(o.name)?.slice(0, 80)}; this lepton knows l2, l1, l1l2`);
   }
 }
+
+/**
+ * A layer's weight options as its config holds them: for each weight name (`'kernel'`, `'bias'`, …)
+ * its `<name>Initializer` and `<name>Regularizer`, read and checked.
+ */
+export function weightOptions<W extends string>(c: Json, path: string, weights: readonly W[]): Record<`${W}Initializer`, Initializer | undefined> & Record<`${W}Regularizer`, Regularizer | undefined> {
+  const out: Record<string, Initializer | Regularizer | undefined> = {};
+  for (const w of weights) {
+    out[`${w}Initializer`] = initializerFromJson(c[`${w}Initializer`], `${path}.${w}Initializer`);
+    out[`${w}Regularizer`] = regularizerFromJson(c[`${w}Regularizer`], `${path}.${w}Regularizer`);
+  }
+  return out as Record<`${W}Initializer`, Initializer | undefined> & Record<`${W}Regularizer`, Regularizer | undefined>;
+}

@@ -8,7 +8,7 @@ import { UpSampling2D } from '../layers/up-sampling.js';
 import { Cropping2D, ZeroPadding2D } from '../layers/padding.js';
 import { arr, bool, guard, int, LIMITS, opt, str, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
-import { baseArgs, initializerFromJson, regularizerFromJson } from './layer-config.js';
+import { baseArgs, weightOptions } from './layer-config.js';
 import type { LayerEntries, LayerEntry } from './layer-entry.js';
 import { activationOf, initializerOf, regularizerOf, unsupported, type TfjsLayer } from './tfjs-config.js';
 
@@ -36,10 +36,7 @@ function convArgs(c: Json, path: string) {
     dilationRate: opt(c.dilationRate, sizeOf, `${path}.dilationRate`),
     activation: opt(c.activation, str, `${path}.activation`),
     useBias: opt(c.useBias, bool, `${path}.useBias`),
-    kernelInitializer: initializerFromJson(c.kernelInitializer, `${path}.kernelInitializer`),
-    biasInitializer: initializerFromJson(c.biasInitializer, `${path}.biasInitializer`),
-    kernelRegularizer: regularizerFromJson(c.kernelRegularizer, `${path}.kernelRegularizer`),
-    biasRegularizer: regularizerFromJson(c.biasRegularizer, `${path}.biasRegularizer`),
+    ...weightOptions(c, path, ['kernel', 'bias']),
   };
 }
 const filtersOf = (c: Json, path: string) => int(c.filters, `${path}.filters`, 1, LIMITS.dim);

@@ -9,7 +9,7 @@ import { Recurrent } from '../layers/recurrent.js';
 import { Bidirectional, TimeDistributed, type MergeMode } from '../layers/wrappers.js';
 import { bool, guard, int, LIMITS, num, obj, opt, str, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
-import { baseArgs, initializerFromJson, regularizerFromJson } from './layer-config.js';
+import { baseArgs, weightOptions } from './layer-config.js';
 import { builtinLayers, type LayerEntries, type LayerEntry } from './layer-entry.js';
 import { activationOf, initializerOf, numberOf, regularizerOf, unsupported, type TfjsLayer } from './tfjs-config.js';
 
@@ -26,12 +26,7 @@ function recurrentFromConfig(c: Json, path: string) {
     ...baseArgs(c, path),
     activation: opt(c.activation, str, `${path}.activation`),
     useBias: opt(c.useBias, bool, `${path}.useBias`),
-    kernelInitializer: initializerFromJson(c.kernelInitializer, `${path}.kernelInitializer`),
-    recurrentInitializer: initializerFromJson(c.recurrentInitializer, `${path}.recurrentInitializer`),
-    biasInitializer: initializerFromJson(c.biasInitializer, `${path}.biasInitializer`),
-    kernelRegularizer: regularizerFromJson(c.kernelRegularizer, `${path}.kernelRegularizer`),
-    recurrentRegularizer: regularizerFromJson(c.recurrentRegularizer, `${path}.recurrentRegularizer`),
-    biasRegularizer: regularizerFromJson(c.biasRegularizer, `${path}.biasRegularizer`),
+    ...weightOptions(c, path, ['kernel', 'recurrent', 'bias']),
     returnSequences: opt(c.returnSequences, bool, `${path}.returnSequences`),
     goBackwards: opt(c.goBackwards, bool, `${path}.goBackwards`),
     dropout: opt(c.dropout, num, `${path}.dropout`),

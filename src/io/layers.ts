@@ -16,7 +16,7 @@ import { GaussianNoise } from '../layers/gaussian-noise.js';
 import { Embedding } from '../layers/embedding.js';
 import { arr, bool, guard, int, LIMITS, num, opt, str, type Json } from './check.js';
 import { ModelFormatError } from './errors.js';
-import { baseArgs, initializerFromJson, regularizerFromJson } from './layer-config.js';
+import { baseArgs, initializerFromJson, regularizerFromJson, weightOptions } from './layer-config.js';
 import { activationOf, axisOf, initializerOf, numberOf, regularizerOf, unsupported, type TfjsLayer } from './tfjs-config.js';
 
 import { builtinLayers, type LayerEntry } from './layer-entry.js';
@@ -34,10 +34,7 @@ add('Dense', {
     ...baseArgs(c, path),
     activation: opt(c.activation, str, `${path}.activation`),
     useBias: opt(c.useBias, bool, `${path}.useBias`),
-    kernelInitializer: initializerFromJson(c.kernelInitializer, `${path}.kernelInitializer`),
-    biasInitializer: initializerFromJson(c.biasInitializer, `${path}.biasInitializer`),
-    kernelRegularizer: regularizerFromJson(c.kernelRegularizer, `${path}.kernelRegularizer`),
-    biasRegularizer: regularizerFromJson(c.biasRegularizer, `${path}.biasRegularizer`),
+    ...weightOptions(c, path, ['kernel', 'bias']),
   })),
   tfjs: {
     Dense(t) {
@@ -190,10 +187,7 @@ add('LayerNormalization', {
     epsilon: opt(c.epsilon, num, `${path}.epsilon`),
     center: opt(c.center, bool, `${path}.center`),
     scale: opt(c.scale, bool, `${path}.scale`),
-    gammaInitializer: initializerFromJson(c.gammaInitializer, `${path}.gammaInitializer`),
-    betaInitializer: initializerFromJson(c.betaInitializer, `${path}.betaInitializer`),
-    gammaRegularizer: regularizerFromJson(c.gammaRegularizer, `${path}.gammaRegularizer`),
-    betaRegularizer: regularizerFromJson(c.betaRegularizer, `${path}.betaRegularizer`),
+    ...weightOptions(c, path, ['gamma', 'beta']),
   })),
   tfjs: {
     LayerNormalization(t) {
