@@ -101,6 +101,23 @@ console.log(JSON.stringify({ predicted: y.shape, error }));
   assert.match(out.error, /saving and loading need the bundle's io chunk, lepton-io.js, served beside lepton.js; importing it failed: .*lepton-io\.js/);
 });
 
+test('a deployment without the CSV and IDX chunks trains, and data.csv / data.idx say which file is missing', () => {
+  const lone = join(dir, 'lone-data');
+  mkdirSync(lone);
+  for (const f of ['lepton.js', 'lepton-core.js', 'lepton.wasm']) cpSync(join(app, 'node_modules/lepton/dist', f), join(lone, f));
+  writeFileSync(join(lone, 't.csv'), 'a,y\n1,2\n');
+  writeFileSync(join(lone, 'run.mjs'), `import { init, data } from './lepton.js';
+await init();
+const errors = [];
+try { await data.csv('t.csv', { label: 'y' }).toArrays(); } catch (e) { errors.push(e.message); }
+try { await data.idx(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 7])); } catch (e) { errors.push(e.message); }
+console.log(JSON.stringify(errors));
+`);
+  const [csvError, idxError] = JSON.parse(run(process.execPath, ['run.mjs'], lone)) as string[];
+  assert.match(csvError, /data\.csv: reading needs the bundle's CSV chunk, lepton-csv-parser\.js, served beside lepton\.js; importing it failed: .*lepton-csv-parser\.js/);
+  assert.match(idxError, /loadIdx: loading needs the bundle's chunk lepton-idx-load\.js, served beside lepton\.js; importing it failed: .*lepton-idx-load\.js/);
+});
+
 test('Node: import "lepton", await init() finds its own .wasm, a model trains to a stated loss', () => {
   const out = JSON.parse(run(process.execPath, ['train.mjs'], app));
   assert.is(out.build, 'simd');
