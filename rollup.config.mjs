@@ -6,6 +6,7 @@
 //   lepton-io.js       save, load, TF.js import: fetched by the first save() or loadModel()
 //   lepton-csv-parser.js, lepton-idx-load.js   the CSV parser and the IDX loaders, fetched by
 //                      the first data.csv read or data.idx / data.fashionMnist load
+//   lepton-workers.js  the worker pool and the split kernels, fetched by init() where threads can run
 //   lepton-report.js   the 'lepton/report' entry (SVG plots, the HTML report), which the CLI and
 //                      the examples share; a page that only trains and predicts does not load it
 //   lepton-cli.js      the `lepton` command (bin/lepton.mjs runs it); lepton-examples.js, its examples

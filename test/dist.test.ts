@@ -29,7 +29,7 @@ test.after(() => dir && rmSync(dir, { recursive: true, force: true }));
 test('the tarball holds the bundle, both .wasm builds and the types, and no sources', () => {
   const files = run('tar', ['-tzf', join(dir, tarball)]).split('\n').filter(Boolean);
   for (const f of ['package/dist/lepton.js', 'package/dist/lepton-core.js', 'package/dist/lepton-io.js', 'package/dist/lepton-report.js', 'package/dist/types/report/index.d.ts', 'package/dist/lepton.wasm', 'package/dist/lepton-relaxed.wasm', 'package/dist/types/index.d.ts', 'package/package.json',
-    'package/bin/lepton.mjs', 'package/dist/lepton-cli.js', 'package/dist/lepton-examples.js', 'package/dist/lepton-csv-parser.js', 'package/dist/lepton-idx-load.js']) {
+    'package/bin/lepton.mjs', 'package/dist/lepton-cli.js', 'package/dist/lepton-examples.js', 'package/dist/lepton-csv-parser.js', 'package/dist/lepton-idx-load.js', 'package/dist/lepton-workers.js']) {
     assert.ok(files.includes(f), `${f} missing from the tarball: ${files.join(', ')}`);
   }
   assert.not.ok(files.some((f) => /^package\/(src|assembly|test|build)\//.test(f)), 'no sources or tests in the tarball');
@@ -116,6 +116,32 @@ console.log(JSON.stringify(errors));
   const [csvError, idxError] = JSON.parse(run(process.execPath, ['run.mjs'], lone)) as string[];
   assert.match(csvError, /data\.csv: reading needs the bundle's CSV chunk, lepton-csv-parser\.js, served beside lepton\.js; importing it failed: .*lepton-csv-parser\.js/);
   assert.match(idxError, /loadIdx: loading needs the bundle's chunk lepton-idx-load\.js, served beside lepton\.js; importing it failed: .*lepton-idx-load\.js/);
+});
+
+test('the worker pool is a chunk of its own: init() imports it where threads run; without it, one thread and a reason naming the file', () => {
+  const core = readFileSync(join(app, 'node_modules/lepton/dist/lepton-core.js'), 'utf8');
+  assert.ok(core.includes("import('./lepton-workers.js')"), 'lepton-core.js imports the worker pool dynamically');
+  assert.not.ok(/^import .* from '\.\/lepton-workers\.js'/m.test(core), 'and never statically');
+  assert.not.ok(core.includes('Atomics.wait('), 'the pool (its Atomics.wait loop) is not in the core');
+  const program = `import { init, layers, sequential } from './lepton.js';
+const rt = await init({ threads: 2 });
+const net = sequential([layers.dense(2, { inputShape: [3] })]);
+const y = net.predict({ data: new Float32Array(3), shape: [1, 3] });
+console.log(JSON.stringify({ threads: rt.threads, reason: rt.threadsReason ?? '', predicted: y.shape }));
+`;
+  const full = join(dir, 'with-workers');
+  const lone = join(dir, 'lone-workers');
+  for (const [d, files] of [[full, ['lepton.js', 'lepton-core.js', 'lepton-workers.js', 'lepton.wasm']], [lone, ['lepton.js', 'lepton-core.js', 'lepton.wasm']]] as const) {
+    mkdirSync(d);
+    for (const f of files) cpSync(join(app, 'node_modules/lepton/dist', f), join(d, f));
+    writeFileSync(join(d, 'run.mjs'), program);
+  }
+  const withPool = JSON.parse(run(process.execPath, ['run.mjs'], full));
+  assert.equal(withPool, { threads: 2, reason: '', predicted: [1, 2] });
+  const without = JSON.parse(run(process.execPath, ['run.mjs'], lone));
+  assert.is(without.threads, 1);
+  assert.equal(without.predicted, [1, 2]);
+  assert.match(without.reason, /^the worker pool's chunk lepton-workers\.js, served beside lepton\.js, did not load \(.*lepton-workers\.js/);
 });
 
 test('Node: import "lepton", await init() finds its own .wasm, a model trains to a stated loss', () => {

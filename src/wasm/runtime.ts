@@ -5,8 +5,7 @@
 import { nodeModule } from '../node-builtins.js';
 import { Arena } from './arena.js';
 import type { Kernels } from './kernels.js';
-import { parallelKernels } from './parallel.js';
-import { Pool } from './pool.js';
+import type { Pool } from './pool.js';
 import { threadSupport, withSharedMemory, type ThreadSupport } from './threads.js';
 
 /** What `init` accepts: nothing (find the .wasm beside the bundle), bytes, a URL, a Response, or a compiled module. */
@@ -125,11 +124,11 @@ async function instantiate(source: WasmSource | undefined, options: InitOptions)
   const maximum = options.maximumPages ?? 65536;
   // A shared memory reserves its maximum up front; where that fails (a 32-bit device), run unshared.
   let sharedMemory: WebAssembly.Memory | undefined;
-  if (support.spawn) {
+  if (support.spawner) {
     try {
       sharedMemory = new WebAssembly.Memory({ initial: 16, maximum, shared: true });
     } catch (e) {
-      support = { ...support, spawn: undefined, reason: `a shared memory of up to ${maximum} pages cannot be reserved here (${(e as Error).message})` };
+      support = { ...support, spawner: undefined, reason: `a shared memory of up to ${maximum} pages cannot be reserved here (${(e as Error).message})` };
     }
   }
   let fallbackReason: string | undefined;
@@ -154,7 +153,7 @@ async function instantiate(source: WasmSource | undefined, options: InitOptions)
   // Shared when threads can run at all, so that the count can change later; a module given
   // compiled (not as bytes) may import either kind of memory: try the one it was built for.
   for (const shared of loaded.shared === undefined ? [false, true] : [loaded.shared]) {
-    if (shared && !support.spawn) continue;
+    if (shared && !support.spawner) continue;
     try {
       memory = shared && sharedMemory ? sharedMemory : new WebAssembly.Memory({ initial: 16, maximum, shared });
       instance = await WebAssembly.instantiate(module, { env: { memory } });
@@ -173,11 +172,18 @@ async function instantiate(source: WasmSource | undefined, options: InitOptions)
   const arena = new Arena(memory, raw.lepton_heap_base());
   const isShared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
   let pool: Pool | undefined;
+  let kernels = raw;
   let threadsReason = support.reason;
-  if (isShared && support.spawn) pool = new Pool(module, memory, build === 'relaxed-simd', 1, support.spawn, support.canBlock);
-  else threadsReason ??= 'the kernel module given imports an unshared memory';
+  if (isShared && support.spawner) {
+    const workers = await workersChunk();
+    if (typeof workers === 'string') threadsReason = workers;
+    else {
+      pool = new workers.Pool(module, memory, build === 'relaxed-simd', 1, support.spawner(workers.WORKER_SOURCE), support.canBlock);
+      kernels = workers.parallelKernels(raw, pool, arena);
+    }
+  } else threadsReason ??= 'the kernel module given imports an unshared memory';
   const rt: RuntimeState = {
-    kernels: pool ? parallelKernels(raw, pool, arena) : raw,
+    kernels,
     memory, arena, build, fallbackReason, threads: 1, threadsReason, pool,
     get parallelJobs() {
       return this.pool?.jobs ?? 0;
@@ -189,6 +195,20 @@ async function instantiate(source: WasmSource | undefined, options: InitOptions)
   }
   setThreads(rt, options.threads ?? (pool ? support.cores : 1));
   return rt;
+}
+
+/**
+ * The pool's chunk (workers.ts, dist/lepton-workers.js), imported where threads can run; when it
+ * cannot be imported, lepton runs on one thread and says why (the reason names the file).
+ */
+async function workersChunk(): Promise<typeof import('./workers.js') | string> {
+  try {
+    return await import('./workers.js');
+  } catch (e) {
+    const reason = `the worker pool's chunk lepton-workers.js, served beside lepton.js, did not load (${(e as Error)?.message ?? e})`;
+    if (typeof console !== 'undefined') console.warn(`lepton runs on one thread: ${reason}.`);
+    return reason;
+  }
 }
 
 /** Asks for `n` threads; stays on fewer (with threadsReason saying why) when workers cannot start. */
@@ -217,7 +237,7 @@ async function load(source: WasmSource, support: ThreadSupport, relaxed: boolean
   if (source instanceof WebAssembly.Module) return { module: source };
   const raw = await bytesOf(source as Bytesish);
   const bytes = ArrayBuffer.isView(raw) ? new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength) : new Uint8Array(raw);
-  const shared = support.spawn ? withSharedMemory(bytes) : undefined;
+  const shared = support.spawner ? withSharedMemory(bytes) : undefined;
   const chosen = (shared ?? bytes) as Uint8Array<ArrayBuffer>;
   const module = relaxed ? await compileRelaxed(chosen) : await compile(chosen);
   return { module, shared: shared !== undefined };

@@ -4,11 +4,14 @@
 // start (workerd's module imports but its Worker throws).
 
 import { nodeModule } from '../node-builtins.js';
-import { WORKER_SOURCE, type SpawnWorker } from './pool.js';
+import type { SpawnWorker } from './pool.js';
 
 export interface ThreadSupport {
-  /** Starts a worker; absent when threads cannot run here. */
-  spawn?: SpawnWorker;
+  /**
+   * How to start workers running a given worker source (pool.ts's WORKER_SOURCE, which comes with
+   * the pool's chunk, workers.ts); absent when threads cannot run here.
+   */
+  spawner?: (workerSource: string) => SpawnWorker;
   /** The default thread count: the cores threads may use here. */
   cores: number;
   /** The calling thread may Atomics.wait (false on a browser page's main thread). */
@@ -39,14 +42,16 @@ export async function threadSupport(): Promise<ThreadSupport> {
     return { cores: 1, canBlock: false, reason: 'this runtime cannot create a shared WebAssembly.Memory' };
   }
   if (page) {
-    const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
-    const spawn: SpawnWorker = (data) => {
-      const w = new g.Worker(url) as { postMessage(d: unknown): void; terminate(): void };
-      w.postMessage(data);
-      return w;
+    const spawner = (workerSource: string): SpawnWorker => {
+      const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
+      return (data) => {
+        const w = new g.Worker(url) as { postMessage(d: unknown): void; terminate(): void };
+        w.postMessage(data);
+        return w;
+      };
     };
     // A page's main thread has a document; a dedicated worker may block.
-    return { spawn, cores: Math.max(1, g.navigator?.hardwareConcurrency ?? 1), canBlock: typeof g.document === 'undefined' };
+    return { spawner, cores: Math.max(1, g.navigator?.hardwareConcurrency ?? 1), canBlock: typeof g.document === 'undefined' };
   }
   let wt: typeof import('node:worker_threads');
   try {
@@ -55,15 +60,15 @@ export async function threadSupport(): Promise<ThreadSupport> {
     return { cores: 1, canBlock: false, reason: 'this runtime has neither Web Workers in an isolated page nor node:worker_threads' };
   }
   if (typeof wt.Worker !== 'function') return { cores: 1, canBlock: false, reason: 'node:worker_threads has no Worker here' };
-  const spawn: SpawnWorker = (data) => {
-    const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: data });
+  const spawner = (workerSource: string): SpawnWorker => (data) => {
+    const w = new wt.Worker(workerSource, { eval: true, workerData: data });
     w.unref(); // an idle pool never keeps a process alive
     w.on('error', () => {
       // A worker that fails before it is ready is simply never used.
     });
     return w;
   };
-  return { spawn, cores: await cores(), canBlock: true };
+  return { spawner, cores: await cores(), canBlock: true };
 }
 
 async function cores(): Promise<number> {
