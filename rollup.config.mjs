@@ -6,6 +6,7 @@
 //   lepton-io.js       save, load, TF.js import: fetched by the first save() or loadModel()
 //   lepton-csv-parser.js, lepton-idx-load.js   the CSV parser and the IDX loaders, fetched by
 //                      the first data.csv read or data.idx / data.fashionMnist load
+//   lepton-onnx.js     the ONNX writer: fetched by the first toOnnx()
 //   lepton-workers.js  the worker pool and the split kernels, fetched by init() where threads can run
 //   lepton-report.js   the 'lepton/report' entry (SVG plots, the HTML report), which the CLI and
 //                      the examples share; a page that only trains and predicts does not load it

@@ -68,7 +68,7 @@ async function setup(o: InferCnnOptions): Promise<{ impl: string; predict: Predi
   const ort: any = await import('onnxruntime-web');
   ort.env.wasm.numThreads = o.threads;
   ort.env.wasm.simd = true;
-  const session = await ort.InferenceSession.create(net.toOnnx(), { executionProviders: ['wasm'], intraOpNumThreads: o.threads, interOpNumThreads: 1 });
+  const session = await ort.InferenceSession.create(await net.toOnnx(), { executionProviders: ['wasm'], intraOpNumThreads: o.threads, interOpNumThreads: 1 });
   const [input, output] = [session.inputNames[0], session.outputNames[0]];
   const predict: Predict = async (x, rows) => (await session.run({ [input]: new ort.Tensor('float32', x, [rows, 28, 28, 1]) }))[output].data as Float32Array;
   return { impl: 'ort web', predict, lepton };

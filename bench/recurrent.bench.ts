@@ -118,7 +118,7 @@ export async function predictRows(fast: boolean, quick: boolean): Promise<Row[]>
   const want = Float32Array.from(net.predict(one).data);
   const rows = [row(fast ? 'lepton fast' : 'lepton plain', await latency(() => net.predict(one), calls))];
   // ONNX Runtime on lepton's own export, checked against lepton's prediction first.
-  const session = await ort.InferenceSession.create(net.toOnnx(), { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const session = await ort.InferenceSession.create(await net.toOnnx(), { intraOpNumThreads: 1, interOpNumThreads: 1 });
   const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', x, [1, T, F]) };
   const got = (await session.run(feeds))[session.outputNames[0]].data as Float32Array;
   if (!got.every((v, i) => Math.abs(v - want[i]) < 1e-5)) throw new Error('onnxruntime disagrees with lepton');

@@ -1,13 +1,13 @@
 // lepton's public API (DESIGN.md "Public API"). The entry also connects the model to io (the model
-// never imports io): save() goes to the io chunk, toOnnx() to the ONNX writer.
-import { exportOnnx } from './io/onnx.js';
+// never imports io): save() goes to the io chunk, toOnnx() to the ONNX writer's chunk.
 import { ioChunk } from './io/lazy.js';
+import { onnxChunk } from './io/onnx-lazy.js';
 import type { Model as ModelType } from './model/model.js';
 import { provideModelIo } from './model/hooks.js';
 
 provideModelIo({
   save: (m, target, options) => ioChunk().then((io) => io.saveModel(m as ModelType, target, options)),
-  toOnnx: (m, args) => exportOnnx(m as ModelType, args),
+  toOnnx: (m, args) => onnxChunk().then((onnx) => onnx.exportOnnx(m as ModelType, args)),
 });
 
 export { init, build, threadsReady, type InitOptions, type WasmSource, type Runtime, type BuildName } from './wasm/runtime.js';

@@ -29,7 +29,7 @@ test.after(() => dir && rmSync(dir, { recursive: true, force: true }));
 test('the tarball holds the bundle, both .wasm builds and the types, and no sources', () => {
   const files = run('tar', ['-tzf', join(dir, tarball)]).split('\n').filter(Boolean);
   for (const f of ['package/dist/lepton.js', 'package/dist/lepton-core.js', 'package/dist/lepton-io.js', 'package/dist/lepton-report.js', 'package/dist/types/report/index.d.ts', 'package/dist/lepton.wasm', 'package/dist/lepton-relaxed.wasm', 'package/dist/types/index.d.ts', 'package/package.json',
-    'package/bin/lepton.mjs', 'package/dist/lepton-cli.js', 'package/dist/lepton-examples.js', 'package/dist/lepton-csv-parser.js', 'package/dist/lepton-idx-load.js', 'package/dist/lepton-workers.js']) {
+    'package/bin/lepton.mjs', 'package/dist/lepton-cli.js', 'package/dist/lepton-examples.js', 'package/dist/lepton-csv-parser.js', 'package/dist/lepton-idx-load.js', 'package/dist/lepton-workers.js', 'package/dist/lepton-onnx.js']) {
     assert.ok(files.includes(f), `${f} missing from the tarball: ${files.join(', ')}`);
   }
   assert.not.ok(files.some((f) => /^package\/(src|assembly|test|build)\//.test(f)), 'no sources or tests in the tarball');
@@ -84,7 +84,19 @@ test('the core bundle leaves saving and loading to the io chunk, which it import
   }
 });
 
-test('a deployment without lepton-io.js trains, and save() says which file is missing', () => {
+test('the ONNX writer is a chunk of its own, imported by the first toOnnx()', () => {
+  const core = readFileSync(join(app, 'node_modules/lepton/dist/lepton-core.js'), 'utf8');
+  const onnx = readFileSync(join(app, 'node_modules/lepton/dist/lepton-onnx.js'), 'utf8');
+  assert.ok(core.includes("import('./lepton-onnx.js')"), 'lepton-core.js imports the ONNX writer dynamically');
+  assert.not.ok(/^import .* from '\.\/lepton-onnx\.js'/m.test(core), 'and never statically');
+  // the protobuf writer and the preprocessing's nodes are the writer's alone
+  for (const name of ['class ProtoWriter', 'function onnxPreprocessing']) {
+    assert.ok(onnx.includes(name), `lepton-onnx.js has ${name}`);
+    assert.not.ok(core.includes(name), `lepton-core.js does not (${name})`);
+  }
+});
+
+test('a deployment without lepton-io.js and lepton-onnx.js trains, and save() and toOnnx() say which file is missing', () => {
   const lone = join(dir, 'lone');
   mkdirSync(lone);
   for (const f of ['lepton.js', 'lepton-core.js', 'lepton.wasm']) cpSync(join(app, 'node_modules/lepton/dist', f), join(lone, f));
@@ -94,11 +106,14 @@ const net = sequential([layers.dense(2, { inputShape: [3] })]);
 const y = net.predict({ data: new Float32Array(3), shape: [1, 3] });
 let error = '';
 try { await net.save(); } catch (e) { error = e.message; }
-console.log(JSON.stringify({ predicted: y.shape, error }));
+let onnxError = '';
+try { await net.toOnnx(); } catch (e) { onnxError = e.message; }
+console.log(JSON.stringify({ predicted: y.shape, error, onnxError }));
 `);
   const out = JSON.parse(run(process.execPath, ['run.mjs'], lone));
   assert.equal(out.predicted, [1, 2]);
   assert.match(out.error, /saving and loading need the bundle's io chunk, lepton-io.js, served beside lepton.js; importing it failed: .*lepton-io\.js/);
+  assert.match(out.onnxError, /toOnnx\(\) needs the bundle's ONNX chunk, lepton-onnx\.js, served beside lepton\.js; importing it failed: .*lepton-onnx\.js/);
 });
 
 test('a deployment without the CSV and IDX chunks trains, and data.csv / data.idx say which file is missing', () => {

@@ -101,3 +101,15 @@ export function tempDir(prefix: string): string {
   if (tempDirs.push(dir) === 1) process.on('exit', () => { for (const d of tempDirs) rmSync(d, { recursive: true, force: true }); });
   return dir;
 }
+
+/** Awaits `p` and checks that it rejects with an Error whose message matches `re`. */
+export async function rejects(p: Promise<unknown>, re: RegExp): Promise<void> {
+  let error: unknown;
+  try {
+    await p;
+  } catch (e) {
+    error = e;
+  }
+  if (error === undefined) assert.unreachable(`expected a rejection matching ${re}, got a result`);
+  assert.match((error as Error).message, re);
+}

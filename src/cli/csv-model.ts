@@ -291,7 +291,7 @@ export async function predictCsv(modelDir: string, path: string, out?: string, d
  */
 export async function exportOnnx(modelDir: string, out: string): Promise<void> {
   const net = await loadSaved(modelDir);
-  const bytes = net.toOnnx();
+  const bytes = await net.toOnnx();
   await writeFile(out, bytes);
   const prep = net.preprocessing as CsvPreprocessing | null;
   const what = prep?.cli === 1

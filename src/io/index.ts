@@ -6,5 +6,7 @@ export { loadModel, loadTfjsModel } from './lazy.js';
 export type { LoadSource, InMemoryModel, LoadHandler } from './load.js';
 export type { SaveTarget, SaveHandler, ModelArtifacts, SaveOptions } from './save.js';
 export { registerLayer, registerModelType, type LayerSerializer, type ModelBuilder } from './tables.js';
-export { registerOnnxExporter, onnxOps, buildOnnx, ONNX_OPSET, type OnnxExporter, type OnnxGraph, type OnnxModelSpec } from './onnx.js';
+export { registerOnnxExporter } from './onnx-exporters.js';
+export { onnxOps, type OnnxExporter, type OnnxGraph } from '../layers/onnx.js';
+export type { OnnxModelSpec } from './onnx.js';
 export { LEPTON_VERSION, FORMAT_VERSION } from './version.js';

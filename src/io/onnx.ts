@@ -8,10 +8,11 @@
 
 import type { SymbolicTensor } from '../graph.js';
 import type { Weight } from '../layers/layer.js';
-import type { OnnxAttr, OnnxExporter, OnnxGraph } from '../layers/onnx.js';
+import type { OnnxAttr, OnnxGraph } from '../layers/onnx.js';
 import type { Model } from '../model/index.js';
 import { graphOf, isModel } from '../graph.js';
 import type { ToOnnxArgs } from '../model/types.js';
+import { exporters } from './onnx-exporters.js';
 import { onnxPreprocessing, type PreprocessingSpec } from './onnx-preprocessing.js';
 import { ProtoWriter } from './protobuf.js';
 import { LEPTON_VERSION } from './version.js';
@@ -23,13 +24,8 @@ const IR_VERSION = 8;
 const FLOAT = 1; // TensorProto.DataType.FLOAT
 const INT64 = 7;
 
-/** The exporters users registered, by class name. */
-export const exporters = new Map<string, OnnxExporter>();
-
-/** Gives a layer class an exporter; it wins over the class's own writeOnnx. */
-export function registerOnnxExporter(className: string, exporter: OnnxExporter): void {
-  exporters.set(className, exporter);
-}
+// The registry stays in the core (onnx-exporters.ts); this file is the chunk the first toOnnx() imports.
+export { exporters, registerOnnxExporter } from './onnx-exporters.js';
 
 /**
  * Writes the nodes of a model's graph: input tensor names given, output tensor names wanted. A

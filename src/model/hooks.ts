@@ -7,7 +7,7 @@ import type { ToOnnxArgs } from './types.js';
 
 export interface ModelIo {
   save(model: GraphModel, target?: SaveTarget, options?: SaveOptions): Promise<ModelArtifacts>;
-  toOnnx(model: GraphModel, args: ToOnnxArgs): Uint8Array;
+  toOnnx(model: GraphModel, args: ToOnnxArgs): Promise<Uint8Array>;
 }
 
 let installed: ModelIo | undefined;

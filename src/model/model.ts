@@ -367,9 +367,10 @@ export class Model extends Layer {
    * The model for inference as an ONNX file (opset 17), with the preprocessing the model carries
    * (`preprocessing`: the CLI's standardization and target scaling, or a transform's toJSON())
    * written into the graph, so the file reads raw inputs; `{ preprocessing: false }` for the
-   * network alone, or give a Transform, Pipeline or their JSON.
+   * network alone, or give a Transform, Pipeline or their JSON. Asynchronous: the writer is a chunk
+   * of the bundle of its own (dist/lepton-onnx.js), fetched by the first call.
    */
-  toOnnx(args: ToOnnxArgs = {}): Uint8Array {
+  async toOnnx(args: ToOnnxArgs = {}): Promise<Uint8Array> {
     checkOptions(`${this.name}.toOnnx`, args, toOnnxKeys);
     this.requireBuilt('toOnnx');
     return modelIo(`${this.name}.toOnnx`).toOnnx(this, args);

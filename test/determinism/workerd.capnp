@@ -14,6 +14,7 @@ const caseWorker :Workerd.Worker = (
     (name = "lepton-core.js", esModule = embed "../../dist/lepton-core.js"),
     (name = "lepton-io.js", esModule = embed "../../dist/lepton-io.js"),
     (name = "lepton-workers.js", esModule = embed "../../dist/lepton-workers.js"),
+    (name = "lepton-onnx.js", esModule = embed "../../dist/lepton-onnx.js"),
     (name = "lepton.wasm", wasm = embed "../../dist/lepton.wasm"),
   ],
   compatibilityDate = "2026-10-20",

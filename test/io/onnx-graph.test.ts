@@ -13,7 +13,7 @@ test.before(async () => {
 });
 
 async function parity(m: Model, xs: Tensor[], outputNames?: string[]) {
-  const session = await ort.InferenceSession.create(m.toOnnx());
+  const session = await ort.InferenceSession.create(await m.toOnnx());
   const feeds: Record<string, ort.Tensor> = {};
   session.inputNames.forEach((name, i) => { feeds[name] = new ort.Tensor('float32', xs[i].data, xs[i].shape); });
   const got = await session.run(feeds);

@@ -101,7 +101,7 @@ test('a conv → pool → conv → flatten → dense model exports with one Tran
     layers.flatten(),
     layers.dense(3),
   ], { seed: 12 });
-  const bytes = m.toOnnx();
+  const bytes = await m.toOnnx();
   assert.is(count(bytes), 2);
   const x = { data: rand(5 * 9 * 8 * 3, 13, -2, 2), shape: [5, 9, 8, 3] };
   const s = await ort.InferenceSession.create(bytes);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { data, init, input, layers, model, sequential, type Tensor } from '../../src/index.js';
-import { rand, tempDir } from '../helpers.js';
+import { rand, rejects, tempDir } from '../helpers.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const lepton = (...args: string[]) => {
@@ -95,7 +95,7 @@ test('lepton export of a CLI regression: onnxruntime on raw columns gives lepton
   // the network alone (the file lepton wrote before) is far off on raw columns
   const { loadModel } = await import('../../src/index.js');
   const net = await loadModel(model);
-  const bare = await run(net.toOnnx({ preprocessing: false }), x);
+  const bare = await run(await net.toOnnx({ preprocessing: false }), x);
   assert.ok(Math.abs(bare.data[0] - want[0]) > 1, `without preprocessing: ${bare.data[0]} against ${want[0]}`);
 });
 
@@ -155,36 +155,36 @@ test('toOnnx() writes a model\'s transform JSON: x steps (standardize, select, l
   const scaled = net.predict(xPrep.transform(x)) as Tensor;
   const y = yPrep as unknown as { shift: Float64Array; scale: Float64Array };
   const want = scaled.data.map((v, k) => v / y.scale[k % 2] + y.shift[k % 2]);
-  const got = await run(net.toOnnx(), x);
+  const got = await run(await net.toOnnx(), x);
   assert.equal(got.shape, [n, 2]);
   for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got.data[i] - want[i]) <= 1e-5 * Math.abs(want[i]), `${i}: onnxruntime ${got.data[i]}, lepton ${want[i]}`);
-  assert.equal(JSON.parse(metadata(net.toOnnx())['lepton:preprocessing']), net.preprocessing);
+  assert.equal(JSON.parse(metadata(await net.toOnnx())['lepton:preprocessing']), net.preprocessing);
   // given explicitly: the Pipeline object itself, for a model that carries nothing
   net.preprocessing = null;
-  const onlyX = await run(net.toOnnx({ preprocessing: xPrep }), x);
+  const onlyX = await run(await net.toOnnx({ preprocessing: xPrep }), x);
   for (let i = 0; i < scaled.data.length; i++) assert.ok(Math.abs(onlyX.data[i] - scaled.data[i]) <= 1e-5 * Math.abs(scaled.data[i]) + 1e-6, `${i}`);
-  const plain = await run(net.toOnnx(), xPrep.transform(x));
+  const plain = await run(await net.toOnnx(), xPrep.transform(x));
   for (let i = 0; i < scaled.data.length; i++) assert.ok(Math.abs(plain.data[i] - scaled.data[i]) <= 1e-5 * Math.abs(scaled.data[i]) + 1e-6, `${i}`);
 });
 
-test('toOnnx: a mistyped option, preprocessing it cannot write and a malformed one are clear errors', () => {
+test('toOnnx: a mistyped option, preprocessing it cannot write and a malformed one are clear errors', async () => {
   const net = sequential([layers.dense(2, { inputShape: [3] })], { name: 'net' });
-  assert.throws(() => net.toOnnx({ prepocessing: false } as never), /net\.toOnnx: unknown option 'prepocessing'; did you mean 'preprocessing'\?/);
+  await rejects(net.toOnnx({ prepocessing: false } as never), /net\.toOnnx: unknown option 'prepocessing'; did you mean 'preprocessing'\?/);
   net.preprocessing = { mean: [1, 2, 3] };
-  assert.throws(() => net.toOnnx(), /net\.toOnnx: the model's preprocessing is not a transform's toJSON\(\).*\{ preprocessing: false \}/);
-  assert.ok(net.toOnnx({ preprocessing: false }).length > 100);
+  await rejects(net.toOnnx(), /net\.toOnnx: the model's preprocessing is not a transform's toJSON\(\).*\{ preprocessing: false \}/);
+  assert.ok((await net.toOnnx({ preprocessing: false })).length > 100);
   net.preprocessing = { type: 'standardize', on: 'x', cols: 3, shift: [0, 1], scale: [1, 1, 1] };
-  assert.throws(() => net.toOnnx(), /net\.toOnnx: the model's preprocessing is malformed: .*standardize\.shift must be 3 finite numbers/);
+  await rejects(net.toOnnx(), /net\.toOnnx: the model's preprocessing is malformed: .*standardize\.shift must be 3 finite numbers/);
   net.preprocessing = { type: 'oneHot', on: 'x', cols: 1, classes: 3 };
-  assert.throws(() => net.toOnnx(), /net\.toOnnx: a 'oneHot' step on x has no ONNX form/);
+  await rejects(net.toOnnx(), /net\.toOnnx: a 'oneHot' step on x has no ONNX form/);
   net.preprocessing = { type: 'select', on: 'x', cols: 5, index: [0, 1] };
-  assert.throws(() => net.toOnnx(), /net\.toOnnx: the preprocessing gives 2 columns, the model reads \[3\]/);
+  await rejects(net.toOnnx(), /net\.toOnnx: the preprocessing gives 2 columns, the model reads \[3\]/);
   // two inputs: the preprocessing has no one input to go to
   const a = input({ shape: [2] }), b = input({ shape: [2] });
   const two = model({ inputs: [a, b], outputs: layers.add().apply([a, b]), name: 'two' });
   two.preprocessing = data.preprocessing.standardize().fit({ data: rand(8, 1), shape: [4, 2] }).toJSON();
-  assert.throws(() => two.toOnnx(), /two\.toOnnx: preprocessing is written for a model of one input and one output; this one has 2 and 1/);
-  assert.ok(two.toOnnx({ preprocessing: false }).length > 50);
+  await rejects(two.toOnnx(), /two\.toOnnx: preprocessing is written for a model of one input and one output; this one has 2 and 1/);
+  assert.ok((await two.toOnnx({ preprocessing: false })).length > 50);
 });
 
 test.run();

@@ -24,7 +24,7 @@ function transposes(bytes: Uint8Array): number {
 async function parity(m: Model, shape: number[], want: number): Promise<void> {
   // Moving statistics away from 0 and 1, so that the batch norm's export is exercised.
   m.setWeights(m.getWeights().map((w, i) => ({ data: rand(w.data.length, 40 + i, /variance|gamma/.test(m.weights[i].name) ? 0.5 : -0.5, 1.5), shape: w.shape })));
-  const bytes = m.toOnnx();
+  const bytes = await m.toOnnx();
   assert.is(transposes(bytes), want, 'Transpose nodes');
   const x = { data: rand(shape.reduce((a, b) => a * b, 1), 7, -2, 2), shape };
   const s = await ort.InferenceSession.create(bytes);

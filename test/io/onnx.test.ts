@@ -7,7 +7,7 @@ import { init, Layer, layers, onnxOps, registerOnnxExporter, sequential, type Bu
 import { buildOnnx, exporters } from '../../src/io/onnx.js';
 import type { Dense } from '../../src/layers/dense.js';
 import { ProtoWriter } from '../../src/io/protobuf.js';
-import { rand } from '../helpers.js';
+import { rand, rejects } from '../helpers.js';
 
 test.before(async () => {
   await init(new URL('../../build/lepton.wasm', import.meta.url));
@@ -24,7 +24,7 @@ async function runOnnx(bytes: Uint8Array, feeds: Record<string, { data: Float32A
 async function parity(m: Sequential, inDim: number, rows = 37, scale = 3) {
   const x = { data: rand(rows * inDim, 5, -scale, scale), shape: [rows, inDim] };
   const want = m.predict(x).data;
-  const got = await runOnnx(m.toOnnx(), { input: x });
+  const got = await runOnnx(await m.toOnnx(), { input: x });
   assert.is(got.length, want.length);
   let worst = 0;
   for (let i = 0; i < want.length; i++) {
@@ -113,7 +113,7 @@ class Twice extends Layer {
 
 test("a user's layer class exports through registerOnnxExporter, which also wins over a built-in's writeOnnx", async () => {
   const m = sequential([layers.dense(6, { inputShape: [4], activation: 'tanh' }), new Twice(), layers.dense(3)], { seed: 5 });
-  assert.throws(() => m.toOnnx(), /twice\w* is a Twice layer, which has no ONNX exporter/);
+  await rejects(m.toOnnx(), /twice\w* is a Twice layer, which has no ONNX exporter/);
   registerOnnxExporter('Twice', (_l, [x], out, g) => g.node('Mul', [x, g.constant('two', Float32Array.of(2), [])], out));
   await parity(m, 4);
   // a Dense written as MatMul + Add by the user's exporter instead of its own Gemm
@@ -139,8 +139,8 @@ test('protobuf writer: varints, negative int64, floats, nested messages', () => 
   assert.equal(Array.from(w.finish()), [0x08, 0x96, 0x01, 0x10, ...Array(9).fill(0xff), 0x01, 0x1d, 0, 0, 0xc0, 0x3f, 0x22, 4, 0x0a, 2, 0x68, 0x69]);
 });
 
-test('an unbuilt model is a clear error', () => {
-  assert.throws(() => sequential([layers.dense(2)]).toOnnx(), /not built yet/);
+test('an unbuilt model is a clear error', async () => {
+  await rejects(sequential([layers.dense(2)]).toOnnx(), /not built yet/);
 });
 
 test.run();

@@ -30,7 +30,7 @@ await net.save(join(dir, 'model'));
 const again = await lepton.loadModel(join(dir, 'model'));
 const probe = { data: x.data.subarray(0, 8), shape: [8, 1] };
 const reloaded = net.predict(probe).data.every((v, i) => v === again.predict(probe).data[i]);
-const onnx = net.toOnnx();
+const onnx = await net.toOnnx();
 console.log(JSON.stringify({
   build: lepton.build(), threads: rt.threads, ready, fallbackReason: rt.fallbackReason ?? null,
   rows: x.shape[0], loss: history.history.loss.at(-1), reloaded, onnxBytes: onnx.length,

@@ -57,7 +57,7 @@ for (const c of cases) {
   test(`${c.name}: the ONNX export in onnxruntime gives the same y`, async () => {
     const m = sequential([make(c)], { seed: 1 });
     if (c.weights.length) m.setWeights(c.weights.map(t));
-    const session = await ort.InferenceSession.create(m.toOnnx());
+    const session = await ort.InferenceSession.create(await m.toOnnx());
     const out = (await session.run({ input: new ort.Tensor('float32', Float32Array.from(c.x.data), c.x.shape) })).output;
     assert.equal([...out.dims].map(Number), c.y.shape, 'output shape');
     close(out.data as Float32Array, c.y.data, 1e-5, 1e-5, `${c.name}: onnxruntime y`);

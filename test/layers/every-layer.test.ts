@@ -151,7 +151,7 @@ async function onnxParity(row: LayerRow): Promise<void> {
   seed = seedFor(row) + 2000;
   const m = built(row);
   const xs = inputsOf(m, 23, -3, 3);
-  const session = await ort.InferenceSession.create(m.toOnnx());
+  const session = await ort.InferenceSession.create(await m.toOnnx());
   const feeds: Record<string, ort.Tensor> = {};
   session.inputNames.forEach((name, i) => { feeds[name] = new ort.Tensor('float32', xs[i].data, xs[i].shape); });
   const got = (await session.run(feeds))[session.outputNames[0]];

@@ -63,7 +63,7 @@ test('ONNX export of masked sequences padded at the end: sequence_lens, as onnxr
   for (const rnn of [() => layers.lstm(3), () => layers.gru(3, { goBackwards: true }), () => layers.bidirectional(layers.lstm(2, { recurrentActivation: 'hardSigmoid' }))]) {
     const m = sequential([layers.masking({ inputShape: [T, F] }), rnn(), layers.dense(2)], { seed: 5 });
     randomWeights(m, 30);
-    const session = await ort.InferenceSession.create(m.toOnnx());
+    const session = await ort.InferenceSession.create(await m.toOnnx());
     const got = (await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', x.data, x.shape) }))[session.outputNames[0]];
     close(got.data as Float32Array, (m.predict(x) as Tensor).data, 1e-6, 1e-5, m.layers[1].className);
   }
@@ -75,7 +75,7 @@ test('ONNX export of every cell activation pair (Affine for linear, HardSigmoid)
     for (const cell of [layers.lstm, layers.gru]) {
       const m = sequential([cell(3, { inputShape: [T, F], activation, recurrentActivation, returnSequences: true }), layers.simpleRNN(2, { activation })], { seed: 6 });
       randomWeights(m, 40);
-      const s = await ort.InferenceSession.create(m.toOnnx());
+      const s = await ort.InferenceSession.create(await m.toOnnx());
       const got = (await s.run({ [s.inputNames[0]]: new ort.Tensor('float32', x.data, x.shape) }))[s.outputNames[0]];
       close(got.data as Float32Array, (m.predict(x) as Tensor).data, 1e-6, 1e-5, `${m.layers[0].className} ${activation}/${recurrentActivation}`);
     }

@@ -37,7 +37,7 @@ test('without the package entry, save() and toOnnx() say to import lepton itself
     await init();
     const m = sequential([layers.dense(1, { inputShape: [2] })]);
     const out = [];
-    try { m.toOnnx(); } catch (e) { out.push(e.message); }
+    try { await m.toOnnx(); } catch (e) { out.push(e.message); }
     try { await m.save(); } catch (e) { out.push(e.message); }
     console.log(JSON.stringify(out));`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: new URL('../..', import.meta.url).pathname });
