@@ -52,8 +52,9 @@ export async function run(): Promise<Row[]> {
     row('lepton plain', entry + wasm, `loaded by import: ${loaded} files minified by esbuild ${kb(entry).toFixed(1)} + lepton.wasm ${kb(wasm).toFixed(1)}`),
     row('lepton plain + io chunk', all + wasm, `with the chunks fetched on first use (save/load, ONNX writer, CSV parser, IDX loaders, worker pool): ${files} minified files ${kb(all).toFixed(1)} + lepton.wasm ${kb(wasm).toFixed(1)}`),
     // the library's files only: lepton-cli.js and lepton-examples.js are the command line's
-    row('lepton (dist as published)', published('lepton.js') + published('lepton-core.js') + published('lepton-io.js') + wasm,
-      `dist/lepton.js + lepton-core.js ${kb(published('lepton.js') + published('lepton-core.js')).toFixed(1)} + dist/lepton-io.js ${kb(published('lepton-io.js')).toFixed(1)} (not minified) + lepton.wasm ${kb(wasm).toFixed(1)}`),
+    // the entry, the core, the io chunk, and the ONNX writer and the worker pool (the core's until issue 14 split them off)
+    row('lepton (dist as published)', published('lepton.js') + published('lepton-core.js') + published('lepton-io.js') + published('lepton-onnx.js') + published('lepton-workers.js') + wasm,
+      `dist/lepton.js + lepton-core.js ${kb(published('lepton.js') + published('lepton-core.js')).toFixed(1)} + lepton-io.js, lepton-onnx.js, lepton-workers.js ${kb(published('lepton-io.js') + published('lepton-onnx.js') + published('lepton-workers.js')).toFixed(1)} (not minified) + lepton.wasm ${kb(wasm).toFixed(1)}`),
     row('tfjs wasm', gz(file(join(tfCore, 'tf-core.min.js'))) + gz(file(join(tfWasm, 'tf-backend-wasm.min.js'))) + gz(file(join(tfWasm, 'tfjs-backend-wasm-simd.wasm'))), 'tf-core.min.js + tf-backend-wasm.min.js + tfjs-backend-wasm-simd.wasm'),
     row('ort web', gz(file(join(ortWeb, 'ort.wasm.min.mjs'))) + gz(file(join(ortWeb, 'ort-wasm-simd-threaded.wasm'))), 'ort.wasm.min.mjs + ort-wasm-simd-threaded.wasm'),
   ];
