@@ -515,7 +515,7 @@ function implicitGemm(ws: usize, m: i32, n: i32, k: i32, c: usize, ldc: i32, acc
     const kc = min(KC, k - pc);
     const accum = acc || pc > 0;
     const doEpi = epi && pc + kc >= k;
-    if (dw) fillPixels(p, pc, kc, table);
+    if (dw) fillPixels(p, p.q0 + pc, kc, table);
     const nseg = indirect ? segments(p, pc, kc, ws + SEGS) : 0;
     for (let jc = 0; jc < n; jc += NC) {
       const nc = min(NC, n - jc);
@@ -691,6 +691,30 @@ export function f32_conv2d_dw(geom: usize, x: usize, dy: usize, dw: usize, acc: 
   p.form = DW; p.geom = geom;
   p.src = x; p.srcH = g.h; p.srcW = g.w; p.srcC = g.c;
   p.b = dy; p.ldb = g.f; p.b0 = f0;
-  p.dst = 0; p.ldDst = 0; p.k0 = k0;
+  p.dst = 0; p.ldDst = 0; p.k0 = k0; p.q0 = 0;
   implicitGemm(ws, kn, fn, g.n * g.oh * g.ow, dw + ((<usize>k0 * g.f + f0) << 2), g.f, acc != 0, false, 0, 0, 0);
+}
+
+/**
+ * dW in parts over the output pixels: part s (s0 … s0 + ns − 1) is the whole of dW (KH·KW·C × F)
+ * summed over the pixels s·seg … min((s + 1)·seg, N·OH·OW) − 1 only, written (never added) to
+ * parts + s·KH·KW·C·F floats. f32_col_sum over the parts, in part order, then gives dW: a split
+ * of the sum that threads share by parts, each reading its pixels' x and dy once (splitting dW
+ * by rows or columns reads all of dy or all of x once per chunk, which costs more than it saves
+ * when dW is small and the images are large). seg: a multiple of 256 (the k block), chosen from
+ * the geometry alone (src/layers/conv-common.ts), so the bits never depend on the thread count.
+ */
+export function f32_conv2d_dw_parts(geom: usize, x: usize, dy: usize, parts: usize, seg: i32, s0: i32, ns: i32, ws: usize): void {
+  const g = changetype<Geom>(geom);
+  const p = changetype<Plan>(ws);
+  const pixels = g.n * g.oh * g.ow, rows = g.kh * g.kw * g.c;
+  for (let s = s0; s < s0 + ns; s++) {
+    const q0 = s * seg;
+    if (q0 >= pixels) break;
+    p.form = DW; p.geom = geom;
+    p.src = x; p.srcH = g.h; p.srcW = g.w; p.srcC = g.c;
+    p.b = dy + ((<usize>q0 * g.f) << 2); p.ldb = g.f; p.b0 = 0;
+    p.dst = 0; p.ldDst = 0; p.k0 = 0; p.q0 = q0;
+    implicitGemm(ws, rows, g.f, min(seg, pixels - q0), parts + ((<usize>s * rows * g.f) << 2), g.f, false, false, 0, 0, 0);
+  }
 }

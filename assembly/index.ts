@@ -5,7 +5,7 @@ export {
   f32_gemm_workspace, f32_gemm_nn, f32_gemm_nt, f32_gemm_tn, f32_gemm_nn_bias_act,
 } from './f32-gemm';
 export {
-  f32_conv2d_workspace, f32_conv2d_bias_act, f32_conv2d_dx, f32_conv2d_transpose_bias_act, f32_conv2d_dw,
+  f32_conv2d_workspace, f32_conv2d_bias_act, f32_conv2d_dx, f32_conv2d_transpose_bias_act, f32_conv2d_dw, f32_conv2d_dw_parts,
 } from './f32-conv';
 export { f32_maxpool2d, f32_maxpool2d_grad, f32_avgpool2d, f32_avgpool2d_grad } from './f32-pool';
 export { f32_activation, f32_activation_grad, f32_prelu, f32_prelu_grad } from './f32-activations';

@@ -59,7 +59,7 @@ function gemmBits(rt: RuntimeState, threads: number): Uint32Array[] {
 
 /**
  * Bits of every convolution and pooling kernel over awkward geometries (few and many rows, dW
- * split by rows and by columns, the dot path), once per thread count.
+ * split by rows and by columns and in parts, the dot path), once per thread count.
  */
 function convBits(rt: RuntimeState, threads: number): Uint32Array[] {
   rt.pool!.resize(threads);
@@ -70,6 +70,7 @@ function convBits(rt: RuntimeState, threads: number): Uint32Array[] {
     convGeometry({ batch: 1, height: 9, width: 11, channels: 5, filters: 70, kernelSize: [5, 5], padding: 'same' }),
     convGeometry({ batch: 2, height: 28, width: 28, channels: 1, filters: 32, kernelSize: [3, 3], strides: [2, 2], padding: 'same' }),
     convGeometry({ batch: 2, height: 12, width: 12, channels: 2, filters: 3, kernelSize: [3, 3], dilationRate: [2, 2], padding: 'valid' }),
+    convGeometry({ batch: 12, height: 14, width: 14, channels: 8, filters: 16, kernelSize: [3, 3], padding: 'same' }), // dW in 10 parts
   ];
   let seed = 1;
   const put = (n: number) => {
@@ -91,6 +92,10 @@ function convBits(rt: RuntimeState, threads: number): Uint32Array[] {
     take(dx, xs);
     k.f32_conv2d_dw(pg, x, dy, dw, 1, 0, K, 0, g.f, ws);
     take(dw, K * g.f);
+    const count = Math.ceil((g.n * g.oh * g.ow) / 256), parts = arena.alloc(count * K * g.f * 4);
+    k.f32_conv2d_dw_parts(pg, x, dy, parts, 256, 0, count, ws);
+    take(parts, count * K * g.f);
+    arena.release(parts);
     const pgp = arena.alloc(GEOMETRY_BYTES), pooled = poolGeometry({ batch: g.n, height: g.h, width: g.w, channels: g.c, poolSize: [3, 3], strides: [2, 2], padding: 'same' });
     writeGeometry(arena.i32All(), pgp, pooled);
     const ps = pooled.n * pooled.oh * pooled.ow * pooled.c, py = put(ps), parg = arena.alloc(ps * 4), pdy = put(ps);

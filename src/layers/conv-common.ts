@@ -101,3 +101,35 @@ export function onnxPads(g: ConvGeometry): number[] {
   const end = (out: number, s: number, k: number, d: number, input: number, before: number) => Math.max((out - 1) * s + d * (k - 1) + 1 - input - before, 0);
   return [g.pt, g.pl, end(g.oh, g.sh, g.kh, g.dh, g.h, g.pt), end(g.ow, g.sw, g.kw, g.dw, g.w, g.pl)];
 }
+
+/** Output pixels in a part of dW's sum (a multiple of the kernels' k block of 256), at least; and the parts, at most. */
+const DW_PART_MIN = 2048;
+const DW_PARTS = 8;
+
+/**
+ * Pixels per part of dW's sum for a geometry of `pixels` output pixels (n·oh·ow), from the
+ * geometry alone: up to DW_PARTS parts of at least DW_PART_MIN pixels, or all of them in one.
+ */
+export function dwPart(pixels: number): number {
+  return Math.max(DW_PART_MIN, Math.ceil(pixels / DW_PARTS / 256) * 256);
+}
+
+/**
+ * dW (+ dW when acc) of the convolution `geom` (g its geometry) with input x and output gradient
+ * dy: in parts over the output pixels (f32_conv2d_dw_parts, which threads share part by part),
+ * summed in part order by f32_col_sum; one call when the batch has too few pixels for two parts.
+ * The parts depend on the geometry alone, so the bits do not depend on the thread count.
+ */
+export function convDw(ctx: Ctx, g: ConvGeometry, geom: number, x: number, dy: number, dw: number, acc: boolean): void {
+  const { k } = ctx;
+  const rows = g.kh * g.kw * g.c, pixels = g.n * g.oh * g.ow;
+  const seg = dwPart(pixels);
+  if (seg >= pixels) {
+    k.f32_conv2d_dw(geom, x, dy, dw, acc ? 1 : 0, 0, rows, 0, g.f, ctx.ws);
+    return;
+  }
+  const count = Math.ceil(pixels / seg);
+  const parts = ctx.scratch.take(count * rows * g.f * 4);
+  k.f32_conv2d_dw_parts(geom, x, dy, parts, seg, 0, count, ctx.ws);
+  k.f32_col_sum(parts, dw, count, rows * g.f, acc ? 1 : 0);
+}

@@ -15,7 +15,7 @@ import { getInitializer, type Initializer, type InitializerLike } from '../initi
 import { checkOptions, leading, type Keys } from '../options.js';
 import { convGeometry, convTransposeGeometry, type ConvGeometry } from '../wasm/conv.js';
 import type { Kernels } from '../wasm/kernels.js';
-import { checkDataFormat, checkFits, checkImage, GeometryCache, onnxPads, pair, paddingOf, type Pair, type PaddingMode } from './conv-common.js';
+import { checkDataFormat, checkFits, checkImage, convDw, GeometryCache, onnxPads, pair, paddingOf, type Pair, type PaddingMode } from './conv-common.js';
 import { initializerConfig, Layer, layerKeys, outputBuf, regularizerConfig, type Buf, type Ctx, type LayerArgs, type Regularizer, type Weight } from './layer.js';
 import { onnxOps, type OnnxGraph } from './onnx.js';
 
@@ -217,7 +217,7 @@ export class Conv2D extends ConvBase {
     const g = this.geom.of(x.rows);
     const dz = this.activationGrad(ctx, dy, y, g.n * g.oh * g.ow);
     if (this.trainsNow) {
-      k.f32_conv2d_dw(geom, x.ptr, dz.ptr, this.kernel.gradPtr, acc ? 1 : 0, 0, g.kh * g.kw * g.c, 0, g.f, ctx.ws);
+      convDw(ctx, g, geom, x.ptr, dz.ptr, this.kernel.gradPtr, acc);
       if (this.bias) k.f32_col_sum(dz.ptr, this.bias.gradPtr, g.n * g.oh * g.ow, g.f, acc ? 1 : 0);
     }
     if (!needDx) return null;
@@ -296,7 +296,7 @@ export class Conv2DTranspose extends ConvBase {
     const dz = this.activationGrad(ctx, dy, y, g.n * g.h * g.w);
     if (this.trainsNow) {
       // W is the conv's [kh, kw, c = filters, f = inChannels]: its dW with dz as that conv's input, x as its dy.
-      k.f32_conv2d_dw(geom, dz.ptr, x.ptr, this.kernel.gradPtr, acc ? 1 : 0, 0, g.kh * g.kw * g.c, 0, g.f, ctx.ws);
+      convDw(ctx, g, geom, dz.ptr, x.ptr, this.kernel.gradPtr, acc);
       if (this.bias) k.f32_col_sum(dz.ptr, this.bias.gradPtr, g.n * g.h * g.w, g.c, acc ? 1 : 0);
     }
     if (!needDx) return null;

@@ -66,6 +66,12 @@ export interface Kernels {
    * f0 … f0 + fn − 1 of f. The bias gradient is f32_col_sum(dy, db, n·oh·ow, f, acc).
    */
   f32_conv2d_dw(geom: Ptr, x: Ptr, dy: Ptr, dw: Ptr, acc: number, k0: number, kn: number, f0: number, fn: number, ws: Ptr): void;
+  /**
+   * dW summed over the output pixels s·seg … (s + 1)·seg − 1 only, written to parts + s·kh·kw·c·f
+   * floats, for the parts s = s0 … s0 + ns − 1; f32_col_sum over the parts in order gives dW.
+   * seg is a multiple of 256 fixed by the geometry (layers/conv-common.ts convDw).
+   */
+  f32_conv2d_dw_parts(geom: Ptr, x: Ptr, dy: Ptr, parts: Ptr, seg: number, s0: number, ns: number, ws: Ptr): void;
 
   // f32-pool.ts: pooling over windows of real cells (padding never takes part), the same geometry
   // block with f = c (kh, kw the pool size). A global pooling is the window of the whole image.

@@ -17,9 +17,10 @@
 //
 // Convolutions and poolings take the range of rows they compute as arguments (f32-conv.ts,
 // f32-pool.ts), so a chunk is the same call with another range: the forward and the transposed
-// convolution split by output rows (of batch × height), dX by rows of dx, dW by rows of dW (4 at a
-// time, (kh, kw, c)) or, when it has fewer of those than chunks to make, by columns (8 filters at a
-// time); poolings split by output rows forward and by images backward (a backward scatters, and
+// convolution split by output rows (of batch × height), dX by rows of dx, dW by its parts over the
+// output pixels (f32_conv2d_dw_parts: a fixed number of parts, summed in order afterwards) or, for
+// a batch too small to have parts, by rows of dW (4 at a time, (kh, kw, c)) or, when it has fewer
+// of those than chunks to make, by columns (8 filters at a time); poolings split by output rows forward and by images backward (a backward scatters, and
 // an image's windows overlap). Every output element is one chunk's, summed in an order fixed by
 // the geometry: the same bits for any thread count.
 //
@@ -81,6 +82,7 @@ export function parallelKernels(raw: Kernels, pool: Pool, arena: Arena): Kernels
     f32_conv2d_dx: job('f32_conv2d_dx', 8),
     f32_conv2d_transpose_bias_act: job('f32_conv2d_transpose_bias_act', 10),
     f32_conv2d_dw: job('f32_conv2d_dw', 10),
+    f32_conv2d_dw_parts: job('f32_conv2d_dw_parts', 8),
     // No workspace: an argument past the last, ignored by the export.
     f32_maxpool2d: { ...job('f32_maxpool2d', 6), wsArg: 6 },
     f32_maxpool2d_grad: { ...job('f32_maxpool2d_grad', 7), wsArg: 7 },
@@ -206,6 +208,13 @@ export function parallelKernels(raw: Kernels, pool: Pool, arena: Arena): Kernels
           : splitRows(conv.f32_conv2d_dw, arguments, fn, 8, 8, work, tuning.minShare, raw.f32_conv2d_workspace(geom));
       }
       if (!done) raw.f32_conv2d_dw(geom, x, dy, dw, acc, k0, kn, f0, fn, ws);
+    },
+    f32_conv2d_dw_parts(geom, x, dy, parts, seg, s0, ns, ws) {
+      const g = available() ? geometry(geom) : undefined;
+      const work = g ? macs(g) * Math.min(1, (ns * seg) / (g.n * g.oh * g.ow)) : 0;
+      if (!g || !splitRows(conv.f32_conv2d_dw_parts, arguments, ns, 1, 6, work, tuning.minShare, raw.f32_conv2d_workspace(geom))) {
+        raw.f32_conv2d_dw_parts(geom, x, dy, parts, seg, s0, ns, ws);
+      }
     },
     f32_maxpool2d(geom, x, y, argmax, r0, nr) {
       const g = available() ? geometry(geom) : undefined;

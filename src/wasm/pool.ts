@@ -21,7 +21,7 @@
 export const POOL_KERNELS = [
   'f32_gemm_nn', 'f32_gemm_nt', 'f32_gemm_tn', 'f32_gemm_nn_bias_act', 'f32_adam',
   'f32_conv2d_bias_act', 'f32_conv2d_dx', 'f32_conv2d_transpose_bias_act', 'f32_conv2d_dw',
-  'f32_maxpool2d', 'f32_maxpool2d_grad', 'f32_avgpool2d', 'f32_avgpool2d_grad',
+  'f32_maxpool2d', 'f32_maxpool2d_grad', 'f32_avgpool2d', 'f32_avgpool2d_grad', 'f32_conv2d_dw_parts',
 ] as const;
 export type PoolKernel = (typeof POOL_KERNELS)[number];
 

@@ -203,6 +203,47 @@ for (const build of BUILDS) {
   });
 }
 
+for (const build of BUILDS) {
+  test(`${build}: dW in parts over the output pixels: each part is its pixels' sum, parts computed apart give the whole call's bits, their sum is dW`, () => {
+    const b = kernels(build);
+    const { k, arena } = b;
+    const SENTINEL = new Uint32Array(new Float32Array([-7.25]).buffer)[0];
+    // Geometries with 2 to 8 parts of 256 pixels, the last one short (or whole).
+    for (const q of [PICKED[3], { ...PICKED[4], n: 6 }, { ...PICKED[2], n: 3 }, { ...PICKED[12], n: 40 }, { ...PICKED[8], n: 12 }, { ...PICKED[13], n: 1 }]) {
+      const g = geometry(q)!;
+      const what = describe(q, g);
+      const xs = g.n * g.h * g.w * g.c, ys = g.n * g.oh * g.ow * g.f, ws = g.kh * g.kw * g.c * g.f;
+      const pixels = g.n * g.oh * g.ow, seg = 256, count = Math.ceil(pixels / seg);
+      assert.ok(count >= 2, `${count} parts: ${what}`);
+      const x = rand(xs, 11), dy = rand(ys, 12);
+      const pg = putGeometry(b, g), pws = arena.alloc(k.f32_conv2d_workspace(pg));
+      const px = b.put(x), pdy = b.put(dy);
+      const whole = guarded(b, count * ws), part = guarded(b, count * ws), pdw = guarded(b, ws);
+      k.f32_conv2d_dw_parts(pg, px, pdy, whole, seg, 0, count, pws);
+      checkGuard(b, whole, count * ws, `parts ${what}`);
+      const want = bits(b, whole, count * ws);
+      const got = b.get(whole, count * ws);
+      for (let s = 0; s < count; s++) {
+        // The reference over part s's pixels: dy zero elsewhere.
+        const masked = dy.map((v, e) => (Math.floor(e / g.f) >= s * seg && Math.floor(e / g.f) < (s + 1) * seg ? v : 0));
+        const terms = Math.min(seg, pixels - s * seg);
+        close(got.subarray(s * ws, (s + 1) * ws), conv2dDwRef(g, x, masked), tol(terms).atol, tol(terms).rtol, `part ${s} of ${count}: ${what}`);
+      }
+      arena.i32(part, count * ws).fill(SENTINEL);
+      for (const [s0, s1] of ranges(count)) {
+        k.f32_conv2d_dw_parts(pg, px, pdy, part, seg, s0, s1 - s0, pws);
+        const now = bits(b, part, count * ws);
+        const bad = now.findIndex((v, e) => (Math.floor(e / ws) < s1 ? v !== want[e] : v !== SENTINEL));
+        assert.ok(bad < 0, `${build} parts after ${s0}…${s1 - 1}: element ${bad}: ${what}`);
+      }
+      k.f32_col_sum(whole, pdw, count, ws, 0);
+      close(b.get(pdw, ws), conv2dDwRef(g, x, dy), tol(pixels).atol, tol(pixels).rtol, `parts summed: ${what}`);
+      checkGuard(b, pdw, ws, `dW ${what}`);
+      for (const p of [pg, pws, px, pdy, whole, part, pdw]) arena.release(p);
+    }
+  });
+}
+
 test('the workspace does not grow with the batch', () => {
   const b = kernels('simd');
   const sizes = [1, 128, 4096].map((n) => b.k.f32_conv2d_workspace(putGeometry(b, geometry({ ...PICKED[5], n })!)));

@@ -53,6 +53,39 @@ test('weights after training a conv model are identical on 1 and 2 threads', asy
   });
 });
 
+test('a batch large enough for dW in parts (f32_conv2d_dw_parts) trains to the same bits on 1 and 2 threads', async () => {
+  resetForTests();
+  const rt = (await init({ threads: 2 })) as RuntimeState;
+  assert.is(await threadsReady(), 2, 'both threads started');
+  Object.assign(tuning, defaults); // the shipped thresholds: the parts are what splits dW
+  const big = () => {
+    const m = sequential([
+      layers.conv2d(8, { kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [16, 16, 1] }), // 64·256 pixels: 8 parts
+      layers.conv2dTranspose(4, { kernelSize: 3, strides: 2, padding: 'same', activation: 'tanh' }), // dW over 64·256 pixels of its input
+      layers.globalAveragePooling2d(),
+      layers.dense(3, { activation: 'softmax' }),
+    ], { seed: 3 });
+    m.compile({ optimizer: optimizers.adam({ learningRate: 1e-2 }), loss: 'sparseCategoricalCrossentropy' });
+    return m;
+  };
+  const xs = { data: rand(128 * 256, 5, -1, 1), shape: [128, 16, 16, 1] };
+  const ys = { data: Float32Array.from({ length: 128 }, (_, i) => i % 3), shape: [128] };
+  const trained = async (threads: number) => {
+    rt.pool!.resize(threads);
+    const m = big();
+    await m.fit(xs, ys, { epochs: 2, batchSize: 64, verbose: 0 });
+    return m.getWeights().map((w) => new Uint32Array(w.data.buffer, w.data.byteOffset, w.data.length));
+  };
+  const one = await trained(1);
+  const jobs = rt.pool!.jobs;
+  const two = await trained(2);
+  assert.ok(rt.pool!.jobs > jobs, 'the 2-thread run split its kernels');
+  one.forEach((w, i) => {
+    const j = w.findIndex((v, k) => v !== two[i][k]);
+    assert.ok(j < 0, `weight ${i} differs at element ${j}`);
+  });
+});
+
 test('after the first step, a training step takes nothing more from the arena', async () => {
   const m = net();
   const batch = { data: x.data.subarray(0, 32 * 264), shape: [32, 12, 11, 2] }, labels = { data: y.data.subarray(0, 32), shape: [32] };
