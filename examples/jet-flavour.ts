@@ -10,9 +10,11 @@
 // of p_b / (p_b + p_light) on the test b and light jets, ± the Hanley–McNeil error.
 // examples/peers/jet_torch.py trains the same networks in PyTorch on lepton's dump of the jets.
 //   npx tsx examples/jet-flavour.ts [--epochs N] [--train N] [--test N] [--out DIR] [--dump DIR]
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { init, input, layers, model, optimizers, rocAuc, type Model, type SymbolicTensor, type Tensor } from '../src/index.js';
 import * as report from '../src/report/index.js';
+import { escapeXml } from '../src/report/svg.js';
+import { Random } from '../src/random.js';
 import { argNumber } from './cnn-common.js';
 import { isMain, type ExampleOptions, type ExampleResult } from './example.js';
 import { MAX_TRACKS, MAX_VERTICES, simulateJets, TRACK_FEATURES, TRACK_SUMMARY, VERTEX_FEATURES, VERTEX_SUMMARY, type Jets } from './jet-sim.js';
@@ -159,15 +161,58 @@ function dumpJets(dir: string, sets: Record<string, JetInputs>, o: Record<string
   writeFileSync(`${dir}/meta.json`, JSON.stringify(meta, null, 1));
 }
 
-interface Scored { name: string; auc: number; err: number; fpr: number[]; tpr: number[] }
+interface Scored { name: string; auc: number; err: number; fpr: number[]; tpr: number[]; score: number[]; isB: number[] }
+
+/**
+ * AUC(a) − AUC(b) on the same jets, and its deviation over `n` bootstrap resamples of the jets
+ * (paired: both scored on each resample, so the test set's own fluctuation cancels).
+ */
+export function pairedBootstrap(a: number[], b: number[], isB: number[], n: number, seed: number): { diff: number; err: number } {
+  const r = new Random(seed), m = isB.length, diffs: number[] = [];
+  const sa = new Float64Array(m), sb = new Float64Array(m), lab = new Uint8Array(m);
+  for (let k = 0; k < n; k++) {
+    for (let i = 0; i < m; i++) { const j = r.below(m); sa[i] = a[j]; sb[i] = b[j]; lab[i] = isB[j]; }
+    diffs.push(rocAuc(sa, lab) - rocAuc(sb, lab));
+  }
+  const mean = diffs.reduce((x, y) => x + y, 0) / n;
+  return { diff: rocAuc(a, isB) - rocAuc(b, isB), err: Math.sqrt(diffs.reduce((x, y) => x + (y - mean) ** 2, 0) / (n - 1)) };
+}
 
 function score(name: string, p: Float32Array, label: Int32Array): Scored {
   const { score: s, isB } = bVersusLight(p, label);
   const nB = isB.reduce((a, b) => a + b, 0), auc = rocAuc(s, isB), roc = report.rocCurve(s, isB);
-  return { name, auc, err: hanleyMcNeil(auc, nB, isB.length - nB), fpr: roc.fpr, tpr: roc.tpr };
+  return { name, auc, err: hanleyMcNeil(auc, nB, isB.length - nB), fpr: roc.fpr, tpr: roc.tpr, score: s, isB };
 }
 
-const pm = (s: Scored) => `${s.auc.toFixed(4)} ± ${s.err.toFixed(4)}`;
+const pm = (s: { auc: number; err: number }) => `${s.auc.toFixed(4)} ± ${s.err.toFixed(4)}`;
+
+/** A table as SVG (the report's own tables are two columns): a header row, then the rows. */
+export function tableSvg(rows: string[][], title: string): string {
+  const cw = rows[0].map((_, c) => 16 + 7.2 * Math.max(...rows.map((r) => (r[c] ?? '').length))), h = 24, w = cw.reduce((a, b) => a + b, 0);
+  const x = (c: number) => cw.slice(0, c).reduce((a, b) => a + b, 0) + 8;
+  const cells = rows.flatMap((r, i) => r.map((t, c) => `<text x="${x(c).toFixed(1)}" y="${(h * (i + 2) - 8).toFixed(1)}"${i === 0 ? ' font-weight="bold"' : ''}>${escapeXml(t)}</text>`));
+  const lines = rows.map((_, i) => `<line x1="0" x2="${w.toFixed(1)}" y1="${h * (i + 2) - 4}" y2="${h * (i + 2) - 4}" stroke="#ccc"/>`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w.toFixed(0)}" height="${h * (rows.length + 1) + 4}" font-family="monospace" font-size="12">` +
+    `<text x="8" y="16" font-weight="bold">${escapeXml(title)}</text>${lines.join('')}${cells.join('')}</svg>`;
+}
+
+/** Light-jet rejection 1/ε_light against b-jet efficiency (the b-tagging plot), log scale. */
+function rejectionPlot(curves: Scored[]): string {
+  const series = curves.map((c) => {
+    const keep = c.tpr.map((_, i) => i).filter((i) => c.fpr[i] > 0 && c.tpr[i] >= 0.3);
+    return { name: c.name, x: keep.map((i) => c.tpr[i]), y: keep.map((i) => 1 / c.fpr[i]) };
+  });
+  return report.plot({ title: 'Light-jet rejection', xLabel: 'b-jet efficiency', yLabel: '1 / light-jet efficiency', series, logY: true, xRange: [0.3, 1] });
+}
+
+/** PyTorch's figures for the same networks (examples/peers/results/jet_torch.json), if they are for this budget. */
+function torchFigures(o: { trainSize: number; testSize: number; epochs: number; seed: number }): Record<string, { AUC: number; 'AUC error': number }> | undefined {
+  const path = new URL('./peers/results/jet_torch.json', import.meta.url);
+  if (!existsSync(path)) return undefined;
+  const t = JSON.parse(readFileSync(path, 'utf8'));
+  const s = t.settings;
+  return s['training jets'] === o.trainSize && s['test jets'] === o.testSize && s.epochs === o.epochs && (s.seed ?? 1) === o.seed ? t : undefined;
+}
 
 export async function run(o: JetOptions = {}): Promise<ExampleResult> {
   const { trainSize = BUDGETS.full.trainSize, testSize = BUDGETS.full.testSize, epochs = BUDGETS.full.epochs, seed = 1, verbose = 0, callbacks } = o;
@@ -197,10 +242,19 @@ export async function run(o: JetOptions = {}): Promise<ExampleResult> {
   for (const [k, s] of Object.entries(scored)) { results[`${k}: AUC`] = s.auc; results[`${k}: AUC error`] = s.err; }
   const lab = raw.test.label, nB = lab.filter((l) => l === 0).length, nL = lab.filter((l) => l === 2).length;
   Object.assign(results, { 'best expert': best, epochs, 'training jets': trainSize, 'test jets': testSize, 'test b jets': nB, 'test light jets': nL, 'training time (s)': Math.round(seconds) });
+  const gain = pairedBootstrap(scored.committee_6.score, scored[best].score, scored.committee_6.isB, 200, seed);
+  results['committee of 6 − best expert: AUC'] = `${gain.diff.toFixed(4)} ± ${gain.err.toFixed(4)} (paired bootstrap, 200 resamples)`;
   const c6 = scored.committee_6.auc, lstmWins = scored.tracks_lstm.auc > scored.tracks_ff.auc, committeeWins = expertKeys.every((k) => c6 > scored[k].auc);
   const row = (what: string, key1: string, key2: string) => `| ${what} | ${pm(scored[key1])} | ${pm(scored[key2])} |`;
   results.table = ['| inputs | feed-forward | LSTM |', '| --- | --- | --- |', row('tracks', 'tracks_ff', 'tracks_lstm'), row('vertices', 'vertices_ff', 'vertices_lstm'), row('tracks + vertices', 'both_ff', 'both_lstm'),
     `| committee of the 4 single-input experts | ${pm(scored.committee_4)} | |`, `| committee of all 6 experts | ${pm(scored.committee_6)} | |`].join('\n');
+  const torch = torchFigures({ trainSize, testSize, epochs, seed });
+  const names: [string, string][] = [['tracks_ff', 'tracks, feed-forward (summaries)'], ['tracks_lstm', 'tracks, LSTM'], ['vertices_ff', 'vertices, feed-forward (summaries)'], ['vertices_lstm', 'vertices, LSTM'],
+    ['both_ff', 'both, feed-forward (summaries)'], ['both_lstm', 'both, LSTM'], ['committee_4', 'committee of the 4 single-input experts'], ['committee_6', 'committee of all 6 experts']];
+  const tableRows = [['network', 'lepton AUC ± HM', ...(torch ? ['PyTorch AUC ± HM', 'lepton − PyTorch'] : [])],
+    ...names.map(([k, label]) => [label, pm(scored[k]), ...(torch ? [pm({ auc: torch[k].AUC, err: torch[k]['AUC error'] }), (scored[k].auc - torch[k].AUC).toFixed(4)] : [])])];
+  if (torch) for (const [k] of names) results[`${k}: lepton − PyTorch AUC`] = scored[k].auc - torch[k].AUC;
+  const rocCurves = [{ ...scored[best], name: `best expert: ${scored[best].name}` }, { ...scored.committee_6, name: 'committee of all 6' }, { ...scored.tracks_ff, name: 'tracks, feed-forward (summaries)' }];
   return {
     results,
     target: {
@@ -219,10 +273,11 @@ export async function run(o: JetOptions = {}): Promise<ExampleResult> {
         committee: `the frozen experts' logits concatenated, dense ${COMMITTEE_HIDDEN} relu, dense 3 softmax`,
         optimizer: 'Adam 0.001', 'batch size': BATCH, loss: 'sparse categorical cross-entropy (b, c, light)',
       },
-      figures: [{
-        name: 'roc', svg: report.rocPlot([{ ...scored[best], name: `best expert: ${scored[best].name}` }, { ...scored.committee_6, name: 'committee of all 6' }, { ...scored.tracks_ff, name: 'tracks, feed-forward' }]),
-        caption: 'b-jet efficiency against light-jet efficiency, test jets, discriminant p_b / (p_b + p_light).',
-      }],
+      figures: [
+        { name: 'auc-table', svg: tableSvg(tableRows, `b-vs-light AUC ± Hanley–McNeil error (${nB} b, ${nL} light test jets)`), caption: torch ? 'PyTorch: examples/peers/jet_torch.py on the same jets (lepton\'s --dump), the same networks, initialisers, optimizer, batch and epochs.' : 'PyTorch\'s figures (examples/peers/results/jet_torch.json) are for another budget; not shown.' },
+        { name: 'roc', svg: report.rocPlot(rocCurves), caption: 'b-jet efficiency against light-jet efficiency, test jets, discriminant p_b / (p_b + p_light).' },
+        { name: 'rejection', svg: rejectionPlot(rocCurves), caption: 'The same curves as light-jet rejection against b-jet efficiency (log scale), as b-tagging reports them.' },
+      ],
       notes: [
         'AUC errors: Hanley & McNeil (1982), SE = √[(A(1−A) + (n_b−1)(Q1−A²) + (n_l−1)(Q2−A²)) / (n_b·n_l)], Q1 = A/(2−A), Q2 = 2A²/(1+A).',
         'The committee is trained on the same training jets as its experts, with the experts frozen (trainable = false before compile).',

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { examples } from '../examples/index.js';
-import { BUDGETS, hanleyMcNeil, type JetOptions } from '../examples/jet-flavour.js';
+import { BUDGETS, hanleyMcNeil, pairedBootstrap, type JetOptions } from '../examples/jet-flavour.js';
 import { jetProb, MAX_TRACKS, simulateJets, twoSidedP } from '../examples/jet-sim.js';
 
 test('hanleyMcNeil: A = 0.9, 100 + 100 → 0.02263 (by hand: Q1 = 0.9/1.1, Q2 = 1.62/1.9)', () => {
@@ -12,6 +12,13 @@ test('hanleyMcNeil: A = 0.9, 100 + 100 → 0.02263 (by hand: Q1 = 0.9/1.1, Q2 = 
   assert.ok(Math.abs(hanleyMcNeil(0.9, 100, 100) - 0.022629) < 1e-6, String(hanleyMcNeil(0.9, 100, 100)));
   // A = 0.5 with one of each: (0.25 + 0 + 0) / 1 → 0.5
   assert.ok(Math.abs(hanleyMcNeil(0.5, 1, 1) - 0.5) < 1e-12);
+});
+
+test('pairedBootstrap: the same scores differ by 0 ± 0; a perfect against a random ranking by ≈ 0.5 with a small spread', () => {
+  const isB = Array.from({ length: 400 }, (_, i) => i % 2), perfect = isB.map((b, i) => b + i / 1e4), noise = isB.map((_, i) => Math.sin(i * 12.9898) % 1);
+  assert.equal(pairedBootstrap(perfect, perfect, isB, 20, 1), { diff: 0, err: 0 });
+  const d = pairedBootstrap(perfect, noise, isB, 50, 1);
+  assert.ok(d.diff > 0.4 && d.diff < 0.6 && d.err > 0.005 && d.err < 0.06, JSON.stringify(d));
 });
 
 test('jet-sim: the same seed gives the same jets, another seed others; padding rows are zero', () => {
@@ -51,6 +58,8 @@ test(`jet-flavour (CI budget ${JSON.stringify(BUDGETS.ci)}): LSTM on tracks > FF
   assert.ok(auc('tracks_lstm') > auc('tracks_ff'), r.results.table as string);
   for (const k of experts) assert.ok(auc('committee_6') > auc(k), `committee ${auc('committee_6')} vs ${k} ${auc(k)}\n${r.results.table}`);
   assert.ok(r.target.pass);
+  assert.match(String(r.results['committee of 6 − best expert: AUC']), /^-?0\.\d{4} ± 0\.\d{4} \(paired bootstrap/);
+  assert.match(r.report.figures.find((f) => f.name === 'auc-table')!.svg, /tracks, LSTM/);
   assert.match(r.report.figures[0].svg, /committee of all 6/);
   assert.match(String(r.results.table), /\| tracks \| 0\.\d{4} ± 0\.\d{4} \| 0\.\d{4} ± 0\.\d{4} \|/);
 });

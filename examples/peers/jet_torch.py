@@ -165,7 +165,7 @@ def main():
         net = Committee([experts[m] for m in members], meta['committeeHidden'])
         fit(net, net, d['train'], epochs, batch, a.seed * 100 + 7 + len(members))
         out[key] = score(net, d['test'])
-    out['settings'] = {'training jets': meta['trainSize'], 'test jets': meta['testSize'], 'epochs': epochs, 'batch': batch,
+    out['settings'] = {'training jets': meta['trainSize'], 'test jets': meta['testSize'], 'epochs': epochs, 'batch': batch, 'seed': meta['seed'],
                        'torch': torch.__version__, 'threads': a.threads, 'seconds': round(time.time() - t0)}
     text = json.dumps(out, indent=1)
     print(text)
