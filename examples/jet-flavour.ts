@@ -188,7 +188,8 @@ const pm = (s: { auc: number; err: number }) => `${s.auc.toFixed(4)} ± ${s.err.
 
 /** A table as SVG (the report's own tables are two columns): a header row, then the rows. */
 export function tableSvg(rows: string[][], title: string): string {
-  const cw = rows[0].map((_, c) => 16 + 7.2 * Math.max(...rows.map((r) => (r[c] ?? '').length))), h = 24, w = cw.reduce((a, b) => a + b, 0);
+  const cw = rows[0].map((_, c) => 16 + 7.2 * Math.max(...rows.map((r) => (r[c] ?? '').length))), h = 24;
+  const w = Math.max(cw.reduce((a, b) => a + b, 0), 16 + 7.6 * title.length); // bold title: a little wider a character
   const x = (c: number) => cw.slice(0, c).reduce((a, b) => a + b, 0) + 8;
   const cells = rows.flatMap((r, i) => r.map((t, c) => `<text x="${x(c).toFixed(1)}" y="${(h * (i + 2) - 8).toFixed(1)}"${i === 0 ? ' font-weight="bold"' : ''}>${escapeXml(t)}</text>`));
   const lines = rows.map((_, i) => `<line x1="0" x2="${w.toFixed(1)}" y1="${h * (i + 2) - 4}" y2="${h * (i + 2) - 4}" stroke="#ccc"/>`);

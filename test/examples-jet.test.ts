@@ -1,9 +1,14 @@
 // Issue 17's jet-flavour example (seed 002's committee of experts) at its CI budget, with the target
 // directions; the Hanley–McNeil error against a value worked by hand; the simulation's determinism.
 // Kept apart from examples.test.ts so that this file can run alone.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { examples } from '../examples/index.js';
+import { writeReport } from '../src/report/html.js';
+import { tempDir } from './helpers.js';
+import { browserFor, launchChromium } from './runtimes.js';
 import { BUDGETS, hanleyMcNeil, pairedBootstrap, type JetOptions } from '../examples/jet-flavour.js';
 import { jetProb, MAX_TRACKS, simulateJets, twoSidedP } from '../examples/jet-sim.js';
 
@@ -45,9 +50,12 @@ test('jetProb: one track at S = 1.96 → 0.05; no positive track → 1', () => {
   assert.is(jetProb([-1, -2]), 1);
 });
 
+let ciReport: import('../src/report/html.js').Report | undefined;
+
 test(`jet-flavour (CI budget ${JSON.stringify(BUDGETS.ci)}): LSTM on tracks > FF on summaries; the committee > every expert`, async () => {
   const run = (await examples.find((e) => e.name === 'jet-flavour')!.load()).run as (o: JetOptions) => ReturnType<typeof import('../examples/jet-flavour.js').run>;
   const r = await run({ ...BUDGETS.ci });
+  ciReport = r.report;
   const auc = (k: string) => r.results[`${k}: AUC`] as number;
   const experts = ['tracks_ff', 'tracks_lstm', 'vertices_ff', 'vertices_lstm', 'both_ff', 'both_lstm'];
   for (const k of [...experts, 'committee_4', 'committee_6']) {
@@ -63,5 +71,39 @@ test(`jet-flavour (CI budget ${JSON.stringify(BUDGETS.ci)}): LSTM on tracks > FF
   assert.match(r.report.figures[0].svg, /committee of all 6/);
   assert.match(String(r.results.table), /\| tracks \| 0\.\d{4} ± 0\.\d{4} \| 0\.\d{4} ± 0\.\d{4} \|/);
 });
+
+const browser = browserFor('examples-jet');
+if (browser.path) {
+  test('jet-flavour: the CI run\'s report opens offline in Chromium, the table, ROC and rejection figures drawn, no text outside its figure', async () => {
+    assert.ok(ciReport, 'the CI run above wrote no report');
+    const dir = tempDir('lepton-jet-report-');
+    await writeReport(dir, ciReport!);
+    const chromium = await launchChromium(browser.path!);
+    try {
+      const page = await chromium.newPage({ viewport: { width: 1200, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(pathToFileURL(join(dir, 'report.html')).href);
+      const seen = await page.evaluate(() => {
+        const bad: string[] = [];
+        for (const svg of document.querySelectorAll('figure svg')) {
+          const f = svg.getBoundingClientRect();
+          for (const t of svg.querySelectorAll('text')) {
+            const b = t.getBoundingClientRect();
+            if (b.left < f.left - 0.5 || b.right > f.right + 0.5 || b.top < f.top - 0.5 || b.bottom > f.bottom + 0.5) bad.push(`${svg.parentElement!.id}: "${t.textContent}"`);
+          }
+        }
+        return { bad, ids: [...document.querySelectorAll('figure')].map((f) => f.id), paths: [...document.querySelectorAll('figure svg')].map((s) => s.querySelectorAll('path').length) };
+      });
+      assert.equal(seen.ids, ['auc-table', 'roc', 'rejection']);
+      assert.ok(seen.paths[1] >= 3 && seen.paths[2] >= 3, JSON.stringify(seen.paths));
+      assert.equal(seen.bad, []);
+      assert.equal(errors, []);
+    } finally {
+      await chromium.close();
+    }
+  });
+}
+if (browser.missing) test('chromium is installed', () => assert.unreachable(browser.missing));
 
 test.run();
