@@ -284,7 +284,8 @@ export async function run(o: JetOptions = {}): Promise<ExampleResult> {
       notes: [
         'AUC errors: Hanley & McNeil (1982), SE = √[(A(1−A) + (n_b−1)(Q1−A²) + (n_l−1)(Q2−A²)) / (n_b·n_l)], Q1 = A/(2−A), Q2 = 2A²/(1+A).',
         'The committee is trained on the same training jets as its experts, with the experts frozen (trainable = false before compile).',
-        'Jets: examples/jet-sim.ts (B → D cascade decays boosted from the rest frame, K_S in every flavour, Gaussian impact-parameter resolution with tails, a vertex finder grouping displaced tracks).',
+        'Jets: examples/jet-sim.ts. A b-jet carries a B hadron (cτ 455 µm) that decays in its rest frame (isotropic momenta, balanced and scaled to its mass, boosted by p/m) into pions, neutrals and a D meson that flies on (cτ 123 or 312 µm) and decays in turn; a c-jet carries the D alone; any jet may hold a K_S (cτ 26.8 mm). A decay product\'s angle is ~ m/p and the flight ~ (p/m)·cτ, so its impact parameter is ~ cτ whatever the boost, which is why d0 significance tags b and c jets in real detectors. Tracks: pT > 1 GeV, ΔR < 0.4, 90 % efficiency, σ(d0) = 30 µm ⊕ 120 µm/pT with tails more frequent for soft tracks (the prompt tracks with resolution tails that fake displaced ones in light jets). Vertices: tracks with S(d0) > 2 grouped by origin (B and D merged when close; K_S and prompt-tail fakes apart).',
+        'The feed-forward experts see seed 002\'s summaries, which leave out the leading track and each track\'s pT and ΔR; the LSTMs see every track (or vertex).',
       ],
     },
   };
