@@ -34,3 +34,7 @@ examples.push(
   { name: 'conv-autoencoders', source: 'seed 000 tables 1–2', description: 'CAE and FCAE exactly as tabled on Fashion-MNIST: test reconstruction MSE, loss curves, originals above reconstructions', load: () => import('./conv-autoencoders.js') },
   { name: 'split-autoencoders', source: 'seed 000 tables 3–4', description: '4S and F4S: four 14×14 cropping2d patches through free or shared encoders, free vs shared loss over the epochs (figure 3)', load: () => import('./split-autoencoders.js') },
 );
+// issue 17: seed 002's jet flavour committee of experts
+examples.push(
+  { name: 'jet-flavour', source: 'seed 002', description: 'simulated b, c and light jets: feed-forward and LSTM experts on tracks, vertices and both, and committees of them (functional API): b-vs-light AUC ± Hanley–McNeil, ROC of the best expert vs the committee', load: () => import('./jet-flavour.js') },
+);
