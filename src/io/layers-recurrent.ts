@@ -19,7 +19,7 @@ const add = (className: string, e: LayerEntry): void => void recurrentLayers.pus
 // Recurrent layers (issue 17): SimpleRNN, LSTM, GRU and Masking. From TF.js each keeps its own
 // recurrent_activation (TF.js's default is hard_sigmoid, Keras 3's sigmoid); options lepton lacks
 // (recurrent_dropout, return_state, stateful, constraints) are refused. TF.js's GRU is reset_after false
-// only, which lepton's GRU is not: no TF.js translation for it.
+// (its only form; a file from Keras may say reset_after true), lepton's GRU resetAfter false.
 const cellActOf = (t: TfjsLayer, key: string): string => (t.c[key] === 'hard_sigmoid' ? 'hardSigmoid' : activationOf(t, key));
 function recurrentFromConfig(c: Json, path: string) {
   return {
@@ -69,7 +69,14 @@ add('LSTM', {
 });
 add('GRU', {
   fromConfig: (c, path) => guard(path, () => new GRU(unitsOf(c, path), { ...recurrentFromConfig(c, path), resetAfter: opt(c.resetAfter, bool, `${path}.resetAfter`) })),
-  tfjs: null,
+  tfjs: {
+    GRU(t) {
+      if (t.c.implementation != null && t.c.implementation !== 1 && t.c.implementation !== 2) throw new ModelFormatError(`${t.base.name} (GRU): implementation ${JSON.stringify(t.c.implementation)}`);
+      const resetAfter = t.c.reset_after ?? false; // TF.js's default (and only form) is false
+      if (typeof resetAfter !== 'boolean') throw new ModelFormatError(`${t.base.name} (GRU): reset_after must be true or false, got ${JSON.stringify(resetAfter).slice(0, 40)}`);
+      return { ...recurrentFromTfjs(t, true), resetAfter };
+    },
+  },
   rank: seqRank,
 });
 add('Masking', {

@@ -63,7 +63,7 @@ export function cellActivation(name: string | undefined, fallback: string, where
   return { name: a.name, code: a.code };
 }
 
-export const CELL = { simple: 0, lstm: 1, gru: 2 } as const;
+export const CELL = { simple: 0, lstm: 1, gru: 2, gruResetBefore: 3 } as const;
 
 export abstract class Recurrent extends Layer {
   readonly units: number;
@@ -177,7 +177,8 @@ export abstract class Recurrent extends Layer {
     const zx = outputBuf(ctx, T * B, gp); // (T, B, G·p): x·W + b, then the gates
     k.f32_gemm_nn_bias_act(T * B, gp, F, xt.ptr, F, w, gp, zx.ptr, gp, b, 0, 0, ctx.ws);
     const hs = scratchBuf(ctx, (T + 1) * B, p); // (T + 1, B, p), h_0 = 0
-    const aux = this.cell === CELL.lstm ? scratchBuf(ctx, (T + 1) * B, p).ptr : this.cell === CELL.gru ? outputBuf(ctx, T * B, gp).ptr : 0;
+    const aux = this.cell === CELL.lstm ? scratchBuf(ctx, (T + 1) * B, p).ptr : this.cell === CELL.gru ? outputBuf(ctx, T * B, gp).ptr
+      : this.cell === CELL.gruResetBefore ? outputBuf(ctx, T * B, p).ptr : 0;
     let mask = 0;
     if (input.mask) {
       mask = ctx.scratch.take(T * B * 4); // (T, B)
@@ -250,12 +251,14 @@ export abstract class Recurrent extends Layer {
       if (tm !== dhs.ptr) k.f32_copy_2d(tm, u, dhs.ptr, p, T * B, u);
     } else k.f32_copy_2d(dy.ptr, u, dhs.ptr + (T - 1) * B * p * 4, p, B, u);
     const tmp = ctx.scratch.take((B * p + 4 * p) * 4);
-    k.f32_rnn_backward(this.cell, T, B, p, zx.ptr, rw, mask, hs.ptr, aux, dhs.ptr, tmp, this.recurrentActivation.code, this.activation.code, ctx.ws);
+    k.f32_rnn_backward(this.cell, T, B, p, zx.ptr, rw, mask, hs.ptr, aux, dhs.ptr, tmp, this.recurrentActivation.code, this.activation.code, 0, ctx.ws);
     const dR = this.cell === CELL.gru ? aux : zx.ptr; // (T, B, G·p): the recurrent pre-activations' gradients
     if (this.trainsNow) {
       const a = acc ? 1 : 0;
       this.gradBlocks(ctx, T * B, F, xt.ptr, F, zx.ptr, this.kernel.gradPtr, a); // dW = xᵀ·dA
-      this.gradBlocks(ctx, T * B, u, hs.ptr, p, dR, this.recurrentKernel.gradPtr, a); // dU = h_{t−1}ᵀ·dR
+      if (this.cell === CELL.gruResetBefore) { // dU_zr = h_{t−1}ᵀ·dA_zr, dU_h = (r ⊙ h_{t−1})ᵀ·dA_h (aux)
+        for (let g = 0; g < 3; g++) k.f32_gemm_tn(u, u, T * B, g < 2 ? hs.ptr : aux, p, zx.ptr + g * p * 4, gp, this.recurrentKernel.gradPtr + g * u * 4, 3 * u, a, ctx.ws);
+      } else this.gradBlocks(ctx, T * B, u, hs.ptr, p, dR, this.recurrentKernel.gradPtr, a); // dU = h_{t−1}ᵀ·dR
       if (this.bias) {
         this.biasGrad(ctx, T * B, zx.ptr, this.bias.gradPtr, a);
         if (this.cell === CELL.gru) this.biasGrad(ctx, T * B, dR, this.bias.gradPtr + this.gates * u * 4, a);
@@ -307,13 +310,13 @@ export const onnxSequenceLengths = new WeakMap<OnnxGraph, Map<string, string>>()
 /**
  * The layer as ONNX's RNN, LSTM or GRU operator (opset 17): the input made time-major, Keras's gate
  * blocks reordered into ONNX's (`order`: LSTM i, o, f, c from Keras's i, f, c, o) and transposed
- * to [gates·u, in], GRU with linear_before_reset = 1 (Keras 3's resetAfter); goBackwards as
+ * to [gates·u, in], GRU with linear_before_reset = 1 (Keras 3's resetAfter) or 0 (resetAfter false); goBackwards as
  * direction 'reverse', its output sequence put in Keras's processing order. A mask from a masking
  * layer becomes sequence_lens (the count of unmasked steps): exact where the padding is at the
  * end of each sequence, except that ONNX's sequence outputs are 0 at padded steps where Keras
  * repeats the last state.
  */
-export function writeRecurrentOnnx(l: Recurrent, op: 'RNN' | 'LSTM' | 'GRU', order: number[], acts: string[], x: string, output: string, g: OnnxGraph): void {
+export function writeRecurrentOnnx(l: Recurrent, op: 'RNN' | 'LSTM' | 'GRU', order: number[], acts: string[], x: string, output: string, g: OnnxGraph, resetAfter = true): void {
   const [T, F] = l.inputShape!, u = l.units, G = order.length, gu = G * u;
   const [kernel, recurrent, bias] = g.weights(l);
   const blocks = (m: Float32Array, rows: number): Float32Array => { // [rows, G·u] Keras → [G·u, rows] ONNX
@@ -324,7 +327,7 @@ export function writeRecurrentOnnx(l: Recurrent, op: 'RNN' | 'LSTM' | 'GRU', ord
   const b = new Float32Array(2 * gu);
   if (bias) {
     b.set(blocks(bias.subarray(0, gu), 1), 0);
-    if (op === 'GRU') b.set(blocks(bias.subarray(gu), 1), gu);
+    if (op === 'GRU' && resetAfter) b.set(blocks(bias.subarray(gu), 1), gu);
   }
   const n = (s: string) => g.fresh(`${l.name}/${s}`);
   const lens = onnxSequenceLengths.get(g)?.get(x);
@@ -336,7 +339,7 @@ export function writeRecurrentOnnx(l: Recurrent, op: 'RNN' | 'LSTM' | 'GRU', ord
     attrs.activation_alpha = { floats: takes.map((a) => (a === 'Affine' ? 1 : 0.2)) };
     attrs.activation_beta = { floats: takes.map((a) => (a === 'Affine' ? 0 : 0.5)) };
   }
-  if (op === 'GRU') attrs.linear_before_reset = { i: 1 };
+  if (op === 'GRU') attrs.linear_before_reset = { i: resetAfter ? 1 : 0 }; // resetAfter false: Rb 0, the one bias in Wb
   if (l.goBackwards) attrs.direction = { s: 'reverse' };
   const ins = [xt, g.constant(`${l.name}/W`, blocks(kernel, F), [1, gu, F]), g.constant(`${l.name}/R`, blocks(recurrent, u), [1, gu, u]), g.constant(`${l.name}/B`, b, [1, 2 * gu])];
   if (lens) ins.push(lens);

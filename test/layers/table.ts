@@ -316,11 +316,16 @@ export const rows: LayerRow[] = [
   },
   {
     className: 'GRU',
+    // resetAfter true (Keras 3's default) into resetAfter false (Keras 2's and TF.js's), padded units (6, 3)
     model: () => sequential([
       layers.gru(5, { inputShape: [4, 3], returnSequences: true }),
-      layers.gru(3, { goBackwards: true, recurrentActivation: 'hardSigmoid', recurrentInitializer: 'glorotUniform' }), layers.dense(2),
+      layers.gru(6, { returnSequences: true, resetAfter: false }),
+      layers.gru(3, { goBackwards: true, recurrentActivation: 'hardSigmoid', recurrentInitializer: 'glorotUniform', resetAfter: false }), layers.dense(2),
     ], { seed: 19 }),
-    tfjs: null,
+    tfjs: () => ({ model: tfl.sequential({ layers: [ // TF.js's GRU is resetAfter false
+      tfl.layers.gru({ recurrentInitializer: 'glorotNormal', units: 5, inputShape: [4, 3], returnSequences: true, recurrentActivation: 'sigmoid', biasInitializer: 'randomNormal' }),
+      tfl.layers.gru({ recurrentInitializer: 'glorotNormal', units: 3, goBackwards: true, biasInitializer: 'randomNormal' }), tfDense(2),
+    ] }) }),
   },
   {
     // random inputs are never exactly the mask value: the masked steps are recurrent.test.ts's
