@@ -20,7 +20,7 @@
 
 import { f32_gemm_nn, f32_gemm_nn_bias_act, f32_gemm_nt } from './f32-gemm';
 import { f32_activation, f32_activation_grad } from './f32-activations';
-import { f32_axpy } from './f32-vector';
+import { f32_axpy, f32_mul } from './f32-vector';
 
 const SIMPLE = 0;
 const LSTM = 1;
@@ -90,14 +90,14 @@ function gruForward(u: i32, a: usize, r: usize, hp: usize, h: usize, ract: i32, 
 
 // One step of GRU resetAfter false over the batch: the gates' recurrent gemm, z and r, r ⊙ h_{t−1}
 // (kept in rh, [B, u], for dU_h), its gemm into the h slot, h̃ and the state. Masked rows are the caller's.
-function gruBeforeStep(batch: i32, u: i32, z: usize, w: usize, hp: usize, h: usize, rh: usize, ract: i32, act: i32, ws: usize): void {
+function gruBeforeStep(batch: i32, u: i32, z: usize, w: usize, hin: usize, hp: usize, h: usize, rh: usize, ract: i32, act: i32, ws: usize): void {
   const ub = <usize>u << 2, gu = 3 * u, gb = <usize>gu << 2;
-  f32_gemm_nn(batch, 2 * u, u, hp, u, w, gu, z, gu, 1, ws);
+  f32_gemm_nn(batch, 2 * u, u, hin, u, w, gu, z, gu, 1, ws);
   let j: usize;
   for (let b = 0; b < batch; b++) {
     const a = z + <usize>b * gb, rb = <usize>b * ub;
     f32_activation(a, a, 2 * u, ract, 0);
-    for (j = 0; j < ub; j += 16) gruResetBefore(j, a, hp + rb, rh + rb, ub);
+    for (j = 0; j < ub; j += 16) gruResetBefore(j, a, hin + rb, rh + rb, ub);
   }
   f32_gemm_nn(batch, u, u, rh, u, w + 2 * ub, gu, z + 2 * ub, gu, 1, ws);
   for (let b = 0; b < batch; b++) {
@@ -110,22 +110,26 @@ function gruBeforeStep(batch: i32, u: i32, z: usize, w: usize, hp: usize, h: usi
 /**
  * Runs `cell` (0 SimpleRNN, 1 LSTM, 2 GRU, 3 GRU resetAfter false) over steps t = 0 … T − 1
  * (layout in the header; cell 3's aux is [T, B, u], r ⊙ h_{t−1} of each step, and its bias is in zx).
- * bias: GRU's recurrent bias [3u] (0: none), unused otherwise.
+ * bias: GRU's recurrent bias [3u] (0: none), unused otherwise. rmask (0: none): recurrent dropout,
+ * a [B, u] mask (0 or 1/(1 − rate)) by which h_{t−1} is multiplied where it enters the recurrent
+ * gemms (the state update and a masked step's copy take h_{t−1} itself), then B·u floats of scratch.
  */
-export function f32_rnn_forward(cell: i32, steps: i32, batch: i32, units: i32, zx: usize, w: usize, bias: usize, mask: usize, hs: usize, aux: usize, ract: i32, act: i32, ws: usize): void {
+export function f32_rnn_forward(cell: i32, steps: i32, batch: i32, units: i32, zx: usize, w: usize, bias: usize, mask: usize, rmask: usize, hs: usize, aux: usize, ract: i32, act: i32, ws: usize): void {
   const gu = cell == LSTM ? 4 * units : cell >= GRU ? 3 * units : units;
   const ub = <usize>units << 2, gb = <usize>gu << 2;
   const hb = <usize>batch * ub, zb = <usize>batch * gb;
   for (let t = 0; t < steps; t++) {
     const z = zx + <usize>t * zb, hp = hs + <usize>t * hb, h = hp + hb;
     const rec = aux + <usize>t * zb, cp = aux + <usize>t * hb;
+    let hin = hp; // h_{t−1} as the recurrent gemms take it
+    if (rmask) f32_mul(hp, rmask, (hin = rmask + hb), batch * units);
     if (cell == GRU_BEFORE) {
-      gruBeforeStep(batch, units, z, w, hp, h, cp, ract, act, ws);
+      gruBeforeStep(batch, units, z, w, hin, hp, h, cp, ract, act, ws);
       for (let b = 0; b < batch; b++) if (!keep(mask, t * batch + b)) memory.copy(h + <usize>b * ub, hp + <usize>b * ub, ub);
       continue;
     }
-    if (cell == GRU) f32_gemm_nn_bias_act(batch, gu, units, hp, units, w, gu, rec, gu, bias, 0, 0, ws);
-    else f32_gemm_nn(batch, gu, units, hp, units, w, gu, z, gu, 1, ws);
+    if (cell == GRU) f32_gemm_nn_bias_act(batch, gu, units, hin, units, w, gu, rec, gu, bias, 0, 0, ws);
+    else f32_gemm_nn(batch, gu, units, hin, units, w, gu, z, gu, 1, ws);
     for (let b = 0; b < batch; b++) {
       const rh = <usize>b * ub, rz = <usize>b * gb;
       if (!keep(mask, t * batch + b)) {
@@ -187,15 +191,16 @@ function gruBackward(u: i32, a: usize, r: usize, hp: usize, dh: usize, dhp: usiz
 }
 
 // GRU (reset before) backward, after the gemm d(r ⊙ h) = dah·U_hᵀ (drh): dr = drh ⊙ h_{t−1}, dh_{t−1} += drh ⊙ r.
-@inline function gruDrBefore(j: usize, a: usize, hp: usize, drh: usize, dhp: usize, d: usize, ub: usize): void {
+@inline function gruDrBefore(j: usize, a: usize, hp: usize, m: usize, drh: usize, dhp: usize, d: usize, ub: usize): void {
   const g = ld(drh + j);
-  st(d + ub + j, mul(g, ld(hp + j)));
+  st(d + ub + j, mul(g, m ? mul(ld(hp + j), ld(m + j)) : ld(hp + j)));
   if (dhp) st(dhp + j, add(ld(dhp + j), mul(g, ld(a + ub + j))));
 }
 
 // One step of GRU resetAfter false backward over the batch (a: the step's activations, dA out).
-// drh: B·u scratch; d: 2u.
-function gruBeforeBack(batch: i32, u: i32, z: usize, w: usize, hp: usize, dh: usize, dhp: usize, mask: usize, row: i32, drh: usize, d: usize, ract: i32, act: i32, ws: usize): void {
+// drh: B·u scratch; d: 2u. rm: the recurrent dropout mask or 0; din: where the gradient of the
+// gemms' h_{t−1} goes (dhp, or the caller's block that it multiplies by rm into dhp).
+function gruBeforeBack(batch: i32, u: i32, z: usize, w: usize, hp: usize, rm: usize, dh: usize, dhp: usize, din: usize, mask: usize, row: i32, drh: usize, d: usize, ract: i32, act: i32, ws: usize): void {
   const ub = <usize>u << 2, gu = 3 * u, gb = <usize>gu << 2;
   let j: usize;
   for (let b = 0; b < batch; b++) {
@@ -213,7 +218,7 @@ function gruBeforeBack(batch: i32, u: i32, z: usize, w: usize, hp: usize, dh: us
   for (let b = 0; b < batch; b++) {
     if (!keep(mask, row + b)) continue;
     const a = z + <usize>b * gb, rb = <usize>b * ub;
-    for (j = 0; j < ub; j += 16) gruDrBefore(j, a, hp + rb, drh + rb, dhp ? dhp + rb : 0, d, ub);
+    for (j = 0; j < ub; j += 16) gruDrBefore(j, a, hp + rb, rm ? rm + rb : 0, drh + rb, din ? din + rb : 0, d, ub);
     f32_activation_grad(a + ub, d + ub, a + ub, u, ract, 0);
   }
 }
@@ -224,9 +229,10 @@ function gruBeforeBack(batch: i32, u: i32, z: usize, w: usize, hp: usize, dh: us
  * Out: dA in zx (and dR in GRU's aux). tmp: B·u + 4u floats of scratch (LSTM's cell gradient).
  * init ≠ 0: the gradient with respect to the initial state h_0 is added into the [B, u] block just
  * before dhs (the caller zeroes it or holds a gradient there), and LSTM's with respect to c_0 is
- * left in tmp's first B·u floats; init = 0: neither is formed.
+ * left in tmp's first B·u floats; init = 0: neither is formed. rmask: as forward's (its scratch
+ * used again); dU is then (h_{t−1} ⊙ rmask)ᵀ·dR, the caller's.
  */
-export function f32_rnn_backward(cell: i32, steps: i32, batch: i32, units: i32, zx: usize, w: usize, mask: usize, hs: usize, aux: usize, dhs: usize, tmp: usize, ract: i32, act: i32, init: i32, ws: usize): void {
+export function f32_rnn_backward(cell: i32, steps: i32, batch: i32, units: i32, zx: usize, w: usize, mask: usize, rmask: usize, hs: usize, aux: usize, dhs: usize, tmp: usize, ract: i32, act: i32, init: i32, ws: usize): void {
   const gu = cell == LSTM ? 4 * units : cell >= GRU ? 3 * units : units;
   const ub = <usize>units << 2, gb = <usize>gu << 2;
   const hb = <usize>batch * ub, zb = <usize>batch * gb;
@@ -235,22 +241,28 @@ export function f32_rnn_backward(cell: i32, steps: i32, batch: i32, units: i32, 
   for (let t = steps - 1; t >= 0; t--) {
     const z = zx + <usize>t * zb, hp = hs + <usize>t * hb, dh = dhs + <usize>t * hb;
     const dhp: usize = t > 0 || init ? dh - hb : 0, rec = aux + <usize>t * zb, cp = aux + <usize>t * hb;
+    const din: usize = dhp && rmask ? rmask + hb : dhp, n = batch * units; // the gemms' h_{t−1} gradient
     if (cell == GRU_BEFORE) {
-      gruBeforeBack(batch, units, z, w, hp, dh, dhp, mask, t * batch, tmp, d, ract, act, ws);
-      if (dhp) f32_gemm_nt(batch, units, 2 * units, z, gu, w, gu, dhp, units, 1, ws);
-      continue;
+      if (din != dhp) memory.fill(din, 0, hb);
+      gruBeforeBack(batch, units, z, w, hp, rmask, dh, dhp, din, mask, t * batch, tmp, d, ract, act, ws);
+      if (dhp) f32_gemm_nt(batch, units, 2 * units, z, gu, w, gu, din, units, 1, ws);
+    } else {
+      for (let b = 0; b < batch; b++) {
+        const rh = <usize>b * ub, rz = <usize>b * gb;
+        if (!keep(mask, t * batch + b)) {
+          memory.fill(z + rz, 0, gb);
+          if (cell == GRU) memory.fill(rec + rz, 0, gb);
+          if (dhp) f32_axpy(units, 1, dh + rh, dhp + rh);
+        } else if (cell == LSTM) lstmBackward(units, z + rz, cp + rh, cp + hb + rh, dh + rh, tmp + rh, d, ract, act);
+        else if (cell == GRU) gruBackward(units, z + rz, rec + rz, hp + rh, dh + rh, dhp ? dhp + rh : 0, d, ract, act);
+        else f32_activation_grad(hp + hb + rh, dh + rh, z + rz, units, act, 0);
+      }
+      if (dhp) f32_gemm_nt(batch, units, gu, cell == GRU ? rec : z, gu, w, gu, din, units, din == dhp ? 1 : 0, ws);
     }
-    for (let b = 0; b < batch; b++) {
-      const rh = <usize>b * ub, rz = <usize>b * gb;
-      if (!keep(mask, t * batch + b)) {
-        memory.fill(z + rz, 0, gb);
-        if (cell == GRU) memory.fill(rec + rz, 0, gb);
-        if (dhp) f32_axpy(units, 1, dh + rh, dhp + rh);
-      } else if (cell == LSTM) lstmBackward(units, z + rz, cp + rh, cp + hb + rh, dh + rh, tmp + rh, d, ract, act);
-      else if (cell == GRU) gruBackward(units, z + rz, rec + rz, hp + rh, dh + rh, dhp ? dhp + rh : 0, d, ract, act);
-      else f32_activation_grad(hp + hb + rh, dh + rh, z + rz, units, act, 0);
+    if (din != dhp) { // through the recurrent dropout mask
+      f32_mul(din, rmask, din, n);
+      f32_axpy(n, 1, din, dhp);
     }
-    if (dhp) f32_gemm_nt(batch, units, gu, cell == GRU ? rec : z, gu, w, gu, dhp, units, 1, ws);
   }
 }
 

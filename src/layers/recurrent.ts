@@ -39,6 +39,13 @@ export interface RecurrentArgs extends LayerArgs {
    * 1 − rate, scaled by 1/(1 − rate), one mask for all of its timesteps, drawn from the model's generator.
    */
   dropout?: number;
+  /**
+   * Dropout of the recurrent state in training (Keras's recurrent_dropout): h_{t−1} times a mask
+   * of 0 and 1/(1 − rate) per sample and unit where it enters the recurrent matmuls, one mask for
+   * all timesteps of a sequence, drawn from the model's generator; the state update itself (GRU's
+   * z ⊙ h_{t−1}, a masked step's copy) takes h_{t−1} as it is. None in inference.
+   */
+  recurrentDropout?: number;
 }
 
 export interface GatedArgs extends RecurrentArgs {
@@ -48,7 +55,7 @@ export interface GatedArgs extends RecurrentArgs {
 
 export const recurrentKeys: Keys<RecurrentArgs> = {
   ...layerKeys, activation: true, useBias: true, kernelInitializer: true, recurrentInitializer: true, biasInitializer: true,
-  kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, returnSequences: true, goBackwards: true, dropout: true,
+  kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, returnSequences: true, goBackwards: true, dropout: true, recurrentDropout: true,
 };
 export const gatedKeys: Keys<GatedArgs> = { ...recurrentKeys, recurrentActivation: true };
 
@@ -73,6 +80,7 @@ export abstract class Recurrent extends Layer {
   readonly returnSequences: boolean;
   readonly goBackwards: boolean;
   readonly dropout: number;
+  readonly recurrentDropout: number;
   readonly kernelInitializer: Initializer;
   readonly recurrentInitializer: Initializer;
   readonly biasInitializer: Initializer;
@@ -95,6 +103,8 @@ export abstract class Recurrent extends Layer {
     this.goBackwards = args.goBackwards ?? false;
     this.dropout = args.dropout ?? 0;
     if (!(this.dropout >= 0 && this.dropout < 1)) throw new RangeError(`${this.name}: dropout must be in [0, 1), got ${args.dropout}`);
+    this.recurrentDropout = args.recurrentDropout ?? 0;
+    if (!(this.recurrentDropout >= 0 && this.recurrentDropout < 1)) throw new RangeError(`${this.name}: recurrentDropout must be in [0, 1), got ${args.recurrentDropout}`);
     this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform', this.name);
     this.recurrentInitializer = getInitializer(args.recurrentInitializer ?? 'orthogonal', this.name);
     this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros', this.name);
@@ -172,6 +182,7 @@ export abstract class Recurrent extends Layer {
       if (b) b = this.padBlocks(ctx, b, 1, 1);
       if (rb) rb = this.padBlocks(ctx, rb, 1, 1);
     }
+    const saved = ctx.saved; // fields, not an object literal: nothing allocated per step
     const xt = outputBuf(ctx, T * B, F); // (T, B, F)
     k.f32_seq_swap(x.ptr, xt.ptr, B, T, F, 1, rev);
     const zx = outputBuf(ctx, T * B, gp); // (T, B, G·p): x·W + b, then the gates
@@ -184,8 +195,9 @@ export abstract class Recurrent extends Layer {
       mask = ctx.scratch.take(T * B * 4); // (T, B)
       k.f32_seq_swap(input.mask, mask, B, T, 1, 1, rev);
     }
-    k.f32_rnn_forward(this.cell, T, B, p, zx.ptr, rw, rb, mask, hs.ptr, aux, this.recurrentActivation.code, this.activation.code, ctx.ws);
-    const saved = ctx.saved; // fields, not an object literal: nothing allocated per step
+    const rmask = ctx.training && this.recurrentDropout > 0 ? this.recurrentMask(ctx, B) : 0;
+    k.f32_rnn_forward(this.cell, T, B, p, zx.ptr, rw, rb, mask, rmask, hs.ptr, aux, this.recurrentActivation.code, this.activation.code, ctx.ws);
+    saved.rmask = rmask;
     saved.xt = xt;
     saved.zx = zx;
     saved.hs = hs;
@@ -221,6 +233,17 @@ export abstract class Recurrent extends Layer {
     return out;
   }
 
+  /**
+   * The recurrent dropout mask (B, p) of 0 and 1/(1 − rate) (0 in the padding), then the kernel's
+   * scratch of 2·B·p floats: its byte offset.
+   */
+  private recurrentMask(ctx: Ctx, B: number): number {
+    const u = this.units, p = this.padded, rate = this.recurrentDropout, keep = 1 / (1 - rate);
+    const out = ctx.scratch.take(3 * B * p * 4), m = ctx.arena.f32All(), o = out >> 2;
+    for (let b = 0; b < B; b++) for (let j = 0; j < p; j++) m[o + b * p + j] = j < u && ctx.rng.uniform() >= rate ? keep : 0;
+    return out;
+  }
+
   /** dst (rows × G·u) (+)= Aᵀ·D for A (T·B × rows, lda) and D (T·B × G·p): one gemm, or one per gate block when padded. */
   private gradBlocks(ctx: Ctx, n: number, rows: number, a: number, lda: number, d: number, dst: number, acc: number): void {
     const u = this.units, p = this.padded, G = this.gates;
@@ -242,7 +265,7 @@ export abstract class Recurrent extends Layer {
 
   backward(dy: Buf, ctx: Ctx, needDx: boolean, acc: boolean): Buf | null {
     const { k } = ctx;
-    const { xt, zx, hs, aux, mask, B, w, rw } = ctx.saved as { xt: Buf; zx: Buf; hs: Buf; aux: number; mask: number; B: number; w: number; rw: number };
+    const { xt, zx, hs, aux, mask, rmask, B, w, rw } = ctx.saved as { xt: Buf; zx: Buf; hs: Buf; aux: number; mask: number; rmask: number; B: number; w: number; rw: number };
     const [T, F] = this.inputShape!, u = this.units, p = this.padded, gp = this.gates * p;
     const dhs = scratchBuf(ctx, T * B, p); // (T, B, p), the padding 0
     if (this.returnSequences) {
@@ -251,10 +274,11 @@ export abstract class Recurrent extends Layer {
       if (tm !== dhs.ptr) k.f32_copy_2d(tm, u, dhs.ptr, p, T * B, u);
     } else k.f32_copy_2d(dy.ptr, u, dhs.ptr + (T - 1) * B * p * 4, p, B, u);
     const tmp = ctx.scratch.take((B * p + 4 * p) * 4);
-    k.f32_rnn_backward(this.cell, T, B, p, zx.ptr, rw, mask, hs.ptr, aux, dhs.ptr, tmp, this.recurrentActivation.code, this.activation.code, 0, ctx.ws);
+    k.f32_rnn_backward(this.cell, T, B, p, zx.ptr, rw, mask, rmask, hs.ptr, aux, dhs.ptr, tmp, this.recurrentActivation.code, this.activation.code, 0, ctx.ws);
     const dR = this.cell === CELL.gru ? aux : zx.ptr; // (T, B, G·p): the recurrent pre-activations' gradients
     if (this.trainsNow) {
       const a = acc ? 1 : 0;
+      if (rmask) for (let t = 0; t < T; t++) k.f32_mul(hs.ptr + t * B * p * 4, rmask, hs.ptr + t * B * p * 4, B * p); // dU takes h_{t−1} ⊙ mask
       this.gradBlocks(ctx, T * B, F, xt.ptr, F, zx.ptr, this.kernel.gradPtr, a); // dW = xᵀ·dA
       if (this.cell === CELL.gruResetBefore) { // dU_zr = h_{t−1}ᵀ·dA_zr, dU_h = (r ⊙ h_{t−1})ᵀ·dA_h (aux)
         for (let g = 0; g < 3; g++) k.f32_gemm_tn(u, u, T * B, g < 2 ? hs.ptr : aux, p, zx.ptr + g * p * 4, gp, this.recurrentKernel.gradPtr + g * u * 4, 3 * u, a, ctx.ws);
@@ -293,6 +317,7 @@ export abstract class Recurrent extends Layer {
       kernelRegularizer: regularizerConfig(args.kernelRegularizer), recurrentRegularizer: regularizerConfig(args.recurrentRegularizer),
       biasRegularizer: useBias ? regularizerConfig(args.biasRegularizer) : null,
       returnSequences: this.returnSequences, goBackwards: this.goBackwards, dropout: this.dropout,
+      ...(this.recurrentDropout ? { recurrentDropout: this.recurrentDropout } : {}), // older files stay byte for byte
     };
   }
 }

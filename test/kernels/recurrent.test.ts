@@ -22,7 +22,7 @@ function maskFor(T: number, B: number, seed: number): Float32Array {
   return m.map((v) => (v < 0.3 ? 0 : 1));
 }
 
-interface Run { s: ref.Seq; zxp: number; wp: number; bp: number; mp: number; hsp: number; auxp: number; ws: number }
+interface Run { s: ref.Seq; zxp: number; wp: number; bp: number; mp: number; rmp: number; hsp: number; auxp: number; ws: number }
 
 function run(b: Bench, s: ref.Seq): Run {
   const { cell, steps: T, batch: B, units: u } = s;
@@ -34,13 +34,16 @@ function run(b: Bench, s: ref.Seq): Run {
   const hsp = guarded(b, hs0);
   const auxp = guarded(b, aux0);
   const ws = b.zeros(Math.max(b.k.f32_gemm_workspace(B, g, u), b.k.f32_gemm_workspace(B, u, g)) / 4);
-  b.k.f32_rnn_forward(cell, T, B, u, zxp, wp, bp, mp, hsp, auxp, s.ract, s.act, ws);
-  return { s, zxp, wp, bp, mp, hsp, auxp, ws };
+  const rmp = s.rmask ? guarded(b, [...s.rmask, ...new Float32Array(B * u)]) : 0; // the mask, then its scratch
+  b.k.f32_rnn_forward(cell, T, B, u, zxp, wp, bp, mp, rmp, hsp, auxp, s.ract, s.act, ws);
+  if (rmp) checkGuard(b, rmp, 2 * B * u, 'rmask scratch');
+  return { s, zxp, wp, bp, mp, rmp, hsp, auxp, ws };
 }
 
-function seqFor(cell: number, B: number, T: number, u: number, masked: boolean, ract: number, seed: number, init = false): ref.Seq {
+function seqFor(cell: number, B: number, T: number, u: number, masked: boolean, ract: number, seed: number, init = false, rdrop = false): ref.Seq {
   const g = ref.gates(cell) * u;
   return {
+    rmask: rdrop ? rand(B * u, seed + 6, 0, 1).map((v) => (v < 0.4 ? 0 : 1 / 0.6)) : undefined,
     h0: init ? rand(B * u, seed + 4, -1, 1) : undefined, c0: init && cell === ref.LSTM ? rand(B * u, seed + 5, -1, 1) : undefined,
     cell, steps: T, batch: B, units: u, zx: rand(T * B * g, seed, -2, 2), w: rand(u * g, seed + 1, -0.8, 0.8),
     bias: cell === ref.GRU ? rand(g, seed + 2, -0.5, 0.5) : undefined, mask: masked ? maskFor(T, B, seed + 3) : undefined, ract, act: Act.tanh,
@@ -54,8 +57,8 @@ for (const build of BUILDS) {
       for (const [B, T, u] of SHAPES) {
         for (const masked of [false, true]) {
           for (const ract of [Act.sigmoid, ACT_HARD_SIGMOID_CODE]) {
-            const ctx = `${NAMES[cell]} B=${B} T=${T} u=${u} masked=${masked} ract=${ract} ${build}`;
-            const s = seqFor(cell, B, T, u, masked, ract, B * 100 + T * 10 + u, ract === Act.sigmoid);
+            const ctx = `${NAMES[cell]} B=${B} T=${T} u=${u} masked=${masked} ract=${ract} recurrent dropout ${masked !== (ract === Act.sigmoid)} ${build}`;
+            const s = seqFor(cell, B, T, u, masked, ract, B * 100 + T * 10 + u, ract === Act.sigmoid, masked !== (ract === Act.sigmoid));
             const r = run(b, s);
             const want = ref.forward(s);
             const n = (T + 1) * B * u;
@@ -81,25 +84,28 @@ for (const build of BUILDS) {
       for (const [B, T, u] of SHAPES.filter(([, , u]) => u <= 12)) {
         for (const masked of [false, true]) {
           const ract = masked ? ACT_HARD_SIGMOID_CODE : Act.sigmoid;
-          const ctx = `${NAMES[cell]} B=${B} T=${T} u=${u} masked=${masked} ${build}`;
           const init = (B + T) % 2 === 1; // the initial states given, and their gradients formed
-          const s = seqFor(cell, B, T, u, masked, ract, B * 77 + T * 7 + u, init);
+          const rdrop = (B + T + (masked ? 1 : 0)) % 3 !== 0; // recurrent dropout (with its mask fixed)
+          const ctx = `${NAMES[cell]} B=${B} T=${T} u=${u} masked=${masked} init=${init} rdrop=${rdrop} ${build}`;
+          const s = seqFor(cell, B, T, u, masked, ract, B * 77 + T * 7 + u, init, rdrop);
           const g = ref.gates(cell) * u;
           const r = run(b, s);
           const dh = rand(T * B * u, B + T + u, -1, 1);
           const dhBlock = guarded(b, [...new Float32Array(B * u).fill(0.25), ...dh]), dhp = dhBlock + 4 * B * u;
           const tmp = b.zeros(B * u + 4 * u);
-          b.k.f32_rnn_backward(cell, T, B, u, r.zxp, r.wp, r.mp, r.hsp, r.auxp, dhp, tmp, ract, s.act, init ? 1 : 0, r.ws);
+          b.k.f32_rnn_backward(cell, T, B, u, r.zxp, r.wp, r.mp, r.rmp, r.hsp, r.auxp, dhp, tmp, ract, s.act, init ? 1 : 0, r.ws);
           const dh0 = b.get(dhBlock, B * u);
           if (init) { // added to what the block held (0.25)
             close(dh0.map((v) => v - 0.25), ref.numericGrad(s, dh, 'h0'), 2e-5, 2e-4, `dh0 ${ctx}`);
             if (cell === ref.LSTM) close(b.get(tmp, B * u), ref.numericGrad(s, dh, 'c0'), 2e-5, 2e-4, `dc0 ${ctx}`);
           } else for (let i = 0; i < B * u; i++) assert.is(dh0[i], 0.25, `init 0 leaves the block before dhs (${ctx})`);
           checkGuard(b, r.zxp, T * B * g, `dA ${ctx}`);
+          if (r.rmp) checkGuard(b, r.rmp, 2 * B * u, `rmask scratch ${ctx}`);
           const dA = b.get(r.zxp, T * B * g);
           close(dA, ref.numericGrad(s, dh, 'zx'), 2e-5, 2e-4, `dA ${ctx}`);
           const dR = cell === ref.GRU ? b.get(r.auxp, T * B * g) : dA;
-          const hPrev = b.get(r.hsp, T * B * u); // h_0 … h_{T−1}: (T·B) × u
+          const hPrev = b.get(r.hsp, T * B * u); // h_0 … h_{T−1}: (T·B) × u, as the gemms took them
+          if (s.rmask) for (let i = 0; i < T * B * u; i++) hPrev[i] *= s.rmask[i % (B * u)];
           const dU = ref.matTN(hPrev, dR, T * B, u, g);
           if (cell === ref.GRU_BEFORE) { // dU_h = (r ⊙ h_{t−1})ᵀ·dA_h, r ⊙ h_{t−1} in aux
             const rh = b.get(r.auxp, T * B * u), dAh = new Float64Array(T * B * u);

@@ -295,22 +295,22 @@ export const rows: LayerRow[] = [
   {
     className: 'SimpleRNN',
     model: () => sequential([
-      layers.simpleRNN(5, { inputShape: [4, 3], returnSequences: true, kernelRegularizer: regularizers.l2(0.01), dropout: 0.25 }),
+      layers.simpleRNN(5, { inputShape: [4, 3], returnSequences: true, kernelRegularizer: regularizers.l2(0.01), dropout: 0.25, recurrentDropout: 0.4 }),
       layers.simpleRNN(3, { goBackwards: true, activation: 'sigmoid', useBias: false }), layers.dense(2),
     ], { seed: 17 }),
     tfjs: () => ({ model: tfl.sequential({ layers: [
-      tfl.layers.simpleRNN({ recurrentInitializer: 'glorotNormal', units: 5, inputShape: [4, 3], returnSequences: true, biasInitializer: 'randomNormal', dropout: 0.3 }),
+      tfl.layers.simpleRNN({ recurrentInitializer: 'glorotNormal', units: 5, inputShape: [4, 3], returnSequences: true, biasInitializer: 'randomNormal', dropout: 0.3, recurrentDropout: 0.2 }),
       tfl.layers.simpleRNN({ recurrentInitializer: 'glorotNormal', units: 3, goBackwards: true, activation: 'sigmoid' }), tfDense(2),
     ] }) }),
   },
   {
     className: 'LSTM',
     model: () => sequential([
-      layers.lstm(5, { inputShape: [4, 3], returnSequences: true, unitForgetBias: false, recurrentRegularizer: regularizers.l2(0.01) }),
+      layers.lstm(5, { inputShape: [4, 3], returnSequences: true, unitForgetBias: false, recurrentRegularizer: regularizers.l2(0.01), recurrentDropout: 0.3 }),
       layers.lstm(3, { goBackwards: true, recurrentActivation: 'hardSigmoid' }), layers.dense(2),
     ], { seed: 18 }),
     tfjs: () => ({ model: tfl.sequential({ layers: [
-      tfl.layers.lstm({ recurrentInitializer: 'glorotNormal', units: 5, inputShape: [4, 3], returnSequences: true, recurrentActivation: 'sigmoid', biasInitializer: 'randomNormal' }),
+      tfl.layers.lstm({ recurrentInitializer: 'glorotNormal', units: 5, inputShape: [4, 3], returnSequences: true, recurrentActivation: 'sigmoid', biasInitializer: 'randomNormal', recurrentDropout: 0.25 }),
       tfl.layers.lstm({ recurrentInitializer: 'glorotNormal', units: 3, goBackwards: true, recurrentActivation: 'hardSigmoid', biasInitializer: 'randomNormal' }), tfDense(2),
     ] }) }),
   },
@@ -318,13 +318,13 @@ export const rows: LayerRow[] = [
     className: 'GRU',
     // resetAfter true (Keras 3's default) into resetAfter false (Keras 2's and TF.js's), padded units (6, 3)
     model: () => sequential([
-      layers.gru(5, { inputShape: [4, 3], returnSequences: true }),
-      layers.gru(6, { returnSequences: true, resetAfter: false }),
+      layers.gru(5, { inputShape: [4, 3], returnSequences: true, recurrentDropout: 0.3 }),
+      layers.gru(6, { returnSequences: true, resetAfter: false, recurrentDropout: 0.4 }),
       layers.gru(3, { goBackwards: true, recurrentActivation: 'hardSigmoid', recurrentInitializer: 'glorotUniform', resetAfter: false }), layers.dense(2),
     ], { seed: 19 }),
     tfjs: () => ({ model: tfl.sequential({ layers: [ // TF.js's GRU is resetAfter false
       tfl.layers.gru({ recurrentInitializer: 'glorotNormal', units: 5, inputShape: [4, 3], returnSequences: true, recurrentActivation: 'sigmoid', biasInitializer: 'randomNormal' }),
-      tfl.layers.gru({ recurrentInitializer: 'glorotNormal', units: 3, goBackwards: true, biasInitializer: 'randomNormal' }), tfDense(2),
+      tfl.layers.gru({ recurrentInitializer: 'glorotNormal', units: 3, goBackwards: true, biasInitializer: 'randomNormal', recurrentDropout: 0.3 }), tfDense(2),
     ] }) }),
   },
   {

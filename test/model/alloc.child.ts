@@ -64,6 +64,15 @@ export const CASES: Record<string, () => Sequential> = {
     net.compile({ optimizer: optimizers.adam(), loss: 'mse' });
     return net;
   },
+  // issue 17, second part: GRU resetAfter false, recurrent dropout on every cell
+  'GRU resetAfter false, recurrentDropout (SimpleRNN, LSTM, GRU), Adam': () => {
+    const net = sequential([
+      layers.simpleRNN(4, { inputShape: [4, 2], returnSequences: true, recurrentDropout: 0.3 }), layers.lstm(5, { returnSequences: true, recurrentDropout: 0.2 }),
+      layers.gru(6, { resetAfter: false, recurrentDropout: 0.25, dropout: 0.1 }), layers.dense(2),
+    ], { seed: 1 });
+    net.compile({ optimizer: optimizers.adam(), loss: 'mse' });
+    return net;
+  },
   'layers on images (padding, upsampling, cropping, batch norm, global pooling), Adam': () => {
     const net = sequential([
       layers.reshape([2, 2, 2], { inputShape: [8] }), layers.zeroPadding2d(1), layers.upSampling2d({ interpolation: 'bilinear' }), layers.upSampling2d(),

@@ -24,6 +24,8 @@ export interface Seq {
   /** The initial states h_0 (and LSTM's c_0), [B, u]; zeros when undefined. */
   h0?: ArrayLike<number>;
   c0?: ArrayLike<number>;
+  /** Recurrent dropout, [B, u]: h_{t−1} times it where it enters the recurrent products; none when undefined. */
+  rmask?: ArrayLike<number>;
 }
 
 /**
@@ -37,6 +39,7 @@ export function forward(s: Seq): { hs: Float64Array; cs: Float64Array } {
   if (s.h0) hs.set(s.h0);
   if (s.c0) cs.set(s.c0);
   const f = (x: number) => act(x, s.act, 0), r = (x: number) => act(x, s.ract, 0);
+  const hin = (hp: number, b: number, p: number) => hs[hp + p] * (s.rmask ? s.rmask[b * u + p] : 1);
   for (let t = 0; t < T; t++) {
     for (let b = 0; b < B; b++) {
       const hp = (t * B + b) * u, h = hp + B * u;
@@ -45,7 +48,7 @@ export function forward(s: Seq): { hs: Float64Array; cs: Float64Array } {
       const a = new Float64Array(g), rec = new Float64Array(g);
       for (let j = 0; j < g; j++) {
         let dot = 0;
-        for (let p = 0; p < u; p++) dot += hs[hp + p] * w[p * g + j];
+        for (let p = 0; p < u; p++) dot += hin(hp, b, p) * w[p * g + j];
         rec[j] = dot + (bias ? bias[j] : 0);
         a[j] = zx[(t * B + b) * g + j] + (cell === GRU ? 0 : dot);
       }
@@ -61,7 +64,7 @@ export function forward(s: Seq): { hs: Float64Array; cs: Float64Array } {
         } else if (cell === GRU_BEFORE) {
           const z = r(a[j]);
           let pre = zx[(t * B + b) * g + 2 * u + j];
-          for (let p = 0; p < u; p++) pre += r(a[u + p]) * hs[hp + p] * w[p * g + 2 * u + j];
+          for (let p = 0; p < u; p++) pre += r(a[u + p]) * hin(hp, b, p) * w[p * g + 2 * u + j];
           hs[h + j] = z * hs[hp + j] + (1 - z) * f(pre);
         } else {
           const z = r(a[j] + rec[j]), rr = r(a[u + j] + rec[u + j]);
