@@ -226,7 +226,8 @@ function gruBeforeBack(batch: i32, u: i32, z: usize, w: usize, hp: usize, rm: us
 /**
  * Backward through time of f32_rnn_forward, t = T − 1 … 0. dhs [T, B, u]: in, the gradient of the
  * loss with respect to each step's output h_t; it is used as the working gradient and overwritten.
- * Out: dA in zx (and dR in GRU's aux). tmp: B·u + 4u floats of scratch (LSTM's cell gradient).
+ * Out: dA in zx (and dR in GRU's aux). tmp: B·u + 4u floats of scratch, its first B·u LSTM's cell
+ * gradient: in, that of the last cell state c_T (the caller zeroes it, or writes it when c_T is an output).
  * init ≠ 0: the gradient with respect to the initial state h_0 is added into the [B, u] block just
  * before dhs (the caller zeroes it or holds a gradient there), and LSTM's with respect to c_0 is
  * left in tmp's first B·u floats; init = 0: neither is formed. rmask: as forward's (its scratch
@@ -237,7 +238,6 @@ export function f32_rnn_backward(cell: i32, steps: i32, batch: i32, units: i32, 
   const ub = <usize>units << 2, gb = <usize>gu << 2;
   const hb = <usize>batch * ub, zb = <usize>batch * gb;
   const d = tmp + hb;
-  memory.fill(tmp, 0, hb);
   for (let t = steps - 1; t >= 0; t--) {
     const z = zx + <usize>t * zb, hp = hs + <usize>t * hb, dh = dhs + <usize>t * hb;
     const dhp: usize = t > 0 || init ? dh - hb : 0, rec = aux + <usize>t * zb, cp = aux + <usize>t * hb;

@@ -48,10 +48,15 @@ function exportGraph(m: Model, inputs: string[], outputs: string[], g: OnnxGraph
     const output = outOf.get(n.output) ?? g.fresh(`${prefix}${layer.name}${call ? `_${call}` : ''}/output`);
     const ins = n.inputs.map((t) => names.get(t)!);
     names.set(n.output, output);
+    const more = (n.outputs ?? []).slice(1).map((t) => { // a recurrent layer's returnState states
+      const name = outOf.get(t) ?? g.fresh(`${prefix}${layer.name}${call ? `_${call}` : ''}/state_${t.index}`);
+      names.set(t, name);
+      return name;
+    });
     const exporter = exporters.get(layer.className);
     if (isModel(layer)) exportGraph(layer as Model, ins, [output], g, `${prefix}${layer.name}/`);
     else if (exporter) exporter(layer, ins, output, g);
-    else if (layer.writeOnnx) layer.writeOnnx(ins, output, g);
+    else if (layer.writeOnnx) layer.writeOnnx(ins, output, g, more);
     else throw new Error(`toOnnx: ${layer.name} is a ${layer.className} layer, which has no ONNX exporter`);
   }
   // An output that is an input, or a tensor listed as two outputs: an Identity gives it its name.

@@ -8,7 +8,8 @@
 import type { Initializer } from '../initializers.js';
 import { checkOptions, leading, type Keys } from '../options.js';
 import type { OnnxGraph } from './onnx.js';
-import { CELL, onnxActs, writeRecurrentOnnx, gatedKeys, Recurrent, type GatedArgs } from './recurrent.js';
+import { onnxActs, writeRecurrentOnnx } from './recurrent-onnx.js';
+import { CELL, gatedKeys, Recurrent, type GatedArgs } from './recurrent.js';
 
 export interface GRUArgs extends GatedArgs {
   /**
@@ -43,8 +44,8 @@ export class GRU extends Recurrent {
   }
 
   /** ONNX's GRU operator (recurrent.ts writeRecurrentOnnx). */
-  override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
-    writeRecurrentOnnx(this, 'GRU', [0, 1, 2], onnxActs(this.recurrentActivation.name, this.activation.name), x, output, g, this.resetAfter);
+  override writeOnnx(ins: string[], output: string, g: OnnxGraph, more: string[] = []): void {
+    writeRecurrentOnnx(this, 'GRU', [0, 1, 2], onnxActs(this.recurrentActivation.name, this.activation.name), ins, output, g, more, this.resetAfter);
   }
 
   getConfig(): Record<string, unknown> {

@@ -7,7 +7,7 @@ import { checkOptions, type Keys } from '../options.js';
 import { ShapeError } from '../tensor.js';
 import { Layer, layerKeys, outputBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
 import type { OnnxGraph } from './onnx.js';
-import { onnxSequenceLengths } from './recurrent.js';
+import { onnxSequenceLengths } from './recurrent-onnx.js';
 
 export interface MaskingArgs extends LayerArgs {
   /** The padding value (Keras's default 0). */

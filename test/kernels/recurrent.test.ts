@@ -78,7 +78,7 @@ for (const build of BUILDS) {
     }
   });
 
-  test(`f32_rnn_backward: dA, dU, GRU's recurrent bias and the initial states' gradients against central differences (${build})`, () => {
+  test(`f32_rnn_backward: dA, dU, GRU's recurrent bias and the initial states' gradients (LSTM: with c_T's given) against central differences (${build})`, () => {
     const b = kernels(build);
     for (const cell of CELLS) {
       for (const [B, T, u] of SHAPES.filter(([, , u]) => u <= 12)) {
@@ -92,17 +92,19 @@ for (const build of BUILDS) {
           const r = run(b, s);
           const dh = rand(T * B * u, B + T + u, -1, 1);
           const dhBlock = guarded(b, [...new Float32Array(B * u).fill(0.25), ...dh]), dhp = dhBlock + 4 * B * u;
-          const tmp = b.zeros(B * u + 4 * u);
+          // LSTM: the last cell state's gradient in (as a returnState output's), on the init cases
+          const dcT = cell === ref.LSTM && init ? rand(B * u, B + u, -1, 1) : undefined;
+          const tmp = dcT ? b.put([...dcT, ...new Float32Array(4 * u)]) : b.zeros(B * u + 4 * u);
           b.k.f32_rnn_backward(cell, T, B, u, r.zxp, r.wp, r.mp, r.rmp, r.hsp, r.auxp, dhp, tmp, ract, s.act, init ? 1 : 0, r.ws);
           const dh0 = b.get(dhBlock, B * u);
           if (init) { // added to what the block held (0.25)
-            close(dh0.map((v) => v - 0.25), ref.numericGrad(s, dh, 'h0'), 2e-5, 2e-4, `dh0 ${ctx}`);
-            if (cell === ref.LSTM) close(b.get(tmp, B * u), ref.numericGrad(s, dh, 'c0'), 2e-5, 2e-4, `dc0 ${ctx}`);
+            close(dh0.map((v) => v - 0.25), ref.numericGrad(s, dh, 'h0', 1e-6, dcT), 2e-5, 2e-4, `dh0 ${ctx}`);
+            if (cell === ref.LSTM) close(b.get(tmp, B * u), ref.numericGrad(s, dh, 'c0', 1e-6, dcT), 2e-5, 2e-4, `dc0 ${ctx}`);
           } else for (let i = 0; i < B * u; i++) assert.is(dh0[i], 0.25, `init 0 leaves the block before dhs (${ctx})`);
           checkGuard(b, r.zxp, T * B * g, `dA ${ctx}`);
           if (r.rmp) checkGuard(b, r.rmp, 2 * B * u, `rmask scratch ${ctx}`);
           const dA = b.get(r.zxp, T * B * g);
-          close(dA, ref.numericGrad(s, dh, 'zx'), 2e-5, 2e-4, `dA ${ctx}`);
+          close(dA, ref.numericGrad(s, dh, 'zx', 1e-6, dcT), 2e-5, 2e-4, `dA ${ctx}`);
           const dR = cell === ref.GRU ? b.get(r.auxp, T * B * g) : dA;
           const hPrev = b.get(r.hsp, T * B * u); // h_0 … h_{T−1}: (T·B) × u, as the gemms took them
           if (s.rmask) for (let i = 0; i < T * B * u; i++) hPrev[i] *= s.rmask[i % (B * u)];
@@ -113,11 +115,11 @@ for (const build of BUILDS) {
             const dUh = ref.matTN(rh, dAh, T * B, u, u);
             for (let i = 0; i < u; i++) for (let j = 0; j < u; j++) dU[i * g + 2 * u + j] = dUh[i * u + j];
           }
-          close(dU, ref.numericGrad(s, dh, 'w'), 2e-5, 2e-4, `dU ${ctx}`);
+          close(dU, ref.numericGrad(s, dh, 'w', 1e-6, dcT), 2e-5, 2e-4, `dU ${ctx}`);
           if (cell === ref.GRU) {
             const db = new Float64Array(g);
             for (let i = 0; i < T * B; i++) for (let j = 0; j < g; j++) db[j] += dR[i * g + j];
-            close(db, ref.numericGrad(s, dh, 'bias'), 2e-5, 2e-4, `dbias ${ctx}`);
+            close(db, ref.numericGrad(s, dh, 'bias', 1e-6, dcT), 2e-5, 2e-4, `dbias ${ctx}`);
           }
         }
       }

@@ -304,15 +304,26 @@ export const rows: LayerRow[] = [
     ] }) }),
   },
   {
+    // an encoder–decoder: the encoder's returnState [sequence, h, c] starts the decoder (initialState),
+    // h also feeds the head directly (two consumers of a state)
     className: 'LSTM',
-    model: () => sequential([
-      layers.lstm(5, { inputShape: [4, 3], returnSequences: true, unitForgetBias: false, recurrentRegularizer: regularizers.l2(0.01), recurrentDropout: 0.3 }),
-      layers.lstm(3, { goBackwards: true, recurrentActivation: 'hardSigmoid' }), layers.dense(2),
-    ], { seed: 18 }),
-    tfjs: () => ({ model: tfl.sequential({ layers: [
-      tfl.layers.lstm({ recurrentInitializer: 'glorotNormal', units: 5, inputShape: [4, 3], returnSequences: true, recurrentActivation: 'sigmoid', biasInitializer: 'randomNormal', recurrentDropout: 0.25 }),
-      tfl.layers.lstm({ recurrentInitializer: 'glorotNormal', units: 3, goBackwards: true, recurrentActivation: 'hardSigmoid', biasInitializer: 'randomNormal' }), tfDense(2),
-    ] }) }),
+    model: () => {
+      const x = input({ shape: [4, 3], name: 'x' }), yd = input({ shape: [3, 2], name: 'y_in' });
+      const [seq, h, c] = layers.lstm(5, { returnSequences: true, returnState: true, unitForgetBias: false, recurrentRegularizer: regularizers.l2(0.01), recurrentDropout: 0.3 }).apply(x);
+      const dec = layers.lstm(5, { returnSequences: true }).apply(yd, { initialState: [h, c] });
+      const last = layers.lstm(3, { goBackwards: true, recurrentActivation: 'hardSigmoid' }).apply(dec);
+      const enc = layers.simpleRNN(2).apply(seq);
+      return model({ inputs: [x, yd], outputs: layers.dense(2).apply(layers.concatenate().apply([last, h, enc])), seed: 18 });
+    },
+    tfjs: () => {
+      const x = tfl.input({ shape: [4, 3] }), yd = tfl.input({ shape: [3, 2] });
+      const lstm = (args: Record<string, unknown>) => tfl.layers.lstm({ recurrentInitializer: 'glorotNormal', recurrentActivation: 'sigmoid', biasInitializer: 'randomNormal', ...args } as never);
+      const [seq, h, c] = lstm({ units: 5, returnSequences: true, returnState: true, recurrentDropout: 0.25 }).apply(x) as tfl.SymbolicTensor[];
+      const dec = lstm({ units: 5, returnSequences: true }).apply(yd, { initialState: [h, c] }) as tfl.SymbolicTensor;
+      const last = ap(lstm({ units: 3, goBackwards: true, recurrentActivation: 'hardSigmoid' }), dec);
+      const enc = ap(tfl.layers.simpleRNN({ units: 2, recurrentInitializer: 'glorotNormal' }), seq);
+      return { model: tfl.model({ inputs: [x, yd], outputs: ap(tfDense(2), ap(tfl.layers.concatenate(), [last, h, enc])) }) };
+    },
   },
   {
     className: 'GRU',

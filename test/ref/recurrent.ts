@@ -77,25 +77,26 @@ export function forward(s: Seq): { hs: Float64Array; cs: Float64Array } {
   return { hs, cs };
 }
 
-/** L = Σ_t Σ dh[t]·h_{t+1} for dh [T, B, u]: the loss the gradients below are of. */
-export function loss(s: Seq, dh: ArrayLike<number>): number {
-  const { hs } = forward(s);
+/** L = Σ_t Σ dh[t]·h_{t+1} for dh [T, B, u] (+ Σ dcT·c_T, LSTM's last cell state): the loss the gradients below are of. */
+export function loss(s: Seq, dh: ArrayLike<number>, dcT?: ArrayLike<number>): number {
+  const { hs, cs } = forward(s);
   const n = s.batch * s.units;
   let l = 0;
   for (let i = 0; i < dh.length; i++) l += dh[i] * hs[n + i];
+  if (dcT) for (let i = 0; i < n; i++) l += dcT[i] * cs[s.steps * n + i];
   return l;
 }
 
 /** ∂L/∂v for each entry of one of the Seq's arrays, by central differences (v is copied, not changed). */
-export function numericGrad(s: Seq, dh: ArrayLike<number>, key: 'zx' | 'w' | 'bias' | 'h0' | 'c0', eps = 1e-6): Float64Array {
+export function numericGrad(s: Seq, dh: ArrayLike<number>, key: 'zx' | 'w' | 'bias' | 'h0' | 'c0', eps = 1e-6, dcT?: ArrayLike<number>): Float64Array {
   const v = Float64Array.from(s[key]!);
   const out = new Float64Array(v.length);
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
     v[i] = x + eps;
-    const lp = loss({ ...s, [key]: v }, dh);
+    const lp = loss({ ...s, [key]: v }, dh, dcT);
     v[i] = x - eps;
-    const lm = loss({ ...s, [key]: v }, dh);
+    const lm = loss({ ...s, [key]: v }, dh, dcT);
     v[i] = x;
     out[i] = (lp - lm) / (2 * eps);
   }
