@@ -15,6 +15,7 @@ import type { ToOnnxArgs } from '../model/types.js';
 import { onnxPreprocessing, type PreprocessingSpec } from './onnx-preprocessing.js';
 import { ProtoWriter } from './protobuf.js';
 import { LEPTON_VERSION } from './version.js';
+import { onnxSequenceLengths } from '../layers/recurrent-onnx.js';
 
 export { onnxOps, type OnnxAttr, type OnnxExporter, type OnnxGraph } from '../layers/onnx.js';
 
@@ -58,6 +59,8 @@ function exportGraph(m: Model, inputs: string[], outputs: string[], g: OnnxGraph
     else if (exporter) exporter(layer, ins, output, g);
     else if (layer.writeOnnx) layer.writeOnnx(ins, output, g, more);
     else throw new Error(`toOnnx: ${layer.name} is a ${layer.className} layer, which has no ONNX exporter`);
+    const lens = onnxSequenceLengths.get(g); // a masking layer's sequence lengths travel on as its mask does
+    if (lens?.has(ins[0]) && ins.length === 1 && layer.passesMask && !lens.has(output)) lens.set(output, lens.get(ins[0])!);
   }
   // An output that is an input, or a tensor listed as two outputs: an Identity gives it its name.
   m.outputs.forEach((t, o) => { if (names.get(t) !== outputs[o]) g.node('Identity', [names.get(t)!], outputs[o]); });

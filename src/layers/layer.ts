@@ -143,6 +143,14 @@ export interface LayerArgs {
 /** The options every layer takes; each layer's own key list spreads these (options.ts checks them). */
 export const layerKeys: Keys<LayerArgs> = { name: true, inputShape: true, inputDim: true, trainable: true };
 
+/**
+ * The layers that pass a sequence mask on (Keras's supports_masking among those that keep the
+ * timesteps): a masking layer's mask reaches the recurrent layer through them (model/executor.ts,
+ * io/onnx.ts). Keras 3's batch normalization also leaves the masked steps out of its training
+ * statistics; lepton's takes every step.
+ */
+const PASSES_MASK = new Set(['Dense', 'Activation', 'LeakyReLU', 'ELU', 'Softmax', 'PReLU', 'BatchNormalization', 'Dropout', 'AlphaDropout', 'LayerNormalization', 'GaussianNoise', 'TimeDistributed']);
+
 export abstract class Layer {
   abstract readonly className: string;
   readonly name: string;
@@ -208,6 +216,11 @@ export abstract class Layer {
    */
   extraOutputShapes(): number[][] {
     return [];
+  }
+
+  /** Whether a sequence mask on the input travels on with the output (PASSES_MASK above). */
+  get passesMask(): boolean {
+    return PASSES_MASK.has(this.className);
   }
 
   /** Builds for these input shapes (or checks them against the built ones); returns the output shape. */

@@ -1,7 +1,8 @@
 // Masking (Keras): a timestep whose features all equal maskValue is padding. The output is the
 // input with those steps zeroed, and the mask (1 real, 0 padding, per sample and step) travels
 // with it (Buf.mask) to the recurrent layer it feeds, which leaves the state unchanged there.
-// Only a recurrent layer (or bidirectional) directly after reads the mask; other layers drop it.
+// A recurrent layer (or bidirectional) reads the mask, directly after or through the layers that
+// pass it on (Layer.passesMask: timeDistributed, activations, dropouts, normalizations); others drop it.
 
 import { checkOptions, type Keys } from '../options.js';
 import { ShapeError } from '../tensor.js';

@@ -65,7 +65,9 @@ export class GraphExecutor {
       const ins = this.nodeIn[n], args = this.nodeArgs[n];
       for (let j = 0; j < ins.length; j++) args[j] = st.vals[ins[j]]!;
       ctx.saved = st.saved[n];
-      st.vals[this.nodeOut[n]] = this.nodes[n].layer.call(args, ctx, logits ? logits[n] : false);
+      const layer = this.nodes[n].layer, y = layer.call(args, ctx, logits ? logits[n] : false);
+      if (!y.mask && args.length === 1 && args[0].mask && layer.passesMask) y.mask = args[0].mask; // Keras: the mask travels on
+      st.vals[this.nodeOut[n]] = y;
       const more = this.nodeMore[n];
       for (let j = 0; j < more.length; j++) st.vals[more[j]] = (ctx.saved.outs as Buf[])[j];
     }
