@@ -5,11 +5,14 @@
 // cell over the whole sequence in one kernel call (assembly/f32-recurrent.ts); backward runs the
 // kernel's backward through time and three more gemms for dW, dU and dx. A mask that came with
 // the input (masking layer) leaves a sample's state unchanged at its masked steps, as in Keras,
-// and travels on with a returnSequences output to the next recurrent layer.
+// and travels on with a returnSequences output to the next recurrent layer. Initial states
+// (initialState, inputs 2 and 3 of a call) go into slot 0 of the states and get their gradients;
+// returnState hands the last h (and c) to the graph as the node's other outputs; recurrentDropout
+// is a [B, u] mask the kernel applies to h_{t−1} in the recurrent matmuls.
 //
 // Memory kept for the backward pass, per sample (floats): the time-major input T·F, the gate
 // activations T·G·u, the states (T + 1)·u, and LSTM's cell states (T + 1)·u or GRU's recurrent
-// projections T·3u; for LSTM(64) over 30 steps of 8 features 11,888 floats (46.4 KiB), for GRU(64) 13,744 (53.7 KiB).
+// projections T·3u (resetAfter false: r ⊙ h_{t−1}, T·u); for LSTM(64) over 30 steps of 8 features 11,888 floats (46.4 KiB), for GRU(64) 13,744 (53.7 KiB).
 
 import { getActivation } from '../activations.js';
 import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
