@@ -3,6 +3,7 @@
 // beats the same decoder started from zeros; a save/load round trip predicts the same bits; the
 // gradients through the states alone (the encoder's output unused) match finite differences;
 // the errors of a wrong call name the layer.
+import * as ort from 'onnxruntime-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, input, layers, loadModel, model, optimizers, sequential, type Model, type Tensor } from '../../src/index.js';
@@ -83,6 +84,25 @@ test('seq2seq: gradients through the states alone (the encoder\'s output unused,
       if (i < enc.weights.length) assert.ok(got.grads[i].data.some((v) => v !== 0), `${cell}: the encoder's ${m.weights[i].name} learns through the states`);
     });
   }
+});
+
+test('ONNX export of returned and given states (goBackwards, masked end padding, GRU resetAfter false, SimpleRNN) matches onnxruntime', async () => {
+  const x = input({ shape: [5, 3] }), d = input({ shape: [4, 2] });
+  const m0 = layers.masking().apply(x);
+  const [, h, c] = layers.lstm(4, { returnState: true, goBackwards: true }).apply(m0);
+  const [gs, gh] = layers.gru(4, { returnSequences: true, returnState: true, resetAfter: false, recurrentActivation: 'hardSigmoid' }).apply(m0, { initialState: [h] });
+  const [, rh] = layers.simpleRNN(4, { returnState: true }).apply(gs, { initialState: [gh] });
+  const dec = layers.lstm(4, { returnSequences: true, goBackwards: true }).apply(d, { initialState: [h, c] });
+  const out = layers.concatenate().apply([layers.flatten().apply(dec), rh, c]);
+  const m = model({ inputs: [x, d], outputs: [out, gh], seed: 9 });
+  m.setWeights(m.getWeights().map((w, i) => ({ data: rand(w.data.length, 80 + i, -0.6, 0.6), shape: w.shape })));
+  const xv = rand(6 * 5 * 3, 11, -1.5, 1.5);
+  for (let i = 0; i < 6; i++) xv.fill(0, (i * 5 + 5 - (i % 3)) * 3, (i + 1) * 5 * 3); // padded ends
+  const xs = [{ data: xv, shape: [6, 5, 3] }, { data: rand(6 * 8, 12, -1, 1), shape: [6, 4, 2] }];
+  const s = await ort.InferenceSession.create(m.toOnnx());
+  const got = await s.run({ [s.inputNames[0]]: new ort.Tensor('float32', xs[0].data, xs[0].shape), [s.inputNames[1]]: new ort.Tensor('float32', xs[1].data, xs[1].shape) });
+  const want = m.predict(xs) as Tensor[];
+  s.outputNames.forEach((name, o) => close(got[name].data as Float32Array, want[o].data, 1e-6, 1e-5, `output ${o}`));
 });
 
 test('returnState and initialState errors name the layer; a sequential model refuses several outputs', () => {
