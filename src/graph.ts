@@ -7,11 +7,15 @@ import type { Layer } from './layers/layer.js';
 import { checkOptions } from './options.js';
 import { ShapeError } from './tensor.js';
 
-/** One call of a layer: its input tensors and the tensor it produced. */
+/**
+ * One call of a layer: its input tensors and the tensor it produced; a layer with several outputs
+ * (a recurrent layer's returnState: [output, h, c]) lists them all in `outputs`, `output` first.
+ */
 export interface Node {
   readonly layer: Layer;
   readonly inputs: SymbolicTensor[];
   readonly output: SymbolicTensor;
+  readonly outputs?: SymbolicTensor[];
 }
 
 /** A placeholder for the (batch, ...shape) value that flows along one edge of the graph. */
@@ -22,11 +26,14 @@ export class SymbolicTensor {
   readonly node?: Node;
   /** The input's name, or the producing layer's. */
   readonly name: string;
+  /** Which of its node's outputs it is (0: the output; 1, 2: a recurrent layer's states). */
+  readonly index: number;
 
-  constructor(shape: number[], name: string, node?: Node) {
+  constructor(shape: number[], name: string, node?: Node, index = 0) {
     this.shape = shape;
     this.name = name;
     this.node = node;
+    this.index = index;
   }
 }
 

@@ -73,11 +73,18 @@ function checkAllUsed(model: Model, listed: Layer[], path: string): void {
   });
 }
 
-const refOf = (v: unknown, path: string): [string, number] => {
-  const a = arr(v, path, 2);
-  if (a.length !== 2) throw new ModelFormatError(`${path} must be [name, call index], got ${a.length} entries`);
-  return [str(a[0], `${path}[0]`), int(a[1], `${path}[1]`, 0, LIMITS.layers)];
+/**
+ * [name, call] or [name, call, output] (output ≥ 1: a returnState state), as [name, the rest of
+ * the tensor's key]: `call`, or `call` OUT `output` (the key of the call itself is `name#call`).
+ */
+const OUT = '\u0001';
+const refOf = (v: unknown, path: string): [string, string] => {
+  const a = arr(v, path, 3);
+  if (a.length !== 2 && a.length !== 3) throw new ModelFormatError(`${path} must be [name, call index] or [name, call index, output index], got ${a.length} entries`);
+  const call = int(a[1], `${path}[1]`, 0, LIMITS.layers);
+  return [str(a[0], `${path}[0]`), a.length === 3 ? `${call}${OUT}${int(a[2], `${path}[2]`, 1, 2)}` : `${call}`];
 };
+const callOf = (key: string): string => (key.includes(OUT) ? key.slice(0, key.lastIndexOf(OUT)) : key);
 
 /** The symbolic graph of a topology: inputs, layers (nested models built), calls, outputs. */
 function graphFromJson(t: Json, path: string, budget: { floats: number }, depth: number): Graph {
@@ -95,7 +102,7 @@ function graphFromJson(t: Json, path: string, budget: { floats: number }, depth:
   });
   if (inputs.length === 0) throw new ModelFormatError(`${path}inputs: a model needs at least one input`);
 
-  interface Call { layer: Layer; refs: [string, number][]; path: string }
+  interface Call { layer: Layer; refs: [string, string][]; path: string }
   const calls = new Map<string, Call>();
   let callCount = 0;
   const layers = arr(t.layers, `${path}layers`).map((v, i) => {
@@ -121,12 +128,16 @@ function graphFromJson(t: Json, path: string, budget: { floats: number }, depth:
     while (stack.length) {
       const [k, w] = stack[stack.length - 1];
       if (tensors.has(k)) { stack.pop(); continue; }
-      const call = calls.get(k);
+      const call = calls.get(callOf(k));
       if (!call) throw new ModelFormatError(`${w} refers to ${describe(k)}, which the file does not define`);
       const missing = call.refs.filter(([n, c]) => !tensors.has(`${n}#${c}`));
       if (missing.length === 0) {
         const xs = call.refs.map(([n, c]) => tensors.get(`${n}#${c}`)!);
-        tensors.set(k, guard(call.path, () => call.layer.apply(xs)));
+        const out = guard(call.path, () => call.layer.apply(xs));
+        const ck = callOf(k);
+        tensors.set(ck, out);
+        (out.node?.outputs ?? []).forEach((o, i) => { if (i > 0) tensors.set(`${ck}${OUT}${i}`, o); });
+        if (!tensors.has(k)) throw new ModelFormatError(`${call.path}: ${describe(k)} refers to an output the layer does not have`);
         state.delete(k);
         stack.pop();
         continue;
@@ -151,8 +162,8 @@ function graphFromJson(t: Json, path: string, budget: { floats: number }, depth:
 }
 
 const describe = (key: string): string => {
-  const at = key.lastIndexOf('#');
-  return `call ${key.slice(at + 1)} of '${key.slice(0, at)}'`;
+  const c = callOf(key), at = c.lastIndexOf('#');
+  return `${c === key ? '' : `output ${key.slice(c.length + 1)} of `}call ${c.slice(at + 1)} of '${c.slice(0, at)}'`;
 };
 
 /** A layer of a functional model: a registered class, or a nested Model or Sequential. */

@@ -18,8 +18,9 @@ const add = (className: string, e: LayerEntry): void => void recurrentLayers.pus
 
 // Recurrent layers (issue 17): SimpleRNN, LSTM, GRU and Masking. From TF.js each keeps its own
 // recurrent_activation (TF.js's default is hard_sigmoid, Keras 3's sigmoid); options lepton lacks
-// (recurrent_dropout, return_state, stateful, constraints) are refused. TF.js's GRU is reset_after false
-// only, which lepton's GRU is not: no TF.js translation for it.
+// (stateful, constraints) are refused; recurrent_dropout is read (training only, so
+// an import predicts as TF.js does; TF.js's GRU also drops h_{t−1} in z ⊙ h_{t−1}, lepton's as Keras 3's does not). TF.js's GRU is reset_after false
+// (its only form; a file from Keras may say reset_after true), lepton's GRU resetAfter false.
 const cellActOf = (t: TfjsLayer, key: string): string => (t.c[key] === 'hard_sigmoid' ? 'hardSigmoid' : activationOf(t, key));
 function recurrentFromConfig(c: Json, path: string) {
   return {
@@ -30,19 +31,21 @@ function recurrentFromConfig(c: Json, path: string) {
     returnSequences: opt(c.returnSequences, bool, `${path}.returnSequences`),
     goBackwards: opt(c.goBackwards, bool, `${path}.goBackwards`),
     dropout: opt(c.dropout, num, `${path}.dropout`),
+    recurrentDropout: opt(c.recurrentDropout, num, `${path}.recurrentDropout`),
+    returnState: opt(c.returnState, bool, `${path}.returnState`),
     recurrentActivation: opt(c.recurrentActivation, str, `${path}.recurrentActivation`),
   };
 }
 function recurrentFromTfjs(t: TfjsLayer, gated: boolean): Json {
   unsupported(t, ['activity_regularizer', 'kernel_constraint', 'recurrent_constraint', 'bias_constraint']);
-  for (const k of ['return_state', 'stateful', 'unroll']) if (t.c[k] === true) throw new ModelFormatError(`${t.base.name} (${t.cls}): ${k} is not supported by lepton`);
-  for (const k of ['recurrent_dropout']) if (t.c[k] !== undefined && t.c[k] !== 0) throw new ModelFormatError(`${t.base.name} (${t.cls}): ${k} is not supported by lepton`);
+  for (const k of ['stateful', 'unroll']) if (t.c[k] === true) throw new ModelFormatError(`${t.base.name} (${t.cls}): ${k} is not supported by lepton`);
   return {
     ...t.base, units: int(t.c.units, `${t.path}.config.units`, 1, LIMITS.dim), activation: cellActOf(t, 'activation'), useBias: t.c.use_bias !== false,
     kernelInitializer: initializerOf(t.c.kernel_initializer) ?? null, recurrentInitializer: initializerOf(t.c.recurrent_initializer) ?? null,
     biasInitializer: initializerOf(t.c.bias_initializer) ?? null,
     kernelRegularizer: regularizerOf(t, 'kernel_regularizer'), recurrentRegularizer: regularizerOf(t, 'recurrent_regularizer'), biasRegularizer: regularizerOf(t, 'bias_regularizer'),
     returnSequences: t.c.return_sequences === true, goBackwards: t.c.go_backwards === true, dropout: numberOf(t, 'dropout', 0),
+    recurrentDropout: numberOf(t, 'recurrent_dropout', 0), returnState: t.c.return_state === true,
     ...(gated ? { recurrentActivation: cellActOf(t, 'recurrent_activation') } : {}),
   };
 }
@@ -69,7 +72,14 @@ add('LSTM', {
 });
 add('GRU', {
   fromConfig: (c, path) => guard(path, () => new GRU(unitsOf(c, path), { ...recurrentFromConfig(c, path), resetAfter: opt(c.resetAfter, bool, `${path}.resetAfter`) })),
-  tfjs: null,
+  tfjs: {
+    GRU(t) {
+      if (t.c.implementation != null && t.c.implementation !== 1 && t.c.implementation !== 2) throw new ModelFormatError(`${t.base.name} (GRU): implementation ${JSON.stringify(t.c.implementation)}`);
+      const resetAfter = t.c.reset_after ?? false; // TF.js's default (and only form) is false
+      if (typeof resetAfter !== 'boolean') throw new ModelFormatError(`${t.base.name} (GRU): reset_after must be true or false, got ${JSON.stringify(resetAfter).slice(0, 40)}`);
+      return { ...recurrentFromTfjs(t, true), resetAfter };
+    },
+  },
   rank: seqRank,
 });
 add('Masking', {

@@ -16,6 +16,7 @@ import { exporters } from './onnx-exporters.js';
 import { onnxPreprocessing, type PreprocessingSpec } from './onnx-preprocessing.js';
 import { ProtoWriter } from './protobuf.js';
 import { LEPTON_VERSION } from './version.js';
+import { onnxSequenceLengths } from '../layers/recurrent-onnx.js';
 
 export { onnxOps, type OnnxAttr, type OnnxExporter, type OnnxGraph } from '../layers/onnx.js';
 
@@ -44,11 +45,18 @@ function exportGraph(m: Model, inputs: string[], outputs: string[], g: OnnxGraph
     const output = outOf.get(n.output) ?? g.fresh(`${prefix}${layer.name}${call ? `_${call}` : ''}/output`);
     const ins = n.inputs.map((t) => names.get(t)!);
     names.set(n.output, output);
+    const more = (n.outputs ?? []).slice(1).map((t) => { // a recurrent layer's returnState states
+      const name = outOf.get(t) ?? g.fresh(`${prefix}${layer.name}${call ? `_${call}` : ''}/state_${t.index}`);
+      names.set(t, name);
+      return name;
+    });
     const exporter = exporters.get(layer.className);
     if (isModel(layer)) exportGraph(layer as Model, ins, [output], g, `${prefix}${layer.name}/`);
     else if (exporter) exporter(layer, ins, output, g);
-    else if (layer.writeOnnx) layer.writeOnnx(ins, output, g);
+    else if (layer.writeOnnx) layer.writeOnnx(ins, output, g, more);
     else throw new Error(`toOnnx: ${layer.name} is a ${layer.className} layer, which has no ONNX exporter`);
+    const lens = onnxSequenceLengths.get(g); // a masking layer's sequence lengths travel on as its mask does
+    if (lens?.has(ins[0]) && ins.length === 1 && layer.passesMask && !lens.has(output)) lens.set(output, lens.get(ins[0])!);
   }
   // An output that is an input, or a tensor listed as two outputs: an Identity gives it its name.
   m.outputs.forEach((t, o) => { if (names.get(t) !== outputs[o]) g.node('Identity', [names.get(t)!], outputs[o]); });

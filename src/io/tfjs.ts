@@ -170,9 +170,9 @@ function functionalTopology(cfg: Json, tlayers: unknown[], modelName: string): J
   }
   const inputs = arr(cfg.input_layers, 'modelTopology.config.input_layers', MAX_PORTS).map((r, i) => {
     const p = `modelTopology.config.input_layers[${i}]`;
-    const [n, k] = portRef(r, p);
+    const ref = portRef(r, p), [n, k] = ref;
     const s = inputShapes.get(n);
-    if (!s || k !== 0) throw new ModelFormatError(`${p}: [${n}, ${k}] is not an InputLayer of this model`);
+    if (!s || k !== 0 || ref.length > 2) throw new ModelFormatError(`${p}: [${n}, ${k}] is not an InputLayer of this model`);
     return { name: n, shape: s };
   });
   const listed = new Set(inputs.map((x) => x.name));
@@ -185,18 +185,18 @@ function functionalTopology(cfg: Json, tlayers: unknown[], modelName: string): J
   return { name: modelName, inputs, layers, outputs };
 }
 
-/** One input of a call or one model port: [layer, node, tensor(, kwargs)] → lepton's [layer, call]. */
-function portRef(v: unknown, p: string): [string, number] {
+/** One input of a call or one model port: [layer, node, tensor(, kwargs)] → lepton's [layer, call] (or [layer, call, tensor], a returnState state). */
+function portRef(v: unknown, p: string): [string, number] | [string, number, number] {
   const e = arr(v, p, 4);
   if (e.length < 2) throw new ModelFormatError(`${p} must be [layer name, node index, tensor index], got ${e.length} entries`);
   const name = str(e[0], `${p}[0]`);
   const node = int(e[1], `${p}[1]`, 0, LIMITS.layers);
   const tensor = e.length > 2 ? int(e[2], `${p}[2]`, 0, LIMITS.layers) : 0;
-  if (tensor !== 0) throw new ModelFormatError(`${p}: output ${tensor} of '${name}'; lepton layers have a single output`);
-  return [name, node];
+  if (tensor > 2) throw new ModelFormatError(`${p}: output ${tensor} of '${name}'; lepton layers have one output, a recurrent layer's returnState three at most`);
+  return tensor ? [name, node, tensor] : [name, node];
 }
 
-function nodeRefs(v: unknown, p: string): [string, number][] {
+function nodeRefs(v: unknown, p: string): ([string, number] | [string, number, number])[] {
   if (!Array.isArray(v)) {
     throw new ModelFormatError(`${p}: expected a node as TF.js and Keras 2 write it (a list of [layer, node, tensor, kwargs]); Keras 3 nodes are not supported`);
   }

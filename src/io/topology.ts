@@ -7,7 +7,8 @@
 //   "outputs": [["dense", 1], ["add", 0]] }
 //
 // A reference [name, k] is the output of the k-th call of the layer `name` (calls counted in the
-// model's topological order), or the model input `name` (k = 0). A nested model is a layer whose
+// model's topological order), or the model input `name` (k = 0); [name, k, i] with i ≥ 1 the call's
+// output i (a recurrent layer's returnState: 1 = h, 2 = c; Keras's tensor index). A nested model is a layer whose
 // config is its own topology (className 'Model') or its layer list and input shape ('Sequential').
 
 import { graphOf, isModel, type SymbolicTensor } from '../graph.js';
@@ -16,7 +17,7 @@ import type { Model } from '../model/index.js';
 import { type Json } from './check.js';
 import { layerToJson } from './registry.js';
 
-export type Ref = [string, number];
+export type Ref = [string, number] | [string, number, number];
 
 /** Any layer as `{ className, config }`, nested models opened. `owner` tracks which model holds each layer. */
 export function anyLayerToJson(l: Layer, owner: Map<Layer, Model>, parent: Model): Json {
@@ -45,7 +46,8 @@ export function topologyToJson(m: Model, owner = new Map<Layer, Model>()): Json 
     if (names.has(l.name)) throw new Error(`save: the name '${l.name}' is used twice in ${m.name} (layers and inputs need distinct names to be saved)`);
     names.add(l.name);
   }
-  const ref = (t: SymbolicTensor): Ref => (m.inputs.includes(t) || !t.node ? [t.name, 0] : [t.node.layer.name, callIndex.get(t.node)!]);
+  const ref = (t: SymbolicTensor): Ref => (m.inputs.includes(t) || !t.node ? [t.name, 0]
+    : t.index ? [t.node.layer.name, callIndex.get(t.node)!, t.index] : [t.node.layer.name, callIndex.get(t.node)!]);
   const inbound = new Map<Layer, Ref[][]>();
   for (const n of nodes) {
     if (!inbound.has(n.layer)) inbound.set(n.layer, []);

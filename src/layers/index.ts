@@ -87,3 +87,5 @@ export { GRU, type GRUArgs } from './gru.js';
 export { Masking, type MaskingArgs } from './masking.js';
 export { Recurrent, type RecurrentArgs, type GatedArgs } from './recurrent.js';
 export { Bidirectional, TimeDistributed, type BidirectionalArgs, type MergeMode } from './wrappers.js';
+// issue 17, second part: a recurrent call's options and result (initialState, returnState)
+export type { RecurrentApplyArgs, RecurrentOutput } from './recurrent.js';

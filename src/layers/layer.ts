@@ -143,6 +143,14 @@ export interface LayerArgs {
 /** The options every layer takes; each layer's own key list spreads these (options.ts checks them). */
 export const layerKeys: Keys<LayerArgs> = { name: true, inputShape: true, inputDim: true, trainable: true };
 
+/**
+ * The layers that pass a sequence mask on (Keras's supports_masking among those that keep the
+ * timesteps): a masking layer's mask reaches the recurrent layer through them (model/executor.ts,
+ * io/onnx.ts). Keras 3's batch normalization also leaves the masked steps out of its training
+ * statistics; lepton's takes every step.
+ */
+const PASSES_MASK = new Set(['Dense', 'Activation', 'LeakyReLU', 'ELU', 'Softmax', 'PReLU', 'BatchNormalization', 'Dropout', 'AlphaDropout', 'LayerNormalization', 'GaussianNoise', 'TimeDistributed']);
+
 export abstract class Layer {
   abstract readonly className: string;
   readonly name: string;
@@ -194,9 +202,25 @@ export abstract class Layer {
       throw new TypeError(`${this.name}.apply expects a symbolic tensor (from input() or another layer's apply), got ${xs.map((x) => (x === null ? 'null' : typeof x)).join(', ') || 'nothing'}`);
     }
     const shape = this.buildFor(xs.map((x) => x.shape), xs.map((x) => x.name));
-    const node: { layer: Layer; inputs: SymbolicTensor[]; output?: SymbolicTensor } = { layer: this, inputs: xs };
+    const node: { layer: Layer; inputs: SymbolicTensor[]; output?: SymbolicTensor; outputs?: SymbolicTensor[] } = { layer: this, inputs: xs };
     node.output = new SymbolicTensor(shape, this.name, node as Node);
+    const more = this.extraOutputShapes();
+    if (more.length) node.outputs = [node.output, ...more.map((s, i) => new SymbolicTensor(s, this.name, node as Node, i + 1))];
     return node.output;
+  }
+
+  /**
+   * The shapes of the outputs after the first, for a layer with several (a recurrent layer's
+   * returnState). Its call leaves their values in `ctx.saved.outs` and its backward reads their
+   * gradients (null where none) from `ctx.saved.douts` (model/executor.ts).
+   */
+  extraOutputShapes(): number[][] {
+    return [];
+  }
+
+  /** Whether a sequence mask on the input travels on with the output (PASSES_MASK above). */
+  get passesMask(): boolean {
+    return PASSES_MASK.has(this.className);
   }
 
   /** Builds for these input shapes (or checks them against the built ones); returns the output shape. */
@@ -285,10 +309,11 @@ export abstract class Layer {
 
   /**
    * Writes the layer's inference form into an ONNX graph: reads the tensors named `inputs`, writes
-   * the one named `output` (a layer without it cannot be exported, unless registerOnnxExporter
-   * gives its class an exporter).
+   * the one named `output` and those named `more`, its other outputs (a recurrent layer's
+   * returnState states); a layer without it cannot be exported, unless registerOnnxExporter
+   * gives its class an exporter.
    */
-  writeOnnx?(inputs: string[], output: string, g: OnnxGraph): void;
+  writeOnnx?(inputs: string[], output: string, g: OnnxGraph, more?: string[]): void;
 
   countParams(): number {
     return this.weights.reduce((s, w) => s + w.size, 0);

@@ -6,7 +6,8 @@
 import type { Initializer } from '../initializers.js';
 import { checkOptions, leading, type Keys } from '../options.js';
 import type { OnnxGraph } from './onnx.js';
-import { CELL, onnxActs, writeRecurrentOnnx, gatedKeys, Recurrent, type GatedArgs } from './recurrent.js';
+import { onnxActs, writeRecurrentOnnx } from './recurrent-onnx.js';
+import { CELL, gatedKeys, Recurrent, type GatedArgs } from './recurrent.js';
 
 export interface LSTMArgs extends GatedArgs {
   /** Add 1 to the forget gate's initial bias (Keras's default true). */
@@ -43,8 +44,8 @@ export class LSTM extends Recurrent {
   }
 
   /** ONNX's LSTM operator (recurrent.ts writeRecurrentOnnx). */
-  override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
-    writeRecurrentOnnx(this, 'LSTM', [0, 3, 1, 2], onnxActs(this.recurrentActivation.name, this.activation.name, this.activation.name), x, output, g);
+  override writeOnnx(ins: string[], output: string, g: OnnxGraph, more: string[] = []): void {
+    writeRecurrentOnnx(this, 'LSTM', [0, 3, 1, 2], onnxActs(this.recurrentActivation.name, this.activation.name, this.activation.name), ins, output, g, more);
   }
 
   getConfig(): Record<string, unknown> {

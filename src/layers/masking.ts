@@ -1,13 +1,14 @@
 // Masking (Keras): a timestep whose features all equal maskValue is padding. The output is the
 // input with those steps zeroed, and the mask (1 real, 0 padding, per sample and step) travels
 // with it (Buf.mask) to the recurrent layer it feeds, which leaves the state unchanged there.
-// Only a recurrent layer (or bidirectional) directly after reads the mask; other layers drop it.
+// A recurrent layer (or bidirectional) reads the mask, directly after or through the layers that
+// pass it on (Layer.passesMask: timeDistributed, activations, dropouts, normalizations); others drop it.
 
 import { checkOptions, type Keys } from '../options.js';
 import { ShapeError } from '../tensor.js';
 import { Layer, layerKeys, outputBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
 import type { OnnxGraph } from './onnx.js';
-import { onnxSequenceLengths } from './recurrent.js';
+import { onnxSequenceLengths } from './recurrent-onnx.js';
 
 export interface MaskingArgs extends LayerArgs {
   /** The padding value (Keras's default 0). */

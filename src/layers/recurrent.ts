@@ -5,18 +5,21 @@
 // cell over the whole sequence in one kernel call (assembly/f32-recurrent.ts); backward runs the
 // kernel's backward through time and three more gemms for dW, dU and dx. A mask that came with
 // the input (masking layer) leaves a sample's state unchanged at its masked steps, as in Keras,
-// and travels on with a returnSequences output to the next recurrent layer.
+// and travels on with a returnSequences output to the next recurrent layer. Initial states
+// (initialState, inputs 2 and 3 of a call) go into slot 0 of the states and get their gradients;
+// returnState hands the last h (and c) to the graph as the node's other outputs; recurrentDropout
+// is a [B, u] mask the kernel applies to h_{t−1} in the recurrent matmuls.
 //
 // Memory kept for the backward pass, per sample (floats): the time-major input T·F, the gate
 // activations T·G·u, the states (T + 1)·u, and LSTM's cell states (T + 1)·u or GRU's recurrent
-// projections T·3u; for LSTM(64) over 30 steps of 8 features 11,888 floats (46.4 KiB), for GRU(64) 13,744 (53.7 KiB).
+// projections T·3u (resetAfter false: r ⊙ h_{t−1}, T·u); for LSTM(64) over 30 steps of 8 features 11,888 floats (46.4 KiB), for GRU(64) 13,744 (53.7 KiB).
 
 import { getActivation } from '../activations.js';
 import { getInitializer, type Initializer, type InitializerLike } from '../initializers.js';
-import type { Keys } from '../options.js';
+import type { SymbolicTensor } from '../graph.js';
+import { checkOptions, type Keys } from '../options.js';
 import { ShapeError } from '../tensor.js';
 import { ACT_HARD_SIGMOID_CODE, type Kernels } from '../wasm/kernels.js';
-import type { OnnxAttr, OnnxGraph } from './onnx.js';
 import { initializerConfig, Layer, layerKeys, outputBuf, regularizerConfig, scratchBuf, stepBuf, type Buf, type Ctx, type LayerArgs, type Regularizer, type Weight } from './layer.js';
 
 export interface RecurrentArgs extends LayerArgs {
@@ -39,7 +42,31 @@ export interface RecurrentArgs extends LayerArgs {
    * 1 − rate, scaled by 1/(1 − rate), one mask for all of its timesteps, drawn from the model's generator.
    */
   dropout?: number;
+  /**
+   * Dropout of the recurrent state in training (Keras's recurrent_dropout): h_{t−1} times a mask
+   * of 0 and 1/(1 − rate) per sample and unit where it enters the recurrent matmuls, one mask for
+   * all timesteps of a sequence, drawn from the model's generator; the state update itself (GRU's
+   * z ⊙ h_{t−1}, a masked step's copy) takes h_{t−1} as it is. None in inference.
+   */
+  recurrentDropout?: number;
+  /**
+   * Also output the last state (Keras's return_state): apply then gives [output, h] (LSTM:
+   * [output, h, c]), iterating the tensor it returns; functional models only.
+   */
+  returnState?: boolean;
 }
+
+/** A recurrent layer's call options (Keras's initial_state). */
+export interface RecurrentApplyArgs {
+  /** The initial states [h0] (LSTM: [h0, c0]), each [batch, units]; zeros when not given. */
+  initialState?: SymbolicTensor[];
+}
+
+/**
+ * What a recurrent layer's apply returns: its output tensor, which iterates as [output, ...states]
+ * (`const [y, h, c] = lstm.apply(x)` with returnState; [output] alone without).
+ */
+export type RecurrentOutput = SymbolicTensor & Iterable<SymbolicTensor>;
 
 export interface GatedArgs extends RecurrentArgs {
   /** The gates' activation: Keras 3's default 'sigmoid'; TF.js's is 'hardSigmoid' (clip(0.2x + 0.5, 0, 1)). */
@@ -48,7 +75,7 @@ export interface GatedArgs extends RecurrentArgs {
 
 export const recurrentKeys: Keys<RecurrentArgs> = {
   ...layerKeys, activation: true, useBias: true, kernelInitializer: true, recurrentInitializer: true, biasInitializer: true,
-  kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, returnSequences: true, goBackwards: true, dropout: true,
+  kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, returnSequences: true, goBackwards: true, dropout: true, recurrentDropout: true, returnState: true,
 };
 export const gatedKeys: Keys<GatedArgs> = { ...recurrentKeys, recurrentActivation: true };
 
@@ -63,7 +90,7 @@ export function cellActivation(name: string | undefined, fallback: string, where
   return { name: a.name, code: a.code };
 }
 
-export const CELL = { simple: 0, lstm: 1, gru: 2 } as const;
+export const CELL = { simple: 0, lstm: 1, gru: 2, gruResetBefore: 3 } as const;
 
 export abstract class Recurrent extends Layer {
   readonly units: number;
@@ -73,6 +100,8 @@ export abstract class Recurrent extends Layer {
   readonly returnSequences: boolean;
   readonly goBackwards: boolean;
   readonly dropout: number;
+  readonly recurrentDropout: number;
+  readonly returnState: boolean;
   readonly kernelInitializer: Initializer;
   readonly recurrentInitializer: Initializer;
   readonly biasInitializer: Initializer;
@@ -95,6 +124,10 @@ export abstract class Recurrent extends Layer {
     this.goBackwards = args.goBackwards ?? false;
     this.dropout = args.dropout ?? 0;
     if (!(this.dropout >= 0 && this.dropout < 1)) throw new RangeError(`${this.name}: dropout must be in [0, 1), got ${args.dropout}`);
+    this.recurrentDropout = args.recurrentDropout ?? 0;
+    this.returnState = args.returnState ?? false;
+    if (typeof this.returnState !== 'boolean') throw new TypeError(`${this.name}: returnState must be true or false, got ${JSON.stringify(args.returnState)}`);
+    if (!(this.recurrentDropout >= 0 && this.recurrentDropout < 1)) throw new RangeError(`${this.name}: recurrentDropout must be in [0, 1), got ${args.recurrentDropout}`);
     this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform', this.name);
     this.recurrentInitializer = getInitializer(args.recurrentInitializer ?? 'orthogonal', this.name);
     this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros', this.name);
@@ -106,6 +139,46 @@ export abstract class Recurrent extends Layer {
       throw new ShapeError(`${this.name}: sequences are [batch, timesteps, features], got an input [*, ${inputShape.join(', ')}]${inputShape.length === 1 ? '; reshape it to [timesteps, features] (layers.reshape) or give inputShape: [timesteps, features]' : ''}`);
     }
     return this.returnSequences ? [inputShape[0], this.units] : [this.units];
+  }
+
+  /** How many states the cell carries: h (LSTM: h and c). */
+  get stateCount(): number {
+    return this.cell === CELL.lstm ? 2 : 1;
+  }
+
+  override extraOutputShapes(): number[][] {
+    return this.returnState ? Array.from({ length: this.stateCount }, () => [this.units]) : [];
+  }
+
+  /**
+   * Records a call (layer.ts apply), the initial states either after the sequence in the list
+   * (Keras's `layer.apply([x, h0, c0])`) or as `initialState`.
+   */
+  override apply(inputs: SymbolicTensor | SymbolicTensor[], args: RecurrentApplyArgs = {}): RecurrentOutput {
+    checkOptions(`${this.name}.apply`, args, { initialState: true });
+    const xs = [...(Array.isArray(inputs) ? inputs : [inputs]), ...(args.initialState ?? [])];
+    const out = super.apply(xs) as RecurrentOutput;
+    const all = out.node!.outputs ?? [out];
+    Object.defineProperty(out, Symbol.iterator, { value: () => all[Symbol.iterator]() });
+    return out;
+  }
+
+  override buildFor(shapes: number[][], names: string[]): number[] {
+    if (shapes.length > 1) {
+      const n = this.stateCount, u = this.units;
+      if (shapes.length !== 1 + n) throw new ShapeError(`${this.name} takes a sequence and ${n === 2 ? 'the initial states [h0, c0]' : 'the initial state [h0]'}, got ${shapes.length} inputs (${names.join(', ')})`);
+      shapes.slice(1).forEach((s, i) => {
+        if (s.length !== 1 || s[0] !== u) throw new ShapeError(`${this.name}: initial state ${names[i + 1]} must be [batch, ${u}], got [*, ${s.join(', ')}]`);
+      });
+    }
+    return super.buildFor(shapes.slice(0, 1), names.slice(0, 1));
+  }
+
+  /** The sequence, then the initial states if the call was given them. */
+  override call(xs: Buf[], ctx: Ctx): Buf {
+    ctx.saved.h0 = xs.length > 1 ? xs[1] : null;
+    ctx.saved.c0 = xs.length > 2 ? xs[2] : null;
+    return this.forward(xs[0], ctx);
   }
 
   /** The bias weight's shape and initializer (GRU: [2, 3u]; LSTM: unitForgetBias). */
@@ -172,19 +245,25 @@ export abstract class Recurrent extends Layer {
       if (b) b = this.padBlocks(ctx, b, 1, 1);
       if (rb) rb = this.padBlocks(ctx, rb, 1, 1);
     }
+    const saved = ctx.saved; // fields, not an object literal: nothing allocated per step
     const xt = outputBuf(ctx, T * B, F); // (T, B, F)
     k.f32_seq_swap(x.ptr, xt.ptr, B, T, F, 1, rev);
     const zx = outputBuf(ctx, T * B, gp); // (T, B, G·p): x·W + b, then the gates
     k.f32_gemm_nn_bias_act(T * B, gp, F, xt.ptr, F, w, gp, zx.ptr, gp, b, 0, 0, ctx.ws);
     const hs = scratchBuf(ctx, (T + 1) * B, p); // (T + 1, B, p), h_0 = 0
-    const aux = this.cell === CELL.lstm ? scratchBuf(ctx, (T + 1) * B, p).ptr : this.cell === CELL.gru ? outputBuf(ctx, T * B, gp).ptr : 0;
+    const aux = this.cell === CELL.lstm ? scratchBuf(ctx, (T + 1) * B, p).ptr : this.cell === CELL.gru ? outputBuf(ctx, T * B, gp).ptr
+      : this.cell === CELL.gruResetBefore ? outputBuf(ctx, T * B, p).ptr : 0;
+    const h0 = ctx.saved.h0 as Buf | null | undefined, c0 = ctx.saved.c0 as Buf | null | undefined;
+    if (h0) this.initialState(ctx, h0, hs.ptr, B, 'h0');
+    if (c0) this.initialState(ctx, c0, aux, B, 'c0');
     let mask = 0;
     if (input.mask) {
       mask = ctx.scratch.take(T * B * 4); // (T, B)
       k.f32_seq_swap(input.mask, mask, B, T, 1, 1, rev);
     }
-    k.f32_rnn_forward(this.cell, T, B, p, zx.ptr, rw, rb, mask, hs.ptr, aux, this.recurrentActivation.code, this.activation.code, ctx.ws);
-    const saved = ctx.saved; // fields, not an object literal: nothing allocated per step
+    const rmask = ctx.training && this.recurrentDropout > 0 ? this.recurrentMask(ctx, B) : 0;
+    k.f32_rnn_forward(this.cell, T, B, p, zx.ptr, rw, rb, mask, rmask, hs.ptr, aux, this.recurrentActivation.code, this.activation.code, ctx.ws);
+    saved.rmask = rmask;
     saved.xt = xt;
     saved.zx = zx;
     saved.hs = hs;
@@ -204,7 +283,20 @@ export abstract class Recurrent extends Layer {
       y = outputBuf(ctx, B, u);
       k.f32_copy_2d(hs.ptr + T * B * p * 4, p, y.ptr, u, B, u);
     }
+    if (this.returnState) { // the last h (and c): the graph's other outputs
+      const outs = (saved.outs ??= []) as Buf[];
+      for (let s = 0; s < this.stateCount; s++) {
+        outs[s] = outputBuf(ctx, B, u);
+        k.f32_copy_2d((s === 0 ? hs.ptr : aux) + T * B * p * 4, p, outs[s].ptr, u, B, u);
+      }
+    }
     return y;
+  }
+
+  /** An initial state [B, u] into slot 0 of hs (or LSTM's cell states), padded to p. */
+  private initialState(ctx: Ctx, s: Buf, dst: number, B: number, what: string): void {
+    if (s.rows !== B || s.cols !== this.units) throw new ShapeError(`${this.name}: the initial state ${what} is [${s.rows}, ${s.cols}], the sequences' batch is [${B}, ${this.units}]`);
+    ctx.k.f32_copy_2d(s.ptr, this.units, dst, this.padded, B, this.units);
   }
 
   /**
@@ -217,6 +309,17 @@ export abstract class Recurrent extends Layer {
     const m = ctx.arena.f32All(), xi = x.ptr >> 2, oi = out >> 2, mi = mask >> 2;
     for (let i = 0; i < B * F; i++) m[mi + i] = ctx.rng.uniform() >= rate ? keep : 0;
     for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let j = 0; j < F; j++) m[oi + (b * T + t) * F + j] = m[xi + (b * T + t) * F + j] * m[mi + b * F + j];
+    return out;
+  }
+
+  /**
+   * The recurrent dropout mask (B, p) of 0 and 1/(1 − rate) (0 in the padding), then the kernel's
+   * scratch of 2·B·p floats: its byte offset.
+   */
+  private recurrentMask(ctx: Ctx, B: number): number {
+    const u = this.units, p = this.padded, rate = this.recurrentDropout, keep = 1 / (1 - rate);
+    const out = ctx.scratch.take(3 * B * p * 4), m = ctx.arena.f32All(), o = out >> 2;
+    for (let b = 0; b < B; b++) for (let j = 0; j < p; j++) m[o + b * p + j] = j < u && ctx.rng.uniform() >= rate ? keep : 0;
     return out;
   }
 
@@ -239,23 +342,51 @@ export abstract class Recurrent extends Layer {
     }
   }
 
-  backward(dy: Buf, ctx: Ctx, needDx: boolean, acc: boolean): Buf | null {
+  /** The sequence's gradient, then the initial states' (when the call was given them). */
+  override callBackward(dy: Buf, ctx: Ctx, needDx: boolean[], acc: boolean): (Buf | null)[] {
+    this.dxs[0] = this.backward(dy, ctx, needDx[0], acc);
+    const saved = ctx.saved;
+    this.dxs[1] = saved.h0 && needDx[1] ? (saved.dh0 as Buf) : null;
+    this.dxs[2] = saved.c0 && needDx[2] ? (saved.dc0 as Buf) : null;
+    return this.dxs;
+  }
+
+  protected override readonly dxs: (Buf | null)[] = [null, null, null];
+
+  /** dy may be null when only the states returned by returnState have gradients (ctx.saved.douts). */
+  backward(dy: Buf | null, ctx: Ctx, needDx: boolean, acc: boolean): Buf | null {
     const { k } = ctx;
-    const { xt, zx, hs, aux, mask, B, w, rw } = ctx.saved as { xt: Buf; zx: Buf; hs: Buf; aux: number; mask: number; B: number; w: number; rw: number };
-    const [T, F] = this.inputShape!, u = this.units, p = this.padded, gp = this.gates * p;
-    const dhs = scratchBuf(ctx, T * B, p); // (T, B, p), the padding 0
-    if (this.returnSequences) {
+    const { xt, zx, hs, aux, mask, rmask, B, w, rw, h0, c0, douts } = ctx.saved as {
+      xt: Buf; zx: Buf; hs: Buf; aux: number; mask: number; rmask: number; B: number; w: number; rw: number; h0: Buf | null; c0: Buf | null; douts?: (Buf | null)[];
+    };
+    const [T, F] = this.inputShape!, u = this.units, p = this.padded, gp = this.gates * p, bp = B * p * 4;
+    const full = scratchBuf(ctx, (T + 1) * B, p); // (T + 1, B, p), the padding 0: dh_0, then the steps' dh_t
+    const dhs = stepBuf(ctx, full.ptr + bp, T * B, p);
+    if (dy && this.returnSequences) {
       const tm = p === u ? dhs.ptr : ctx.scratch.take(T * B * u * 4); // (T, B, u)
       k.f32_seq_swap(dy.ptr, tm, B, T, u, 1, 0);
       if (tm !== dhs.ptr) k.f32_copy_2d(tm, u, dhs.ptr, p, T * B, u);
-    } else k.f32_copy_2d(dy.ptr, u, dhs.ptr + (T - 1) * B * p * 4, p, B, u);
-    const tmp = ctx.scratch.take((B * p + 4 * p) * 4);
-    k.f32_rnn_backward(this.cell, T, B, p, zx.ptr, rw, mask, hs.ptr, aux, dhs.ptr, tmp, this.recurrentActivation.code, this.activation.code, ctx.ws);
+    } else if (dy) k.f32_copy_2d(dy.ptr, u, dhs.ptr + (T - 1) * B * p * 4, p, B, u);
+    const tmp = ctx.scratch.alloc((B * p + 4 * p) * 4); // its first B·p: dc_T in (LSTM), dc_0 out
+    if (this.returnState && douts) { // the returned states' gradients: into dh_T's slot and dc_T
+      const last = ctx.scratch.alloc(bp);
+      if (douts[0]) {
+        k.f32_copy_2d(douts[0].ptr, u, last, p, B, u);
+        k.f32_axpy(B * p, 1, last, dhs.ptr + (T - 1) * bp);
+      }
+      if (douts[1]) k.f32_copy_2d(douts[1].ptr, u, tmp, p, B, u);
+    }
+    k.f32_rnn_backward(this.cell, T, B, p, zx.ptr, rw, mask, rmask, hs.ptr, aux, dhs.ptr, tmp, this.recurrentActivation.code, this.activation.code, h0 ? 1 : 0, ctx.ws);
+    if (h0) ctx.saved.dh0 = this.unpad(ctx, full.ptr, B);
+    if (c0) ctx.saved.dc0 = this.unpad(ctx, tmp, B);
     const dR = this.cell === CELL.gru ? aux : zx.ptr; // (T, B, G·p): the recurrent pre-activations' gradients
     if (this.trainsNow) {
       const a = acc ? 1 : 0;
+      if (rmask) for (let t = 0; t < T; t++) k.f32_mul(hs.ptr + t * B * p * 4, rmask, hs.ptr + t * B * p * 4, B * p); // dU takes h_{t−1} ⊙ mask
       this.gradBlocks(ctx, T * B, F, xt.ptr, F, zx.ptr, this.kernel.gradPtr, a); // dW = xᵀ·dA
-      this.gradBlocks(ctx, T * B, u, hs.ptr, p, dR, this.recurrentKernel.gradPtr, a); // dU = h_{t−1}ᵀ·dR
+      if (this.cell === CELL.gruResetBefore) { // dU_zr = h_{t−1}ᵀ·dA_zr, dU_h = (r ⊙ h_{t−1})ᵀ·dA_h (aux)
+        for (let g = 0; g < 3; g++) k.f32_gemm_tn(u, u, T * B, g < 2 ? hs.ptr : aux, p, zx.ptr + g * p * 4, gp, this.recurrentKernel.gradPtr + g * u * 4, 3 * u, a, ctx.ws);
+      } else this.gradBlocks(ctx, T * B, u, hs.ptr, p, dR, this.recurrentKernel.gradPtr, a); // dU = h_{t−1}ᵀ·dR
       if (this.bias) {
         this.biasGrad(ctx, T * B, zx.ptr, this.bias.gradPtr, a);
         if (this.cell === CELL.gru) this.biasGrad(ctx, T * B, dR, this.bias.gradPtr + this.gates * u * 4, a);
@@ -274,6 +405,13 @@ export abstract class Recurrent extends Layer {
     return dx;
   }
 
+  /** A [B, p] block as a [B, u] buffer of the step. */
+  private unpad(ctx: Ctx, src: number, B: number): Buf {
+    const y = outputBuf(ctx, B, this.units);
+    ctx.k.f32_copy_2d(src, this.padded, y.ptr, this.units, B, this.units);
+    return y;
+  }
+
   override workspace(k: Kernels, rows: number): number {
     const [T, F] = this.inputShape!, p = this.padded, gp = this.gates * p, n = T * rows;
     return Math.max(k.f32_gemm_workspace(n, gp, F), k.f32_gemm_workspace(rows, gp, p), k.f32_gemm_workspace(rows, p, gp),
@@ -290,69 +428,8 @@ export abstract class Recurrent extends Layer {
       kernelRegularizer: regularizerConfig(args.kernelRegularizer), recurrentRegularizer: regularizerConfig(args.recurrentRegularizer),
       biasRegularizer: useBias ? regularizerConfig(args.biasRegularizer) : null,
       returnSequences: this.returnSequences, goBackwards: this.goBackwards, dropout: this.dropout,
+      ...(this.recurrentDropout ? { recurrentDropout: this.recurrentDropout } : {}), // older files stay byte for byte
+      ...(this.returnState ? { returnState: true } : {}),
     };
   }
 }
-
-// ONNX's names of the cell activations (HardSigmoid's defaults α = 0.2, β = 0.5 are TF.js's).
-const ONNX_ACT: Record<string, string> = { sigmoid: 'Sigmoid', tanh: 'Tanh', hardSigmoid: 'HardSigmoid', relu: 'Relu', linear: 'Affine' };
-
-/**
- * The sequence lengths a masking layer's ONNX export wrote for the tensors that carry its mask
- * (per graph: tensor name → the int32 [batch] lengths' name), for the recurrent operators'
- * sequence_lens.
- */
-export const onnxSequenceLengths = new WeakMap<OnnxGraph, Map<string, string>>();
-
-/**
- * The layer as ONNX's RNN, LSTM or GRU operator (opset 17): the input made time-major, Keras's gate
- * blocks reordered into ONNX's (`order`: LSTM i, o, f, c from Keras's i, f, c, o) and transposed
- * to [gates·u, in], GRU with linear_before_reset = 1 (Keras 3's resetAfter); goBackwards as
- * direction 'reverse', its output sequence put in Keras's processing order. A mask from a masking
- * layer becomes sequence_lens (the count of unmasked steps): exact where the padding is at the
- * end of each sequence, except that ONNX's sequence outputs are 0 at padded steps where Keras
- * repeats the last state.
- */
-export function writeRecurrentOnnx(l: Recurrent, op: 'RNN' | 'LSTM' | 'GRU', order: number[], acts: string[], x: string, output: string, g: OnnxGraph): void {
-  const [T, F] = l.inputShape!, u = l.units, G = order.length, gu = G * u;
-  const [kernel, recurrent, bias] = g.weights(l);
-  const blocks = (m: Float32Array, rows: number): Float32Array => { // [rows, G·u] Keras → [G·u, rows] ONNX
-    const out = new Float32Array(gu * rows);
-    order.forEach((kg, og) => { for (let j = 0; j < u; j++) for (let r = 0; r < rows; r++) out[(og * u + j) * rows + r] = m[r * gu + kg * u + j]; });
-    return out;
-  };
-  const b = new Float32Array(2 * gu);
-  if (bias) {
-    b.set(blocks(bias.subarray(0, gu), 1), 0);
-    if (op === 'GRU') b.set(blocks(bias.subarray(gu), 1), gu);
-  }
-  const n = (s: string) => g.fresh(`${l.name}/${s}`);
-  const lens = onnxSequenceLengths.get(g)?.get(x);
-  const xt = n('time_major'), y = n('Y'), yh = n('Y_h');
-  g.node('Transpose', [x], xt, { perm: { ints: [1, 0, 2] } });
-  const attrs: Record<string, OnnxAttr> = { hidden_size: { i: u }, activations: { strings: acts } };
-  if (acts.includes('Affine')) { // linear: Affine(1, 0); the lists hold a value per activation that takes them, in order (onnxruntime)
-    const takes = acts.filter((a) => a === 'Affine' || a === 'HardSigmoid');
-    attrs.activation_alpha = { floats: takes.map((a) => (a === 'Affine' ? 1 : 0.2)) };
-    attrs.activation_beta = { floats: takes.map((a) => (a === 'Affine' ? 0 : 0.5)) };
-  }
-  if (op === 'GRU') attrs.linear_before_reset = { i: 1 };
-  if (l.goBackwards) attrs.direction = { s: 'reverse' };
-  const ins = [xt, g.constant(`${l.name}/W`, blocks(kernel, F), [1, gu, F]), g.constant(`${l.name}/R`, blocks(recurrent, u), [1, gu, u]), g.constant(`${l.name}/B`, b, [1, 2 * gu])];
-  if (lens) ins.push(lens);
-  g.node(op, ins, l.returnSequences ? y : ['', yh], attrs);
-  if (l.returnSequences) { // Y [T, 1, B, u] → [B, T, u], in processing order
-    let yo = y;
-    if (l.goBackwards) {
-      yo = n('Y_processing_order');
-      g.node('Slice', [y, g.constantInts(`${l.name}/starts`, [-1]), g.constantInts(`${l.name}/ends`, [-T - 1]), g.constantInts(`${l.name}/axes`, [0]), g.constantInts(`${l.name}/steps`, [-1])], yo);
-    }
-    const yt = n('batch_major');
-    g.node('Transpose', [yo], yt, { perm: { ints: [2, 0, 1, 3] } });
-    g.node('Reshape', [yt, g.constantInts(`${l.name}/shape`, [-1, T, u])], output);
-    if (lens) onnxSequenceLengths.get(g)!.set(output, lens); // the mask travels on (Keras)
-  } else g.node('Reshape', [yh, g.constantInts(`${l.name}/shape`, [-1, u])], output);
-}
-
-/** ONNX's activation names for a cell's (recurrent) activations. */
-export const onnxActs = (...names: string[]): string[] => names.map((a) => ONNX_ACT[a]);

@@ -3,7 +3,8 @@
 
 import { checkOptions, leading } from '../options.js';
 import type { OnnxGraph } from './onnx.js';
-import { CELL, onnxActs, writeRecurrentOnnx, Recurrent, recurrentKeys, type RecurrentArgs } from './recurrent.js';
+import { onnxActs, writeRecurrentOnnx } from './recurrent-onnx.js';
+import { CELL, Recurrent, recurrentKeys, type RecurrentArgs } from './recurrent.js';
 
 export class SimpleRNN extends Recurrent {
   readonly className = 'SimpleRNN';
@@ -16,8 +17,8 @@ export class SimpleRNN extends Recurrent {
   }
 
   /** ONNX's RNN operator (recurrent.ts writeRecurrentOnnx). */
-  override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
-    writeRecurrentOnnx(this, 'RNN', [0], onnxActs(this.activation.name), x, output, g);
+  override writeOnnx(ins: string[], output: string, g: OnnxGraph, more: string[] = []): void {
+    writeRecurrentOnnx(this, 'RNN', [0], onnxActs(this.activation.name), ins, output, g, more);
   }
 
   getConfig(): Record<string, unknown> {

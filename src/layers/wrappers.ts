@@ -10,7 +10,8 @@ import { ShapeError } from '../tensor.js';
 import type { Kernels } from '../wasm/kernels.js';
 import { Layer, layerKeys, outputBuf, stepBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
 import type { OnnxGraph } from './onnx.js';
-import { onnxSequenceLengths, Recurrent } from './recurrent.js';
+import { onnxSequenceLengths } from './recurrent-onnx.js';
+import { Recurrent } from './recurrent.js';
 
 export type MergeMode = 'concat' | 'sum' | 'ave' | 'mul';
 const MODES: readonly MergeMode[] = ['concat', 'sum', 'ave', 'mul'];
@@ -46,6 +47,7 @@ export class Bidirectional extends Layer {
     super('bidirectional', { ...args, inputShape: args.inputShape ?? layer?.declaredInputShape });
     if (!(layer instanceof Recurrent)) throw new TypeError(`${this.name}: bidirectional wraps a recurrent layer (simpleRNN, lstm, gru), got ${(layer as { className?: string })?.className ?? typeof layer}`);
     if (layer.built) throw new Error(`${this.name}: ${layer.name} is already built (used elsewhere); wrap a new layer`);
+    if (layer.returnState) throw new Error(`${this.name}: ${layer.name} has returnState, which bidirectional does not take (apply the two directions yourself in a functional model)`);
     this.mergeMode = args.mergeMode ?? 'concat';
     if (!MODES.includes(this.mergeMode)) throw new Error(`${this.name}: mergeMode must be one of ${MODES.join(', ')}, got ${JSON.stringify(args.mergeMode)}`);
     this.forwardLayer = layer;

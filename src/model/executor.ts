@@ -20,6 +20,8 @@ export class GraphExecutor {
   /** Per node: the indices of its input tensors and of its output tensor. */
   readonly nodeIn: number[][];
   readonly nodeOut: number[];
+  /** Per node: the indices of its outputs after the first (a recurrent layer's returnState states). */
+  readonly nodeMore: number[][];
   /** Per output of the model: its tensor's index. */
   readonly outIndex: number[];
   /** Per tensor: whether some node reads it. */
@@ -42,6 +44,7 @@ export class GraphExecutor {
     inputs.forEach(index);
     this.nodeIn = this.nodes.map((n) => n.inputs.map(index));
     this.nodeOut = this.nodes.map((n) => index(n.output));
+    this.nodeMore = this.nodes.map((n) => (n.outputs ?? []).slice(1).map(index));
     this.nodeArgs = this.nodes.map((n) => n.inputs.map(() => ({ ptr: 0, rows: 0, cols: 0 })));
     this.outIndex = outputs.map(index);
     this.inputCount = inputs.length;
@@ -62,7 +65,11 @@ export class GraphExecutor {
       const ins = this.nodeIn[n], args = this.nodeArgs[n];
       for (let j = 0; j < ins.length; j++) args[j] = st.vals[ins[j]]!;
       ctx.saved = st.saved[n];
-      st.vals[this.nodeOut[n]] = this.nodes[n].layer.call(args, ctx, logits ? logits[n] : false);
+      const layer = this.nodes[n].layer, y = layer.call(args, ctx, logits ? logits[n] : false);
+      if (!y.mask && args.length === 1 && args[0].mask && layer.passesMask) y.mask = args[0].mask; // Keras: the mask travels on
+      st.vals[this.nodeOut[n]] = y;
+      const more = this.nodeMore[n];
+      for (let j = 0; j < more.length; j++) st.vals[more[j]] = (ctx.saved.outs as Buf[])[j];
     }
   }
 
@@ -96,12 +103,18 @@ export class GraphExecutor {
     for (let o = 0; o < dOut.length; o++) this.addGrad(d, this.outIndex[o], dOut[o], ctx);
     const need = this.needDx(needInput);
     for (let n = this.nodes.length - 1; n >= 0; n--) {
-      const dy = d[this.nodeOut[n]];
-      if (!dy) continue;
+      const dy = d[this.nodeOut[n]], more = this.nodeMore[n];
+      let live = dy !== null;
+      for (let j = 0; j < more.length; j++) live ||= d[more[j]] !== null;
+      if (!live) continue;
       d[this.nodeOut[n]] = null;
       const layer = this.nodes[n].layer;
       ctx.saved = st.saved[n];
-      const dxs = layer.callBackward(dy, ctx, need[n], layer.backwardPass === ctx.pass, logits ? logits[n] : false);
+      if (more.length) { // the other outputs' gradients, null where none (the layer's own array, made once)
+        const douts = (ctx.saved.douts ??= new Array(more.length)) as (Buf | null)[];
+        for (let j = 0; j < more.length; j++) { douts[j] = d[more[j]]; d[more[j]] = null; }
+      }
+      const dxs = layer.callBackward(dy!, ctx, need[n], layer.backwardPass === ctx.pass, logits ? logits[n] : false);
       layer.backwardPass = ctx.pass;
       const ins = this.nodeIn[n];
       for (let j = 0; j < ins.length; j++) if (dxs[j]) this.addGrad(d, ins[j], dxs[j]!, ctx);

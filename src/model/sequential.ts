@@ -43,7 +43,10 @@ export class Sequential extends Model {
     if (this.layers.length === 0) throw new Error(`${this.name}: a model needs at least one layer`);
     const x = new SymbolicTensor([...inputShape], `${this.name}_input`);
     let h = x;
-    for (const l of this.layers) h = l.apply(h);
+    for (const l of this.layers) {
+      if (l.extraOutputShapes().length) throw new Error(`${this.name}: ${l.name} has several outputs (returnState); a sequential model passes one tensor from layer to layer: use a functional model (input, apply, model)`);
+      h = l.apply(h);
+    }
     this.initGraph([x], [h]);
   }
 

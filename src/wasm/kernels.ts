@@ -204,14 +204,14 @@ export interface Kernels {
   f64_sin(x: number): number;
   f64_log1p(x: number): number;
 
-  // f32-recurrent.ts: SimpleRNN (cell 0), LSTM (1), GRU (2) over a whole sequence, time-major
+  // f32-recurrent.ts: SimpleRNN (cell 0), LSTM (1), GRU (2; 3 resetAfter false, aux [T, B, u] of r ⊙ h) over a whole sequence, time-major
   // (layouts in the file's header): zx [T, B, G·u] the input projections, U [u, G·u], hs [T + 1, B, u]
   // with slot 0 the initial state, aux LSTM's cell states [T + 1, B, u] or GRU's recurrent
   // projections [T, B, 3u], mask [T, B] or 0. ract/act: codes without alpha (hardSigmoid included).
-  /** Forward: zx becomes the gate activations, hs (and aux) the states. bias: GRU's recurrent bias or 0. */
-  f32_rnn_forward(cell: number, steps: number, batch: number, units: number, zx: Ptr, w: Ptr, bias: Ptr, mask: Ptr, hs: Ptr, aux: Ptr, ract: number, act: number, ws: Ptr): void;
-  /** Backward through time: dhs [T, B, u] (overwritten) in; dA in zx (GRU: dR in aux) out. tmp: B·u + 4u floats. */
-  f32_rnn_backward(cell: number, steps: number, batch: number, units: number, zx: Ptr, w: Ptr, mask: Ptr, hs: Ptr, aux: Ptr, dhs: Ptr, tmp: Ptr, ract: number, act: number, ws: Ptr): void;
+  /** Forward: zx becomes the gate activations, hs (and aux) the states. bias: GRU's recurrent bias or 0. rmask: recurrent dropout [B, u] then B·u scratch, or 0. */
+  f32_rnn_forward(cell: number, steps: number, batch: number, units: number, zx: Ptr, w: Ptr, bias: Ptr, mask: Ptr, rmask: Ptr, hs: Ptr, aux: Ptr, ract: number, act: number, ws: Ptr): void;
+  /** Backward through time: dhs [T, B, u] (overwritten) in; dA in zx (GRU: dR in aux) out. tmp: B·u + 4u floats, its first B·u dc_T in (LSTM). init ≠ 0: dh_0 added into the block before dhs, LSTM's dc_0 left in tmp. */
+  f32_rnn_backward(cell: number, steps: number, batch: number, units: number, zx: Ptr, w: Ptr, mask: Ptr, rmask: Ptr, hs: Ptr, aux: Ptr, dhs: Ptr, tmp: Ptr, ract: number, act: number, init: number, ws: Ptr): void;
   /** seq [B, T, w] ↔ time-major [T, B, w]; toTime ≠ 0: seq → time; rev ≠ 0 reverses time. */
   f32_seq_swap(seq: Ptr, time: Ptr, batch: number, steps: number, w: number, toTime: number, rev: number): void;
 }

@@ -201,7 +201,7 @@ test('hostile functional topologies are ModelFormatErrors naming the problem, be
     ['cycle', variant((c) => { byName(c, 'proj').inbound_nodes = [[['shared', 0, 0, {}]]]; }), /cycle/],
     ['unknown layer', variant((c) => { byName(c, 'head2').inbound_nodes = [[['nowhere', 0, 0, {}]]]; }), /'nowhere', which the file does not define/],
     ['unknown node', variant((c) => { byName(c, 'cat').inbound_nodes = [[['shared', 5, 0, {}], ['b', 0, 0, {}]]]; }), /call 5 of 'shared'/],
-    ['second output tensor', variant((c) => { byName(c, 'head1').inbound_nodes = [[['drop', 0, 1, {}]]]; }), /single output/],
+    ['second output tensor', variant((c) => { byName(c, 'head1').inbound_nodes = [[['drop', 0, 1, {}]]]; }), /output 1 of call 0 of 'drop' refers to an output the layer does not have/],
     ['call arguments', variant((c) => { byName(c, 'head1').inbound_nodes = [[['drop', 0, 0, { training: true }]]]; }), /call arguments/],
     ['Keras 3 node', variant((c) => { byName(c, 'head1').inbound_nodes = [{ args: [], kwargs: {} }]; }), /Keras 3 nodes are not supported/],
     ['absurd width', variant((c) => { byName(c, 'head2').config.units = 2 ** 27; }), /head2\/kernel has shape \[6, 2\], the layer needs \[6, 134217728\]/],

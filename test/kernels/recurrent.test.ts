@@ -1,8 +1,9 @@
 // The recurrent kernels against the float64 reference (test/ref/recurrent.ts): states over batch
 // sizes around the gemm's 4-row tile, gate widths around its 8 columns and units in multiples of
 // the f32x4 width (the kernels take no tails; the layers pad, and the layer tests hold units 2, 3,
-// 5), with and without masks, sigmoid and hardSigmoid gates; the backward against central
-// differences of the reference forward; both builds.
+// 5), with and without masks, sigmoid and hardSigmoid gates, GRU both resetAfter true and false,
+// zero and given initial states; the backward against central differences of the reference
+// forward, the initial states' gradients too; both builds.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Act, ACT_HARD_SIGMOID_CODE } from '../../src/wasm/kernels.js';
@@ -11,7 +12,8 @@ import * as ref from '../ref/recurrent.js';
 import { act, actGradFromY } from '../ref/activations.js';
 import { BUILDS, checkGuard, guarded } from './guard.js';
 
-const NAMES = ['simpleRNN', 'lstm', 'gru'];
+const NAMES = ['simpleRNN', 'lstm', 'gru', 'gru resetAfter false'];
+const CELLS = [ref.SIMPLE, ref.LSTM, ref.GRU, ref.GRU_BEFORE];
 // (batch, steps, units): one tile row block, less, more; units 4, 8, 12, 20 (gate widths 4 … 80).
 const SHAPES: [number, number, number][] = [[1, 1, 4], [3, 2, 4], [4, 3, 8], [5, 2, 12], [2, 3, 8], [9, 2, 4], [5, 3, 20]];
 
@@ -20,22 +22,29 @@ function maskFor(T: number, B: number, seed: number): Float32Array {
   return m.map((v) => (v < 0.3 ? 0 : 1));
 }
 
-interface Run { s: ref.Seq; zxp: number; wp: number; bp: number; mp: number; hsp: number; auxp: number; ws: number }
+interface Run { s: ref.Seq; zxp: number; wp: number; bp: number; mp: number; rmp: number; hsp: number; auxp: number; ws: number }
 
 function run(b: Bench, s: ref.Seq): Run {
   const { cell, steps: T, batch: B, units: u } = s;
   const g = ref.gates(cell) * u;
   const zxp = guarded(b, s.zx), wp = b.put(s.w), bp = s.bias ? b.put(s.bias) : 0, mp = s.mask ? b.put(s.mask) : 0;
-  const hsp = guarded(b, (T + 1) * B * u);
-  const auxp = guarded(b, cell === ref.GRU ? T * B * g : (T + 1) * B * u);
+  const hs0 = new Float32Array((T + 1) * B * u), aux0 = new Float32Array(cell === ref.GRU ? T * B * g : (T + 1) * B * u);
+  if (s.h0) hs0.set(s.h0);
+  if (s.c0) aux0.set(s.c0);
+  const hsp = guarded(b, hs0);
+  const auxp = guarded(b, aux0);
   const ws = b.zeros(Math.max(b.k.f32_gemm_workspace(B, g, u), b.k.f32_gemm_workspace(B, u, g)) / 4);
-  b.k.f32_rnn_forward(cell, T, B, u, zxp, wp, bp, mp, hsp, auxp, s.ract, s.act, ws);
-  return { s, zxp, wp, bp, mp, hsp, auxp, ws };
+  const rmp = s.rmask ? guarded(b, [...s.rmask, ...new Float32Array(B * u)]) : 0; // the mask, then its scratch
+  b.k.f32_rnn_forward(cell, T, B, u, zxp, wp, bp, mp, rmp, hsp, auxp, s.ract, s.act, ws);
+  if (rmp) checkGuard(b, rmp, 2 * B * u, 'rmask scratch');
+  return { s, zxp, wp, bp, mp, rmp, hsp, auxp, ws };
 }
 
-function seqFor(cell: number, B: number, T: number, u: number, masked: boolean, ract: number, seed: number): ref.Seq {
+function seqFor(cell: number, B: number, T: number, u: number, masked: boolean, ract: number, seed: number, init = false, rdrop = false): ref.Seq {
   const g = ref.gates(cell) * u;
   return {
+    rmask: rdrop ? rand(B * u, seed + 6, 0, 1).map((v) => (v < 0.4 ? 0 : 1 / 0.6)) : undefined,
+    h0: init ? rand(B * u, seed + 4, -1, 1) : undefined, c0: init && cell === ref.LSTM ? rand(B * u, seed + 5, -1, 1) : undefined,
     cell, steps: T, batch: B, units: u, zx: rand(T * B * g, seed, -2, 2), w: rand(u * g, seed + 1, -0.8, 0.8),
     bias: cell === ref.GRU ? rand(g, seed + 2, -0.5, 0.5) : undefined, mask: masked ? maskFor(T, B, seed + 3) : undefined, ract, act: Act.tanh,
   };
@@ -44,12 +53,12 @@ function seqFor(cell: number, B: number, T: number, u: number, masked: boolean, 
 for (const build of BUILDS) {
   test(`f32_rnn_forward: states of every cell match the reference, masked steps keep the state (${build})`, () => {
     const b = kernels(build);
-    for (const cell of [ref.SIMPLE, ref.LSTM, ref.GRU]) {
+    for (const cell of CELLS) {
       for (const [B, T, u] of SHAPES) {
         for (const masked of [false, true]) {
           for (const ract of [Act.sigmoid, ACT_HARD_SIGMOID_CODE]) {
-            const ctx = `${NAMES[cell]} B=${B} T=${T} u=${u} masked=${masked} ract=${ract} ${build}`;
-            const s = seqFor(cell, B, T, u, masked, ract, B * 100 + T * 10 + u);
+            const ctx = `${NAMES[cell]} B=${B} T=${T} u=${u} masked=${masked} ract=${ract} recurrent dropout ${masked !== (ract === Act.sigmoid)} ${build}`;
+            const s = seqFor(cell, B, T, u, masked, ract, B * 100 + T * 10 + u, ract === Act.sigmoid, masked !== (ract === Act.sigmoid));
             const r = run(b, s);
             const want = ref.forward(s);
             const n = (T + 1) * B * u;
@@ -69,29 +78,48 @@ for (const build of BUILDS) {
     }
   });
 
-  test(`f32_rnn_backward: dA, dU and GRU's recurrent bias gradient against central differences (${build})`, () => {
+  test(`f32_rnn_backward: dA, dU, GRU's recurrent bias and the initial states' gradients (LSTM: with c_T's given) against central differences (${build})`, () => {
     const b = kernels(build);
-    for (const cell of [ref.SIMPLE, ref.LSTM, ref.GRU]) {
+    for (const cell of CELLS) {
       for (const [B, T, u] of SHAPES.filter(([, , u]) => u <= 12)) {
         for (const masked of [false, true]) {
           const ract = masked ? ACT_HARD_SIGMOID_CODE : Act.sigmoid;
-          const ctx = `${NAMES[cell]} B=${B} T=${T} u=${u} masked=${masked} ${build}`;
-          const s = seqFor(cell, B, T, u, masked, ract, B * 77 + T * 7 + u);
+          const init = (B + T) % 2 === 1; // the initial states given, and their gradients formed
+          const rdrop = (B + T + (masked ? 1 : 0)) % 3 !== 0; // recurrent dropout (with its mask fixed)
+          const ctx = `${NAMES[cell]} B=${B} T=${T} u=${u} masked=${masked} init=${init} rdrop=${rdrop} ${build}`;
+          const s = seqFor(cell, B, T, u, masked, ract, B * 77 + T * 7 + u, init, rdrop);
           const g = ref.gates(cell) * u;
           const r = run(b, s);
           const dh = rand(T * B * u, B + T + u, -1, 1);
-          const dhp = guarded(b, dh), tmp = b.zeros(B * u + 4 * u);
-          b.k.f32_rnn_backward(cell, T, B, u, r.zxp, r.wp, r.mp, r.hsp, r.auxp, dhp, tmp, ract, s.act, r.ws);
+          const dhBlock = guarded(b, [...new Float32Array(B * u).fill(0.25), ...dh]), dhp = dhBlock + 4 * B * u;
+          // LSTM: the last cell state's gradient in (as a returnState output's), on the init cases
+          const dcT = cell === ref.LSTM && init ? rand(B * u, B + u, -1, 1) : undefined;
+          const tmp = dcT ? b.put([...dcT, ...new Float32Array(4 * u)]) : b.zeros(B * u + 4 * u);
+          b.k.f32_rnn_backward(cell, T, B, u, r.zxp, r.wp, r.mp, r.rmp, r.hsp, r.auxp, dhp, tmp, ract, s.act, init ? 1 : 0, r.ws);
+          const dh0 = b.get(dhBlock, B * u);
+          if (init) { // added to what the block held (0.25)
+            close(dh0.map((v) => v - 0.25), ref.numericGrad(s, dh, 'h0', 1e-6, dcT), 2e-5, 2e-4, `dh0 ${ctx}`);
+            if (cell === ref.LSTM) close(b.get(tmp, B * u), ref.numericGrad(s, dh, 'c0', 1e-6, dcT), 2e-5, 2e-4, `dc0 ${ctx}`);
+          } else for (let i = 0; i < B * u; i++) assert.is(dh0[i], 0.25, `init 0 leaves the block before dhs (${ctx})`);
           checkGuard(b, r.zxp, T * B * g, `dA ${ctx}`);
+          if (r.rmp) checkGuard(b, r.rmp, 2 * B * u, `rmask scratch ${ctx}`);
           const dA = b.get(r.zxp, T * B * g);
-          close(dA, ref.numericGrad(s, dh, 'zx'), 2e-5, 2e-4, `dA ${ctx}`);
+          close(dA, ref.numericGrad(s, dh, 'zx', 1e-6, dcT), 2e-5, 2e-4, `dA ${ctx}`);
           const dR = cell === ref.GRU ? b.get(r.auxp, T * B * g) : dA;
-          const hPrev = b.get(r.hsp, T * B * u); // h_0 … h_{T−1}: (T·B) × u
-          close(ref.matTN(hPrev, dR, T * B, u, g), ref.numericGrad(s, dh, 'w'), 2e-5, 2e-4, `dU ${ctx}`);
+          const hPrev = b.get(r.hsp, T * B * u); // h_0 … h_{T−1}: (T·B) × u, as the gemms took them
+          if (s.rmask) for (let i = 0; i < T * B * u; i++) hPrev[i] *= s.rmask[i % (B * u)];
+          const dU = ref.matTN(hPrev, dR, T * B, u, g);
+          if (cell === ref.GRU_BEFORE) { // dU_h = (r ⊙ h_{t−1})ᵀ·dA_h, r ⊙ h_{t−1} in aux
+            const rh = b.get(r.auxp, T * B * u), dAh = new Float64Array(T * B * u);
+            for (let i = 0; i < T * B; i++) for (let j = 0; j < u; j++) dAh[i * u + j] = dA[i * g + 2 * u + j];
+            const dUh = ref.matTN(rh, dAh, T * B, u, u);
+            for (let i = 0; i < u; i++) for (let j = 0; j < u; j++) dU[i * g + 2 * u + j] = dUh[i * u + j];
+          }
+          close(dU, ref.numericGrad(s, dh, 'w', 1e-6, dcT), 2e-5, 2e-4, `dU ${ctx}`);
           if (cell === ref.GRU) {
             const db = new Float64Array(g);
             for (let i = 0; i < T * B; i++) for (let j = 0; j < g; j++) db[j] += dR[i * g + j];
-            close(db, ref.numericGrad(s, dh, 'bias'), 2e-5, 2e-4, `dbias ${ctx}`);
+            close(db, ref.numericGrad(s, dh, 'bias', 1e-6, dcT), 2e-5, 2e-4, `dbias ${ctx}`);
           }
         }
       }

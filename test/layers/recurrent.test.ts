@@ -147,7 +147,8 @@ test('Keras initial weights: an orthogonal recurrent kernel (rows orthonormal), 
   assert.equal(Array.from(bias.data), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, ...new Array(10).fill(0)]);
   const g = sequential([layers.gru(4, { inputShape: [T, F] })], { seed: 3 });
   assert.equal(g.getWeights()[2].shape, [2, 12], 'GRU bias [2, 3·units] (resetAfter)');
-  assert.throws(() => layers.gru(4, { resetAfter: false }), /resetAfter false .* not implemented/);
+  const g2 = sequential([layers.gru(4, { inputShape: [T, F], resetAfter: false })], { seed: 3 });
+  assert.equal(g2.getWeights()[2].shape, [12], 'GRU bias [3·units] (resetAfter false)');
 });
 
 test('bad input: a flat input says sequences are [batch, timesteps, features]; a wrong feature count names the layer', () => {

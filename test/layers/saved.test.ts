@@ -16,7 +16,7 @@ const dir = new URL('../fixtures/layers/', import.meta.url).pathname;
 const predictions = JSON.parse(readFileSync(`${dir}predictions.json`, 'utf8')) as Record<string, number[]>;
 const inputs = fixtureInputs();
 
-for (const kind of ['functional', 'sequential', 'conv', 'spatial', 'issue18', 'recurrent'] as const) {
+for (const kind of ['functional', 'sequential', 'conv', 'spatial', 'issue18', 'recurrent', 'recurrent2'] as const) {
   test(`a ${kind} model saved by an earlier lepton loads, predicts the same and saves back byte for byte`, async () => {
     const json = readFileSync(`${dir}${kind}/model.json`, 'utf8');
     const bin = readdirSync(`${dir}${kind}`).find((f) => f.endsWith('.bin'))!;

@@ -295,32 +295,48 @@ export const rows: LayerRow[] = [
   {
     className: 'SimpleRNN',
     model: () => sequential([
-      layers.simpleRNN(5, { inputShape: [4, 3], returnSequences: true, kernelRegularizer: regularizers.l2(0.01), dropout: 0.25 }),
+      layers.simpleRNN(5, { inputShape: [4, 3], returnSequences: true, kernelRegularizer: regularizers.l2(0.01), dropout: 0.25, recurrentDropout: 0.4 }),
       layers.simpleRNN(3, { goBackwards: true, activation: 'sigmoid', useBias: false }), layers.dense(2),
     ], { seed: 17 }),
     tfjs: () => ({ model: tfl.sequential({ layers: [
-      tfl.layers.simpleRNN({ recurrentInitializer: 'glorotNormal', units: 5, inputShape: [4, 3], returnSequences: true, biasInitializer: 'randomNormal', dropout: 0.3 }),
+      tfl.layers.simpleRNN({ recurrentInitializer: 'glorotNormal', units: 5, inputShape: [4, 3], returnSequences: true, biasInitializer: 'randomNormal', dropout: 0.3, recurrentDropout: 0.2 }),
       tfl.layers.simpleRNN({ recurrentInitializer: 'glorotNormal', units: 3, goBackwards: true, activation: 'sigmoid' }), tfDense(2),
     ] }) }),
   },
   {
+    // an encoder–decoder: the encoder's returnState [sequence, h, c] starts the decoder (initialState),
+    // h also feeds the head directly (two consumers of a state)
     className: 'LSTM',
-    model: () => sequential([
-      layers.lstm(5, { inputShape: [4, 3], returnSequences: true, unitForgetBias: false, recurrentRegularizer: regularizers.l2(0.01) }),
-      layers.lstm(3, { goBackwards: true, recurrentActivation: 'hardSigmoid' }), layers.dense(2),
-    ], { seed: 18 }),
-    tfjs: () => ({ model: tfl.sequential({ layers: [
-      tfl.layers.lstm({ recurrentInitializer: 'glorotNormal', units: 5, inputShape: [4, 3], returnSequences: true, recurrentActivation: 'sigmoid', biasInitializer: 'randomNormal' }),
-      tfl.layers.lstm({ recurrentInitializer: 'glorotNormal', units: 3, goBackwards: true, recurrentActivation: 'hardSigmoid', biasInitializer: 'randomNormal' }), tfDense(2),
-    ] }) }),
+    model: () => {
+      const x = input({ shape: [4, 3], name: 'x' }), yd = input({ shape: [3, 2], name: 'y_in' });
+      const [seq, h, c] = layers.lstm(5, { returnSequences: true, returnState: true, unitForgetBias: false, recurrentRegularizer: regularizers.l2(0.01), recurrentDropout: 0.3 }).apply(x);
+      const dec = layers.lstm(5, { returnSequences: true }).apply(yd, { initialState: [h, c] });
+      const last = layers.lstm(3, { goBackwards: true, recurrentActivation: 'hardSigmoid' }).apply(dec);
+      const enc = layers.simpleRNN(2).apply(seq);
+      return model({ inputs: [x, yd], outputs: layers.dense(2).apply(layers.concatenate().apply([last, h, enc])), seed: 18 });
+    },
+    tfjs: () => {
+      const x = tfl.input({ shape: [4, 3] }), yd = tfl.input({ shape: [3, 2] });
+      const lstm = (args: Record<string, unknown>) => tfl.layers.lstm({ recurrentInitializer: 'glorotNormal', recurrentActivation: 'sigmoid', biasInitializer: 'randomNormal', ...args } as never);
+      const [seq, h, c] = lstm({ units: 5, returnSequences: true, returnState: true, recurrentDropout: 0.25 }).apply(x) as tfl.SymbolicTensor[];
+      const dec = lstm({ units: 5, returnSequences: true }).apply(yd, { initialState: [h, c] }) as tfl.SymbolicTensor;
+      const last = ap(lstm({ units: 3, goBackwards: true, recurrentActivation: 'hardSigmoid' }), dec);
+      const enc = ap(tfl.layers.simpleRNN({ units: 2, recurrentInitializer: 'glorotNormal' }), seq);
+      return { model: tfl.model({ inputs: [x, yd], outputs: ap(tfDense(2), ap(tfl.layers.concatenate(), [last, h, enc])) }) };
+    },
   },
   {
     className: 'GRU',
+    // resetAfter true (Keras 3's default) into resetAfter false (Keras 2's and TF.js's), padded units (6, 3)
     model: () => sequential([
-      layers.gru(5, { inputShape: [4, 3], returnSequences: true }),
-      layers.gru(3, { goBackwards: true, recurrentActivation: 'hardSigmoid', recurrentInitializer: 'glorotUniform' }), layers.dense(2),
+      layers.gru(5, { inputShape: [4, 3], returnSequences: true, recurrentDropout: 0.3 }),
+      layers.gru(6, { returnSequences: true, resetAfter: false, recurrentDropout: 0.4 }),
+      layers.gru(3, { goBackwards: true, recurrentActivation: 'hardSigmoid', recurrentInitializer: 'glorotUniform', resetAfter: false }), layers.dense(2),
     ], { seed: 19 }),
-    tfjs: null,
+    tfjs: () => ({ model: tfl.sequential({ layers: [ // TF.js's GRU is resetAfter false
+      tfl.layers.gru({ recurrentInitializer: 'glorotNormal', units: 5, inputShape: [4, 3], returnSequences: true, recurrentActivation: 'sigmoid', biasInitializer: 'randomNormal' }),
+      tfl.layers.gru({ recurrentInitializer: 'glorotNormal', units: 3, goBackwards: true, biasInitializer: 'randomNormal', recurrentDropout: 0.3 }), tfDense(2),
+    ] }) }),
   },
   {
     // random inputs are never exactly the mask value: the masked steps are recurrent.test.ts's

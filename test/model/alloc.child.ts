@@ -3,7 +3,7 @@
 // V8 optimizes the shared call sites for all of them and boxes more numbers). Prints JSON.
 //   node --import tsx test/model/alloc.child.ts <case>
 import { Session } from 'node:inspector/promises';
-import { init, layers, optimizers, sequential, type Sequential } from '../../src/index.js';
+import { init, input, layers, model, optimizers, sequential, type Model, type Sequential } from '../../src/index.js';
 import { rand } from '../helpers.js';
 
 /** Bytes V8's sampling heap profiler saw allocated (every ~64 bytes, garbage included) while `f` ran. */
@@ -30,7 +30,7 @@ async function allocated(f: () => Promise<unknown>): Promise<number> {
 const BATCH = 32;
 const data = (steps: number) => ({ x: { data: rand(steps * BATCH * 8, 1), shape: [steps * BATCH, 8] }, y: { data: rand(steps * BATCH * 2, 2), shape: [steps * BATCH, 2] } });
 
-export const CASES: Record<string, () => Sequential> = {
+export const CASES: Record<string, () => Sequential | Model> = {
   'dense MLP, Adam, MSE': () => {
     const net = sequential([layers.dense(64, { activation: 'tanh', inputShape: [8] }), layers.dense(64, { activation: 'relu' }), layers.dense(2)], { seed: 1 });
     net.compile({ optimizer: optimizers.adam(), loss: 'mse' });
@@ -61,6 +61,26 @@ export const CASES: Record<string, () => Sequential> = {
       layers.masking({ inputShape: [4, 2] }), layers.timeDistributed(layers.dense(3)), layers.lstm(8, { returnSequences: true }),
       layers.bidirectional(layers.gru(4)), layers.dense(2),
     ], { seed: 1 });
+    net.compile({ optimizer: optimizers.adam(), loss: 'mse' });
+    return net;
+  },
+  // issue 17, second part: GRU resetAfter false, recurrent dropout on every cell
+  'GRU resetAfter false, recurrentDropout (SimpleRNN, LSTM, GRU), Adam': () => {
+    const net = sequential([
+      layers.simpleRNN(4, { inputShape: [4, 2], returnSequences: true, recurrentDropout: 0.3 }), layers.lstm(5, { returnSequences: true, recurrentDropout: 0.2 }),
+      layers.gru(6, { resetAfter: false, recurrentDropout: 0.25, dropout: 0.1 }), layers.dense(2),
+    ], { seed: 1 });
+    net.compile({ optimizer: optimizers.adam(), loss: 'mse' });
+    return net;
+  },
+  // issue 17, second part: a functional seq2seq (states returned and passed on), a mask through layer norm
+  'seq2seq: returnState → initialState (LSTM, GRU resetAfter false), masking → layerNormalization, Adam': () => {
+    const x = input({ shape: [4, 2] });
+    const n = layers.layerNormalization().apply(layers.masking().apply(x));
+    const [s, h, c] = layers.lstm(8, { returnSequences: true, returnState: true, recurrentDropout: 0.2 }).apply(n);
+    const d = layers.lstm(8).apply(n, { initialState: [h, c] });
+    const g = layers.gru(8, { resetAfter: false }).apply(s, { initialState: [h] });
+    const net = model({ inputs: x, outputs: layers.dense(2).apply(layers.concatenate().apply([d, g])), seed: 1 });
     net.compile({ optimizer: optimizers.adam(), loss: 'mse' });
     return net;
   },
