@@ -1,13 +1,14 @@
 // ONNX export (opset 17, IR 8) for inference: each layer writes its own nodes (Layer.writeOnnx,
-// in its file: Dense is Gemm then its activation, batch norm its inference form, and so on) unless
-// registerOnnxExporter gave its class an exporter, which wins. A functional model is its DAG
+// in its file: Dense is Gemm then its activation, batch norm its inference form, and so on; the
+// bulkiest built-in writers are in this chunk instead, onnx-layers.ts and onnx-recurrent.ts)
+// unless registerOnnxExporter gave its class an exporter, which wins. A functional model is its DAG
 // (several inputs and outputs); a nested model is inlined.
 //
 // Field numbers are onnx.proto's (ModelProto, GraphProto, NodeProto, AttributeProto, TensorProto,
 // ValueInfoProto); the file is what onnxruntime, Netron and onnx.checker read.
 
 import type { SymbolicTensor } from '../graph.js';
-import type { Weight } from '../layers/layer.js';
+import type { Layer, Weight } from '../layers/layer.js';
 import type { OnnxAttr, OnnxGraph } from '../layers/onnx.js';
 import type { Model } from '../model/index.js';
 import { graphOf, isModel } from '../graph.js';
@@ -16,7 +17,8 @@ import { exporters } from './onnx-exporters.js';
 import { onnxPreprocessing, type PreprocessingSpec } from './onnx-preprocessing.js';
 import { ProtoWriter } from './protobuf.js';
 import { LEPTON_VERSION } from './version.js';
-import { onnxSequenceLengths } from '../layers/recurrent-onnx.js';
+import { builtinWriter } from './onnx-layers.js';
+import { writeRecurrentOnnx } from './onnx-recurrent.js';
 
 export { onnxOps, type OnnxAttr, type OnnxExporter, type OnnxGraph } from '../layers/onnx.js';
 
@@ -50,16 +52,21 @@ function exportGraph(m: Model, inputs: string[], outputs: string[], g: OnnxGraph
       names.set(t, name);
       return name;
     });
-    const exporter = exporters.get(layer.className);
     if (isModel(layer)) exportGraph(layer as Model, ins, [output], g, `${prefix}${layer.name}/`);
-    else if (exporter) exporter(layer, ins, output, g);
-    else if (layer.writeOnnx) layer.writeOnnx(ins, output, g, more);
-    else throw new Error(`toOnnx: ${layer.name} is a ${layer.className} layer, which has no ONNX exporter`);
-    const lens = onnxSequenceLengths.get(g); // a masking layer's sequence lengths travel on as its mask does
-    if (lens?.has(ins[0]) && ins.length === 1 && layer.passesMask && !lens.has(output)) lens.set(output, lens.get(ins[0])!);
+    else writeLayer(layer, ins, output, g, more);
+    const lens = g.sequenceLengths; // a masking layer's sequence lengths travel on as its mask does
+    if (lens.has(ins[0]) && ins.length === 1 && layer.passesMask && !lens.has(output)) lens.set(output, lens.get(ins[0])!);
   }
   // An output that is an input, or a tensor listed as two outputs: an Identity gives it its name.
   m.outputs.forEach((t, o) => { if (names.get(t) !== outputs[o]) g.node('Identity', [names.get(t)!], outputs[o]); });
+}
+
+/** One layer's nodes: the exporter registered for its class, else its own writeOnnx, else the chunk's writer for its class (onnx-layers.ts). */
+function writeLayer(layer: Layer, ins: string[], output: string, g: OnnxGraph, more: string[] = []): void {
+  const exporter = exporters.get(layer.className) ?? (layer.writeOnnx ? undefined : builtinWriter(layer));
+  if (exporter) exporter(layer, ins, output, g);
+  else if (layer.writeOnnx) layer.writeOnnx(ins, output, g, more);
+  else throw new Error(`toOnnx: ${layer.name} is a ${layer.className} layer, which has no ONNX exporter`);
 }
 
 /** Names not in `taken`: `base`, else `base_1`, `base_2`, ... (each one taken as it is given). */
@@ -177,6 +184,9 @@ export function buildOnnx(spec: OnnxModelSpec): Uint8Array {
     },
     fresh,
     weights: (layer) => layer.weights.map((w) => spec.values.get(w)!),
+    write: (layer, inputs, output, more) => writeLayer(layer, inputs, output, g, more),
+    sequenceLengths: new Map(),
+    recurrent: (layer, op, order, activations, inputs, output, more, resetAfter) => writeRecurrentOnnx(g, layer, op, order, activations, inputs, output, more, resetAfter),
   };
   spec.graph(g);
   cancelTransposes(nodes, new Set(spec.outputs.map((o) => o.name)));

@@ -9,7 +9,6 @@ import { checkOptions, type Keys } from '../options.js';
 import { ShapeError, sizeOf } from '../tensor.js';
 import type { Kernels } from '../wasm/kernels.js';
 import { deferCommit, initializerConfig, Layer, layerKeys, scratchBuf, type Buf, type Committer, type Ctx, type LayerArgs, type Weight } from './layer.js';
-import { onnxOps, type OnnxGraph } from './onnx.js';
 
 export interface BatchNormalizationArgs extends LayerArgs {
   /** The channel axis; only the last (−1, Keras's default) is supported. */
@@ -161,31 +160,6 @@ export class BatchNormalization extends Layer implements Committer {
     });
   }
 
-  /** Inference form: the moving statistics. */
-  override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
-    const w = g.weights(this); // Keras order
-    const shape = this.inputShape!, c = shape[shape.length - 1];
-    let k = 0;
-    const gamma = this.gamma ? w[k++] : new Float32Array(c).fill(1);
-    const beta = this.beta ? w[k++] : new Float32Array(c);
-    const [mean, variance] = w.slice(k);
-    const p = { prefix: this.name, gamma, beta, mean, variance, epsilon: this.epsilon };
-    if (shape.length === 1) return onnxOps.batchNormInference(g, x, p, output);
-    if (shape.length === 3) {
-      // Images: ONNX's operator on NCHW, whose transposes cancel against a convolution's.
-      const y = g.fresh(`${this.name}/nchw`);
-      onnxOps.batchNormInference(g, onnxOps.toNchw(g, x), p, y);
-      return onnxOps.fromNchw(g, y, output);
-    }
-    // Channels last with more axes: ONNX's operator normalizes axis 1, so write the kernel's own
-    // affine map, (x − mean)·a + β with a = γ/√(var + ε) in float32, broadcast over the last axis.
-    const f = Math.fround, eps = f(this.epsilon);
-    const a = gamma.map((gm, j) => f(f(1 / f(Math.sqrt(f(variance[j] + eps)))) * gm));
-    const centered = g.fresh(`${this.name}/centered`), scaled = g.fresh(`${this.name}/scaled`);
-    g.node('Sub', [x, g.constant(`${this.name}/moving_mean`, mean, [c])], centered);
-    g.node('Mul', [centered, g.constant(`${this.name}/scale`, a, [c])], scaled);
-    g.node('Add', [scaled, g.constant(`${this.name}/beta`, beta, [c])], output);
-  }
 }
 
 export function batchNormalization(args: BatchNormalizationArgs = {}): BatchNormalization {

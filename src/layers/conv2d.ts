@@ -15,9 +15,8 @@ import { getInitializer, type Initializer, type InitializerLike } from '../initi
 import { checkOptions, leading, type Keys } from '../options.js';
 import { convGeometry, convTransposeGeometry, type ConvGeometry } from '../wasm/conv.js';
 import type { Kernels } from '../wasm/kernels.js';
-import { checkDataFormat, checkFits, checkImage, convDw, GeometryCache, onnxPads, pair, paddingOf, type Pair, type PaddingMode } from './conv-common.js';
+import { checkDataFormat, checkFits, checkImage, convDw, GeometryCache, pair, paddingOf, type Pair, type PaddingMode } from './conv-common.js';
 import { initializerConfig, Layer, layerKeys, outputBuf, regularizerConfig, type Buf, type Ctx, type LayerArgs, type Regularizer, type Weight } from './layer.js';
-import { onnxOps, type OnnxGraph } from './onnx.js';
 
 export interface Conv2DArgs extends LayerArgs {
   /** The window: a number or [rows, cols]. */
@@ -53,7 +52,7 @@ interface Saved {
 }
 
 /** What conv2d and conv2dTranspose share: options, weights, config, the activation steps. */
-abstract class ConvBase extends Layer {
+export abstract class ConvBase extends Layer {
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
@@ -86,7 +85,7 @@ abstract class ConvBase extends Layer {
   }
 
   /** The kernels' geometry for a batch (the input shape is known). */
-  protected abstract geometryFor(batch: number): ConvGeometry;
+  abstract geometryFor(batch: number): ConvGeometry;
   /** The kernel's shape, Keras's layout. */
   protected abstract kernelShape(channels: number): number[];
 
@@ -137,34 +136,6 @@ abstract class ConvBase extends Layer {
   protected extraConfig(): Record<string, unknown> {
     return {};
   }
-
-  /** The ONNX node (Conv or ConvTranspose, NCHW) then the activation, between the layout transposes. */
-  protected writeNchw(x: string, output: string, g: OnnxGraph, write: (xc: string, z: string, w: string, b: string[]) => void, weightNchw: Float32Array, dims: number[]): void {
-    const [, bias] = g.weights(this);
-    const w = g.constant(`${this.name}/kernel`, weightNchw, dims);
-    const b = bias ? [g.constant(`${this.name}/bias`, bias, [bias.length])] : [];
-    const z = g.fresh(`${this.name}/z`);
-    write(onnxOps.toNchw(g, x), z, w, b);
-    const a = this.activation;
-    if (a.name === 'linear') return onnxOps.fromNchw(g, z, output);
-    if (a.name === 'softmax') { // over the channels: the last axis of NHWC
-      const t = g.fresh(`${this.name}/logits`);
-      onnxOps.fromNchw(g, z, t);
-      return onnxOps.activation(g, t, a, output);
-    }
-    const y = g.fresh(`${this.name}/y`);
-    onnxOps.activation(g, z, a, y);
-    onnxOps.fromNchw(g, y, output);
-  }
-}
-
-/** Keras's kernel [kh, kw, a, b] as ONNX's [b, a, kh, kw] (Conv's OIHW; ConvTranspose's [in, out, kh, kw] from [kh, kw, out, in]). */
-function kernelToOnnx(w: Float32Array, [kh, kw, a, b]: number[]): Float32Array {
-  const out = new Float32Array(w.length);
-  for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let p = 0; p < a; p++) for (let q = 0; q < b; q++) {
-    out[((q * a + p) * kh + i) * kw + j] = w[((i * kw + j) * a + p) * b + q];
-  }
-  return out;
 }
 
 export class Conv2D extends ConvBase {
@@ -175,7 +146,7 @@ export class Conv2D extends ConvBase {
     super(filters, args, 'conv2d');
   }
 
-  protected geometryFor(batch: number): ConvGeometry {
+  geometryFor(batch: number): ConvGeometry {
     const [h, w, c] = this.inputShape!;
     return convGeometry({ batch, height: h, width: w, channels: c, filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, dilationRate: this.dilationRate, padding: this.padding });
   }
@@ -225,15 +196,6 @@ export class Conv2D extends ConvBase {
     k.f32_conv2d_dx(geom, dz.ptr, this.kernel.ptr, dx.ptr, 0, 0, g.n * g.h, ctx.ws);
     return dx;
   }
-
-  /** Conv (NCHW, OIHW weights, TensorFlow's 'same' as explicit pads) and the activation. */
-  override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
-    const geo = this.geom.of(1);
-    const [kernel] = g.weights(this);
-    this.writeNchw(x, output, g, (xc, z, w, b) => g.node('Conv', [xc, w, ...b], z, {
-      kernel_shape: { ints: [...this.kernelSize] }, strides: { ints: [...this.strides] }, dilations: { ints: [...this.dilationRate] }, pads: { ints: onnxPads(geo) },
-    }), kernelToOnnx(kernel, this.kernel.shape), [this.filters, geo.c, ...this.kernelSize]);
-  }
 }
 
 export class Conv2DTranspose extends ConvBase {
@@ -253,7 +215,7 @@ export class Conv2DTranspose extends ConvBase {
     }
   }
 
-  protected geometryFor(batch: number): ConvGeometry {
+  geometryFor(batch: number): ConvGeometry {
     const [h, w, c] = this.inputShape!;
     return convTransposeGeometry({
       batch, height: h, width: w, channels: c, filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, dilationRate: this.dilationRate,
@@ -307,22 +269,6 @@ export class Conv2DTranspose extends ConvBase {
 
   protected override extraConfig(): Record<string, unknown> {
     return { outputPadding: this.outputPadding ? [...this.outputPadding] : null };
-  }
-
-  /**
-   * ConvTranspose with explicit pads: ONNX's output is s·(in − 1) + span − begin − end + extra, so
-   * end = s·(in − 1) + span − begin − out, and where that is negative (a stride longer than the
-   * window) it is output_padding instead.
-   */
-  override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
-    const geo = this.geom.of(1);
-    const [kernel] = g.weights(this);
-    const end = (input: number, s: number, k: number, d: number, before: number, out: number) => s * (input - 1) + d * (k - 1) + 1 - before - out;
-    const eh = end(geo.oh, geo.sh, geo.kh, geo.dh, geo.pt, geo.h), ew = end(geo.ow, geo.sw, geo.kw, geo.dw, geo.pl, geo.w);
-    this.writeNchw(x, output, g, (xc, z, w, b) => g.node('ConvTranspose', [xc, w, ...b], z, {
-      kernel_shape: { ints: [...this.kernelSize] }, strides: { ints: [...this.strides] }, dilations: { ints: [...this.dilationRate] },
-      pads: { ints: [geo.pt, geo.pl, Math.max(eh, 0), Math.max(ew, 0)] }, output_padding: { ints: [Math.max(-eh, 0), Math.max(-ew, 0)] },
-    }), kernelToOnnx(kernel, this.kernel.shape), [geo.f, this.filters, ...this.kernelSize]);
   }
 }
 

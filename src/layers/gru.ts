@@ -8,7 +8,6 @@
 import type { Initializer } from '../initializers.js';
 import { checkOptions, leading, type Keys } from '../options.js';
 import type { OnnxGraph } from './onnx.js';
-import { onnxActs, writeRecurrentOnnx } from './recurrent-onnx.js';
 import { CELL, gatedKeys, Recurrent, type GatedArgs } from './recurrent.js';
 
 export interface GRUArgs extends GatedArgs {
@@ -43,9 +42,9 @@ export class GRU extends Recurrent {
     return this.bias && this.resetAfter ? this.bias.ptr + 3 * this.units * 4 : 0;
   }
 
-  /** ONNX's GRU operator (recurrent.ts writeRecurrentOnnx). */
+  /** ONNX's GRU operator (io/onnx-recurrent.ts, through the graph). */
   override writeOnnx(ins: string[], output: string, g: OnnxGraph, more: string[] = []): void {
-    writeRecurrentOnnx(this, 'GRU', [0, 1, 2], onnxActs(this.recurrentActivation.name, this.activation.name), ins, output, g, more, this.resetAfter);
+    g.recurrent(this, 'GRU', [0, 1, 2], [this.recurrentActivation.name, this.activation.name], ins, output, more, this.resetAfter);
   }
 
   getConfig(): Record<string, unknown> {

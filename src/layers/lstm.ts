@@ -6,7 +6,6 @@
 import type { Initializer } from '../initializers.js';
 import { checkOptions, leading, type Keys } from '../options.js';
 import type { OnnxGraph } from './onnx.js';
-import { onnxActs, writeRecurrentOnnx } from './recurrent-onnx.js';
 import { CELL, gatedKeys, Recurrent, type GatedArgs } from './recurrent.js';
 
 export interface LSTMArgs extends GatedArgs {
@@ -43,9 +42,9 @@ export class LSTM extends Recurrent {
     return { shape: [4 * u], init };
   }
 
-  /** ONNX's LSTM operator (recurrent.ts writeRecurrentOnnx). */
+  /** ONNX's LSTM operator (io/onnx-recurrent.ts, through the graph). */
   override writeOnnx(ins: string[], output: string, g: OnnxGraph, more: string[] = []): void {
-    writeRecurrentOnnx(this, 'LSTM', [0, 3, 1, 2], onnxActs(this.recurrentActivation.name, this.activation.name, this.activation.name), ins, output, g, more);
+    g.recurrent(this, 'LSTM', [0, 3, 1, 2], [this.recurrentActivation.name, this.activation.name, this.activation.name], ins, output, more);
   }
 
   getConfig(): Record<string, unknown> {

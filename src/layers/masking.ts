@@ -8,7 +8,6 @@ import { checkOptions, type Keys } from '../options.js';
 import { ShapeError } from '../tensor.js';
 import { Layer, layerKeys, outputBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
 import type { OnnxGraph } from './onnx.js';
-import { onnxSequenceLengths } from './recurrent-onnx.js';
 
 export interface MaskingArgs extends LayerArgs {
   /** The padding value (Keras's default 0). */
@@ -74,9 +73,7 @@ export class Masking extends Layer {
     const count = g.fresh(`${this.name}/count`), lens = g.fresh(`${this.name}/sequence_lens`);
     g.node('ReduceSum', [any, g.constantInts(`${this.name}/time_axes`, [1, 2])], count, { keepdims: { i: 0 } });
     g.node('Cast', [count], lens, { to: { i: 6 } });
-    let m = onnxSequenceLengths.get(g);
-    if (!m) onnxSequenceLengths.set(g, (m = new Map()));
-    m.set(output, lens);
+    g.sequenceLengths.set(output, lens);
   }
 }
 

@@ -20,7 +20,26 @@ export interface OnnxGraph {
   fresh(base: string): string;
   /** The current values of a layer's weights, in the layer's order. */
   weights(layer: Layer): Float32Array[];
+  /**
+   * Tensor name → the name of the int32 [batch] unmasked-step counts of the mask it carries: a
+   * masking layer's export sets it, the layers that pass a mask on carry it, and the recurrent
+   * operators read it as their sequence_lens.
+   */
+  readonly sequenceLengths: Map<string, string>;
+  /** Writes any layer's nodes as the export does (a wrapper's inner layer): its exporter, its writeOnnx, or the chunk's writer for its class. */
+  write(layer: Layer, inputs: string[], output: string, more?: string[]): void;
+  /**
+   * A recurrent layer as ONNX's RNN, LSTM or GRU operator (opset 17): Keras's gate blocks reordered
+   * by `order` (ONNX's gate g is Keras's order[g]), `activations` Keras's names of the cell's
+   * activations in ONNX's order, the inputs [x, initial states...], `more` the names of the states
+   * a returnState layer outputs, `resetAfter` the GRU's form. The writer is in the ONNX chunk
+   * (io/onnx-recurrent.ts).
+   */
+  recurrent(layer: OnnxRecurrent, op: 'RNN' | 'LSTM' | 'GRU', order: number[], activations: string[], inputs: string[], output: string, more: string[], resetAfter?: boolean): void;
 }
+
+/** What OnnxGraph.recurrent reads of a recurrent layer. */
+export type OnnxRecurrent = Layer & { readonly units: number; readonly goBackwards: boolean; readonly returnSequences: boolean };
 
 /** Writes the nodes of one layer: reads `inputs`, must produce the tensor named `output`. */
 export type OnnxExporter = (layer: Layer, inputs: string[], output: string, g: OnnxGraph) => void;

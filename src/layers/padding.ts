@@ -9,7 +9,6 @@ import { ShapeError } from '../tensor.js';
 import { Layer, layerKeys, outputBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
 import { checkDataFormat, checkImage } from './conv-common.js';
 import { boundedImage, sidesOf } from './image.js';
-import { onnxOps, type OnnxGraph } from './onnx.js';
 
 type Sides = number | [number, number] | [[number, number], [number, number]];
 
@@ -26,7 +25,7 @@ export interface Cropping2DArgs extends LayerArgs {
 }
 
 /** Pads by `sign` × the sides: +1 zero padding, −1 cropping. */
-abstract class Pad2D extends Layer {
+export abstract class Pad2D extends Layer {
   abstract readonly sign: 1 | -1;
   readonly sides: [[number, number], [number, number]];
 
@@ -60,18 +59,6 @@ abstract class Pad2D extends Layer {
     const y = outputBuf(ctx, x.rows, out[0] * out[1] * c);
     ctx.k.f32_pad2d(x.ptr, y.ptr, x.rows, h, w, c, s * t, s * b, s * l, s * r);
     return y;
-  }
-
-  /** Pad with zeros (ZeroPadding2D) or Slice (Cropping2D) on NCHW. */
-  override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
-    const [[t, b], [l, r]] = this.sides, [h, w] = this.inputShape!;
-    const y = g.fresh(`${this.name}/nchw`), nchw = onnxOps.toNchw(g, x);
-    if (this.sign > 0) g.node('Pad', [nchw, g.constantInts(`${this.name}/pads`, [0, 0, t, l, 0, 0, b, r])], y);
-    else {
-      const c = (what: string, v: number[]) => g.constantInts(`${this.name}/${what}`, v);
-      g.node('Slice', [nchw, c('starts', [t, l]), c('ends', [h - b, w - r]), c('axes', [2, 3])], y);
-    }
-    onnxOps.fromNchw(g, y, output);
   }
 
   protected sidesConfig(): [[number, number], [number, number]] {

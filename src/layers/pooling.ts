@@ -6,9 +6,8 @@
 
 import { checkOptions, type Keys } from '../options.js';
 import { poolGeometry, type ConvGeometry } from '../wasm/conv.js';
-import { checkDataFormat, checkFits, checkImage, GeometryCache, onnxPads, pair, paddingOf, type Pair, type PaddingMode } from './conv-common.js';
+import { checkDataFormat, checkFits, checkImage, GeometryCache, pair, paddingOf, type Pair, type PaddingMode } from './conv-common.js';
 import { Layer, layerKeys, outputBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
-import { onnxOps, type OnnxGraph } from './onnx.js';
 
 export interface Pooling2DArgs extends LayerArgs {
   /** The window: a number or [rows, cols]; Keras's default 2. */
@@ -46,7 +45,8 @@ export class Pooling2D extends Layer {
     checkDataFormat(this.name, args.dataFormat);
   }
 
-  private geometryFor(batch: number): ConvGeometry {
+  /** The kernels' geometry for a batch (the input shape is known). */
+  geometryFor(batch: number): ConvGeometry {
     const [h, w, c] = this.inputShape!;
     return poolGeometry({ batch, height: h, width: w, channels: c, poolSize: this.poolSize, strides: this.strides, padding: this.padding });
   }
@@ -63,7 +63,7 @@ export class Pooling2D extends Layer {
     return [side(h, 0), side(w, 1), c];
   }
 
-  private get max(): boolean {
+  get max(): boolean {
     return this.className === 'MaxPooling2D';
   }
 
@@ -99,16 +99,6 @@ export class Pooling2D extends Layer {
     return this.config({ poolSize: [...this.poolSize], strides: [...this.strides], padding: this.padding });
   }
 
-  /** MaxPool, or AveragePool counting only real cells, with TensorFlow's 'same' as explicit pads. */
-  override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
-    const geo = this.geom.of(1);
-    const y = g.fresh(`${this.name}/y`);
-    const attrs = { kernel_shape: { ints: [...this.poolSize] }, strides: { ints: [...this.strides] }, pads: { ints: onnxPads(geo) } };
-    const xc = onnxOps.toNchw(g, x);
-    if (this.max) g.node('MaxPool', [xc], y, attrs);
-    else g.node('AveragePool', [xc], y, { ...attrs, count_include_pad: { i: 0 } });
-    onnxOps.fromNchw(g, y, output);
-  }
 }
 
 /** maxPooling2d({ poolSize: 2 }): strides default to the pool size, padding 'valid'. */

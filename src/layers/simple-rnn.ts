@@ -3,7 +3,6 @@
 
 import { checkOptions, leading } from '../options.js';
 import type { OnnxGraph } from './onnx.js';
-import { onnxActs, writeRecurrentOnnx } from './recurrent-onnx.js';
 import { CELL, Recurrent, recurrentKeys, type RecurrentArgs } from './recurrent.js';
 
 export class SimpleRNN extends Recurrent {
@@ -16,9 +15,9 @@ export class SimpleRNN extends Recurrent {
     super('simple_rnn', units, args, false);
   }
 
-  /** ONNX's RNN operator (recurrent.ts writeRecurrentOnnx). */
+  /** ONNX's RNN operator (io/onnx-recurrent.ts, through the graph). */
   override writeOnnx(ins: string[], output: string, g: OnnxGraph, more: string[] = []): void {
-    writeRecurrentOnnx(this, 'RNN', [0], onnxActs(this.activation.name), ins, output, g, more);
+    g.recurrent(this, 'RNN', [0], [this.activation.name], ins, output, more);
   }
 
   getConfig(): Record<string, unknown> {

@@ -8,7 +8,6 @@ import { checkOptions, leading, type Keys } from '../options.js';
 import { Layer, layerKeys, outputBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
 import { checkDataFormat, checkImage, pair } from './conv-common.js';
 import { boundedImage } from './image.js';
-import { onnxOps, type OnnxAttr, type OnnxGraph } from './onnx.js';
 
 export interface UpSampling2DArgs extends LayerArgs {
   /** The factor along rows and columns: a number or [rows, cols] (Keras default 2). */
@@ -73,19 +72,6 @@ export class UpSampling2D extends Layer {
     return this.config({ size: [...this.size], interpolation: this.interpolation, ...bilinear });
   }
 
-  /**
-   * Resize on NCHW: nearest, the input cell ⌊out / size⌋ ('asymmetric' coordinates rounded down);
-   * linear with 'half_pixel' (Keras) or 'asymmetric' (TF.js) coordinates.
-   */
-  override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
-    const y = g.fresh(`${this.name}/nchw`);
-    const scales = g.constant(`${this.name}/scales`, Float32Array.of(1, 1, this.size[0], this.size[1]), [4]);
-    const attrs: Record<string, OnnxAttr> = this.interpolation === 'nearest'
-      ? { mode: { s: 'nearest' }, coordinate_transformation_mode: { s: 'asymmetric' }, nearest_mode: { s: 'floor' } }
-      : { mode: { s: 'linear' }, coordinate_transformation_mode: { s: this.halfPixelCenters ? 'half_pixel' : 'asymmetric' } };
-    g.node('Resize', [onnxOps.toNchw(g, x), '', scales], y, attrs);
-    onnxOps.fromNchw(g, y, output);
-  }
 }
 
 type Size = UpSampling2DArgs['size'];

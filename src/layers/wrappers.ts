@@ -10,7 +10,6 @@ import { ShapeError } from '../tensor.js';
 import type { Kernels } from '../wasm/kernels.js';
 import { Layer, layerKeys, outputBuf, stepBuf, type Buf, type Ctx, type LayerArgs } from './layer.js';
 import type { OnnxGraph } from './onnx.js';
-import { onnxSequenceLengths } from './recurrent-onnx.js';
 import { Recurrent } from './recurrent.js';
 
 export type MergeMode = 'concat' | 'sum' | 'ave' | 'mul';
@@ -136,10 +135,10 @@ export class Bidirectional extends Layer {
   /** Both directions (each its own ONNX recurrent node), the backward one put back in time order, then the merge. */
   override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
     const yf = g.fresh(`${this.name}/forward`), yb = g.fresh(`${this.name}/backward`);
-    this.forwardLayer.writeOnnx!([x], yf, g);
-    this.backwardLayer.writeOnnx!([x], yb, g);
+    g.write(this.forwardLayer, [x], yf);
+    g.write(this.backwardLayer, [x], yb);
     let ybt = yb;
-    const lens = onnxSequenceLengths.get(g)?.get(x);
+    const lens = g.sequenceLengths.get(x);
     if (this.forwardLayer.returnSequences) {
       const [T] = this.inputShape!;
       ybt = g.fresh(`${this.name}/backward_in_time_order`);
@@ -148,7 +147,7 @@ export class Bidirectional extends Layer {
     const op = { concat: 'Concat', sum: 'Add', ave: 'Mean', mul: 'Mul' } as const;
     if (this.mergeMode === 'concat') g.node('Concat', [yf, ybt], output, { axis: { i: -1 } });
     else g.node(op[this.mergeMode], [yf, ybt], output);
-    if (lens && this.forwardLayer.returnSequences) onnxSequenceLengths.get(g)!.set(output, lens);
+    if (lens && this.forwardLayer.returnSequences) g.sequenceLengths.set(output, lens);
   }
 }
 
@@ -207,10 +206,9 @@ export class TimeDistributed extends Layer {
 
   /** [batch, T, …] → [batch·T, …], the layer, and back. */
   override writeOnnx([x]: string[], output: string, g: OnnxGraph): void {
-    if (!this.layer.writeOnnx) throw new Error(`toOnnx: ${this.layer.className} has no ONNX export`);
     const rows = g.fresh(`${this.name}/rows`), y = g.fresh(`${this.name}/y`);
     g.node('Reshape', [x, g.constantInts(`${this.name}/in_shape`, [-1, ...this.inputShape!.slice(1)])], rows);
-    this.layer.writeOnnx([rows], y, g);
+    g.write(this.layer, [rows], y);
     g.node('Reshape', [y, g.constantInts(`${this.name}/out_shape`, [-1, ...this.outputShape!])], output);
   }
 }

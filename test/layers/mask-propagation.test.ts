@@ -104,7 +104,7 @@ test('ONNX export: the sequence lengths travel through timeDistributed and an ac
   m.setWeights(m.weights.map((w, i) => ({ data: rand(w.size, 70 + i, -0.6, 0.6), shape: w.shape })));
   const x = rand(N * T * F, 10, -1.5, 1.5);
   for (let i = 0; i < N; i++) x.fill(0, (i * T + T - (i % 3)) * F, (i + 1) * T * F);
-  const s = await ort.InferenceSession.create(m.toOnnx());
+  const s = await ort.InferenceSession.create(await m.toOnnx());
   const got = (await s.run({ [s.inputNames[0]]: new ort.Tensor('float32', x, [N, T, F]) }))[s.outputNames[0]];
   const want = (m.predict({ data: x, shape: [N, T, F] }) as Tensor).data;
   close(got.data as Float32Array, want, 1e-6, 1e-5, 'onnxruntime vs lepton');

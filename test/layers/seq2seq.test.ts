@@ -99,7 +99,7 @@ test('ONNX export of returned and given states (goBackwards, masked end padding,
   const xv = rand(6 * 5 * 3, 11, -1.5, 1.5);
   for (let i = 0; i < 6; i++) xv.fill(0, (i * 5 + 5 - (i % 3)) * 3, (i + 1) * 5 * 3); // padded ends
   const xs = [{ data: xv, shape: [6, 5, 3] }, { data: rand(6 * 8, 12, -1, 1), shape: [6, 4, 2] }];
-  const s = await ort.InferenceSession.create(m.toOnnx());
+  const s = await ort.InferenceSession.create(await m.toOnnx());
   const got = await s.run({ [s.inputNames[0]]: new ort.Tensor('float32', xs[0].data, xs[0].shape), [s.inputNames[1]]: new ort.Tensor('float32', xs[1].data, xs[1].shape) });
   const want = m.predict(xs) as Tensor[];
   s.outputNames.forEach((name, o) => close(got[name].data as Float32Array, want[o].data, 1e-6, 1e-5, `output ${o}`));

@@ -1,29 +1,23 @@
-// The recurrent layers' ONNX export (opset 17's RNN, LSTM and GRU operators), apart from the layers'
-// machinery (recurrent.ts).
+// The recurrent layers' ONNX export (opset 17's RNN, LSTM and GRU operators): part of the ONNX
+// chunk, reached by the layers' writeOnnx through OnnxGraph.recurrent (layers/onnx.ts), so that
+// the core bundle does not carry it.
 
-import type { OnnxAttr, OnnxGraph } from './onnx.js';
-import type { Recurrent } from './recurrent.js';
+import type { OnnxAttr, OnnxGraph, OnnxRecurrent } from '../layers/onnx.js';
 
 // ONNX's names of the cell activations (HardSigmoid's defaults α = 0.2, β = 0.5 are TF.js's).
 const ONNX_ACT: Record<string, string> = { sigmoid: 'Sigmoid', tanh: 'Tanh', hardSigmoid: 'HardSigmoid', relu: 'Relu', linear: 'Affine' };
 
 /**
- * The sequence lengths a masking layer's ONNX export wrote for the tensors that carry its mask
- * (per graph: tensor name → the int32 [batch] lengths' name), for the recurrent operators'
- * sequence_lens.
- */
-export const onnxSequenceLengths = new WeakMap<OnnxGraph, Map<string, string>>();
-
-/**
  * The layer as ONNX's RNN, LSTM or GRU operator (opset 17): the input made time-major, Keras's gate
  * blocks reordered into ONNX's (`order`: LSTM i, o, f, c from Keras's i, f, c, o) and transposed
- * to [gates·u, in], GRU with linear_before_reset = 1 (Keras 3's resetAfter) or 0 (resetAfter false); goBackwards as
+ * to [gates·u, in] (`activations`: Keras's names of the cell's activations, in ONNX's order), GRU with linear_before_reset = 1 (Keras 3's resetAfter) or 0 (resetAfter false); goBackwards as
  * direction 'reverse', its output sequence put in Keras's processing order. A mask from a masking
  * layer becomes sequence_lens (the count of unmasked steps): exact where the padding is at the
  * end of each sequence, except that ONNX's sequence outputs are 0 at padded steps where Keras
  * repeats the last state.
  */
-export function writeRecurrentOnnx(l: Recurrent, op: 'RNN' | 'LSTM' | 'GRU', order: number[], acts: string[], [x, ...init]: string[], output: string, g: OnnxGraph, more: string[], resetAfter = true): void {
+export function writeRecurrentOnnx(g: OnnxGraph, l: OnnxRecurrent, op: 'RNN' | 'LSTM' | 'GRU', order: number[], activations: string[], [x, ...init]: string[], output: string, more: string[], resetAfter = true): void {
+  const acts = activations.map((a) => ONNX_ACT[a]);
   const [T, F] = l.inputShape!, u = l.units, G = order.length, gu = G * u;
   const [kernel, recurrent, bias] = g.weights(l);
   const blocks = (m: Float32Array, rows: number): Float32Array => { // [rows, G·u] Keras → [G·u, rows] ONNX
@@ -37,7 +31,7 @@ export function writeRecurrentOnnx(l: Recurrent, op: 'RNN' | 'LSTM' | 'GRU', ord
     if (op === 'GRU' && resetAfter) b.set(blocks(bias.subarray(gu), 1), gu);
   }
   const n = (s: string) => g.fresh(`${l.name}/${s}`);
-  const lens = onnxSequenceLengths.get(g)?.get(x);
+  const lens = g.sequenceLengths.get(x);
   const xt = n('time_major'), y = n('Y'), yh = n('Y_h');
   g.node('Transpose', [x], xt, { perm: { ints: [1, 0, 2] } });
   const attrs: Record<string, OnnxAttr> = { hidden_size: { i: u }, activations: { strings: acts } };
@@ -71,9 +65,6 @@ export function writeRecurrentOnnx(l: Recurrent, op: 'RNN' | 'LSTM' | 'GRU', ord
     const yt = n('batch_major');
     g.node('Transpose', [yo], yt, { perm: { ints: [2, 0, 1, 3] } });
     g.node('Reshape', [yt, g.constantInts(`${l.name}/shape`, [-1, T, u])], output);
-    if (lens) onnxSequenceLengths.get(g)!.set(output, lens); // the mask travels on (Keras)
+    if (lens) g.sequenceLengths.set(output, lens); // the mask travels on (Keras)
   } else g.node('Reshape', [yh, g.constantInts(`${l.name}/shape`, [-1, u])], output);
 }
-
-/** ONNX's activation names for a cell's (recurrent) activations. */
-export const onnxActs = (...names: string[]): string[] => names.map((a) => ONNX_ACT[a]);
