@@ -67,6 +67,10 @@ test('perceptron: converges on a separable set within Novikoff\'s bound, never o
   assert.is(r.report.figures.filter((f) => /^(perceptron|mlp)-(separable|xor)$/.test(f.name)).length, 3, 'the three decision-boundary pictures');
 });
 
+// The CNN adversarially trained for 1 epoch beside the standard one (measured at this budget: 0.652
+// against 0.570 at ε = 0.05, clean 0.792 against 0.806).
+const CNN_GAIN = 0.05, CNN_CLEAN_DROP = 0.04;
+
 test('adversarial: after 2 epochs in CI, adversarial training raises the accuracy at the training ε by ≥ 0.2 and costs ≤ 0.025 of clean accuracy (full run: 10 epochs, ≤ 0.02)', async () => {
   if (!existsSync(FASHION_MNIST_DIR)) {
     if (process.env.CI) assert.unreachable(`${FASHION_MNIST_DIR} is missing: .ci/run must apt-get install dataset-fashion-mnist`);
@@ -90,6 +94,11 @@ test('adversarial: after 2 epochs in CI, adversarial training raises the accurac
   assert.ok(clean('CNN') >= 0.75 && cnn[0] === clean('CNN'), JSON.stringify(r.results));
   assert.ok(cnn.every((a, i) => i === 0 || a <= cnn[i - 1]), `CNN accuracy falls as ε grows: ${cnn.join(' ')}`);
   assert.ok(cnn[EPSILONS.indexOf(0.1)] < 0.6 * clean('CNN'), `FGSM at ε = 0.1 fools the CNN: ${cnn.join(' ')}`);
+  // The CNN adversarially trained with the same J̃ (1 epoch in CI): FGSM at the training ε hurts it less.
+  assert.ok(attacked('CNN adversarially trained') - attacked('CNN') >= CNN_GAIN, JSON.stringify(r.results));
+  assert.ok(clean('CNN') - clean('CNN adversarially trained') <= CNN_CLEAN_DROP, JSON.stringify(r.results));
+  assert.match(String(r.results['test accuracy against ε (FGSM, each model with its own gradient)']), /\| CNN adversarially trained( \| \d\.\d{3}){7} \|$/);
+  assert.ok(r.report.figures.some((f) => f.name === 'accuracy-table'));
 });
 
 test('gan-ring: after 30 epochs in CI ≥ 6 of 8 modes and ≥ 80 % of samples within 3σ of a mode (full run: 60 epochs, ≥ 7 of 8)', async () => {
