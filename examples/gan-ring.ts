@@ -183,7 +183,7 @@ export async function run({ epochs = 60, seed = 1, verbose = 0, callbacks = [], 
     'final G loss': history['G loss'][ran - 1],
   };
   const figures: { name: string; svg: string; caption?: string }[] = [];
-  if (compare) {
+  if (compare && ran === epochs) { // not after a Ctrl-C of the first run
     const sat = await train('saturating', epochs, seed, verbose);
     const early = Math.min(EARLY, ran, sat.ran);
     Object.assign(results, {
@@ -218,7 +218,7 @@ export async function run({ epochs = 60, seed = 1, verbose = 0, callbacks = [], 
         optimizer: `Adam ${LR}, β₁ = ${BETA1}, for each model`,
         'steps per epoch': `${STEPS_PER_EPOCH} (a D step on ${BATCH} real + ${BATCH} generated, then a G step on ${BATCH})`,
         'samples scored': `${SAMPLES}, from fixed noise`,
-        ...(compare ? { 'saturating loss': 'the same seed; G\'s step: the gradient of −log(1 − D(G(z))) from computeGradients, negated, through the same Adam update (Adam 1e-3, β₁ 0.5, β₂ 0.999, ε 1e-7) written out in the example' } : {}),
+        ...(compare && ran === epochs ? { 'saturating loss': 'the same seed; G\'s step: the gradient of −log(1 − D(G(z))) from computeGradients, negated, through the same Adam update (Adam 1e-3, β₁ 0.5, β₂ 0.999, ε 1e-7) written out in the example' } : {}),
       },
       figures: [
         ...snapshots.map((s) => ({ name: `samples-epoch-${s.epoch}`, svg: samplesPlot(s.points, s.epoch), caption: `${SAMPLES} generated points (from fixed noise) over 1,000 data points after epoch ${s.epoch}; a sample is near a mode within 3σ = ${NEAR} of its centre.` })),
