@@ -1,14 +1,16 @@
 // Seed 002's generative adversarial networks on images: a DCGAN (Radford et al.) on Fashion-MNIST.
-// The generator G maps noise z through dense → reshape 7×7×C → conv2dTranspose (stride 2) → 14×14
-// → conv2dTranspose (stride 2) → a 28×28×1 sigmoid image, with batch norm and leaky ReLU between;
-// the discriminator D is two stride-2 conv2d with leaky ReLU → flatten → dense 1 sigmoid. They are
-// trained with the Keras trainable-at-compile recipe of examples/gan-ring.ts and the non-saturating
-// generator loss −log D(G(z)). A dense Fashion-MNIST classifier, trained here on the real images,
-// scores the samples (an Inception-score-like pair): the fraction it classifies with confidence
-// ≥ 0.9, and the entropy of its predicted-class histogram (log 10 ≈ 2.303 nats when all 10 classes
-// are equally frequent).
-//   npx tsx examples/dcgan.ts [--epochs N]
-import { init, input, layers, model, optimizers, sequential, type Model, type Sequential, type Tensor } from '../src/index.js';
+// Radford et al.'s practice: pixels scaled to [−1, 1] and a tanh output; the generator G maps noise
+// z through dense → reshape 7×7×C → conv2dTranspose (stride 2) → 14×14 → conv2dTranspose (stride
+// 2) → a 28×28×1 image, with batch norm and ReLU between; the discriminator D is two stride-2
+// conv2d with leaky ReLU 0.2 → flatten → dense 1 sigmoid; Adam 2e-4, β₁ = 0.5; no label smoothing.
+// G's samples for D's step are drawn in training mode (batch statistics, as in G's own step). They
+// are trained with the Keras trainable-at-compile recipe of examples/gan-ring.ts and the
+// non-saturating generator loss −log D(G(z)). A small CNN Fashion-MNIST classifier, trained here on
+// the real images, scores the samples (an Inception-score-like pair): the fraction it classifies
+// with confidence ≥ 0.9, and the entropy of its predicted-class histogram (log 10 ≈ 2.303 nats when
+// all 10 classes are equally frequent); the same pair on real test images is the reference.
+//   npx tsx examples/dcgan.ts [--epochs N] [--subset N]
+import { init, input, layers, model, optimizers, schedules, sequential, type Model, type Sequential, type Tensor } from '../src/index.js';
 import * as report from '../src/report/index.js';
 import { fashionMnist } from '../src/data/idx.js';
 import { normals } from '../src/initializers.js';
@@ -19,7 +21,7 @@ import { Loop } from './loop.js';
 
 export const LATENT = 64, BATCH = 64, PIXELS = 784;
 /** The generator's channels at 7×7 and at 14×14, the discriminator's at 14×14 and 7×7. */
-const G_CHANNELS = [64, 32], D_CHANNELS = [32, 64];
+const G_CHANNELS = [128, 64], D_CHANNELS = [64, 64];
 /** Generated items the classifier scores (from fixed noise), and those drawn per epoch. */
 export const SCORED = 1000, SHOWN = 16;
 /** A sample is recognised when the classifier's top probability is at least this. */
@@ -32,6 +34,8 @@ export interface DcganOptions extends ExampleOptions {
   subset?: number;
   /** Epochs of the scoring classifier (on all 60,000 training images). */
   classifierEpochs?: number;
+  /** Training images of the scoring classifier (60,000 in the full run). */
+  classifierSubset?: number;
 }
 
 function networks(seed: number): { g: Sequential; d: Sequential; gan: Model } {
@@ -39,12 +43,12 @@ function networks(seed: number): { g: Sequential; d: Sequential; gan: Model } {
   const g = sequential([
     layers.dense(7 * 7 * c7, { useBias: false, inputShape: [LATENT] }),
     layers.batchNormalization({ momentum: 0.8 }),
-    layers.leakyReLU({ alpha: 0.2 }),
+    layers.activation('relu'),
     layers.reshape([7, 7, c7]),
     layers.conv2dTranspose(c14, { kernelSize: 4, strides: 2, padding: 'same', useBias: false }),
     layers.batchNormalization({ momentum: 0.8 }),
-    layers.leakyReLU({ alpha: 0.2 }),
-    layers.conv2dTranspose(1, { kernelSize: 4, strides: 2, padding: 'same', activation: 'sigmoid' }),
+    layers.activation('relu'),
+    layers.conv2dTranspose(1, { kernelSize: 4, strides: 2, padding: 'same', activation: 'tanh' }),
   ], { name: 'generator', seed });
   const d = sequential([
     layers.conv2d(D_CHANNELS[0], { kernelSize: 4, strides: 2, padding: 'same', inputShape: [28, 28, 1] }),
@@ -63,22 +67,27 @@ function networks(seed: number): { g: Sequential; d: Sequential; gan: Model } {
   return { g, d, gan };
 }
 
-/** The scoring classifier: 784-256-128-10 on the real training images. */
+/** The scoring classifier, a small CNN on the real training images in [0, 1] (shape [n, 28, 28, 1]). */
 async function classifier(seed: number, epochs: number, x: Tensor, y: Int32Array, verbose: number): Promise<Sequential> {
   const net = sequential([
-    layers.dense(256, { activation: 'relu', inputShape: [PIXELS] }),
+    layers.conv2d(32, { kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+    layers.maxPooling2d({ poolSize: 2 }),
+    layers.conv2d(64, { kernelSize: 3, activation: 'relu' }),
+    layers.maxPooling2d({ poolSize: 2 }),
+    layers.flatten(),
     layers.dense(128, { activation: 'relu' }),
     layers.dense(10, { activation: 'softmax' }),
   ], { name: 'scorer', seed: seed + 3 });
-  net.compile({ optimizer: optimizers.adam({ learningRate: 1e-3 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const learningRate = schedules.cosineDecay({ initialLearningRate: 1e-3, decaySteps: Math.ceil(y.length / 128) * epochs });
+  net.compile({ optimizer: optimizers.adam({ learningRate }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   await net.fit(x, { data: Float32Array.from(y), shape: [y.length] }, { epochs, batchSize: 128, verbose: verbose ? 2 : 0 });
   return net;
 }
 
-/** The Inception-score-like pair for n images of 784 pixels, and the class histogram. */
+/** The Inception-score-like pair for n images of 784 pixels in [0, 1], and the class histogram. */
 export function score(net: Sequential, images: Float32Array): { confident: number; entropy: number; inception: number; histogram: number[]; predicted: Int32Array; confidence: Float32Array } {
   const n = images.length / PIXELS;
-  const p = (net.predict({ data: images, shape: [n, PIXELS] }, { batchSize: 1000 }) as Tensor).data;
+  const p = (net.predict({ data: images, shape: [n, 28, 28, 1] }, { batchSize: 500 }) as Tensor).data;
   const histogram = new Array<number>(10).fill(0), predicted = new Int32Array(n), confidence = new Float32Array(n);
   let confident = 0;
   for (let i = 0; i < n; i++) {
@@ -101,21 +110,26 @@ export function score(net: Sequential, images: Float32Array): { confident: numbe
 }
 
 const images = (t: Tensor): Tensor => ({ data: t.data, shape: [t.data.length / PIXELS, 28, 28, 1] });
+/** G's tanh range [−1, 1] back to the pixel range [0, 1] the scorer and the pictures read. */
+export const toPixels = (x: Float32Array): Float32Array => x.map((v) => (v + 1) / 2);
 
-export async function run({ epochs = 10, seed = 1, verbose = 0, callbacks = [], subset = 20000, classifierEpochs = 5 }: DcganOptions = {}): Promise<ExampleResult> {
+export async function run({ epochs = 8, seed = 1, verbose = 0, callbacks = [], subset = 20000, classifierEpochs = 4, classifierSubset = 60000 }: DcganOptions = {}): Promise<ExampleResult> {
   await init();
   const data = await fashionMnist(); // a clear error naming the apt package when it is missing
-  const scorer = await classifier(seed, classifierEpochs, data.xTrain, data.yTrain, verbose);
+  const nc = Math.min(classifierSubset, data.yTrain.length);
+  const scorer = await classifier(seed, classifierEpochs, images({ data: data.xTrain.data.subarray(0, nc * PIXELS), shape: [nc, PIXELS] }), data.yTrain.subarray(0, nc), verbose);
+  const scorerAccuracy = scorer.evaluate(images(data.xTest), { data: Float32Array.from(data.yTest), shape: [data.yTest.length] }, { batchSize: 500 }).accuracy;
   const realScore = score(scorer, data.xTest.data.subarray(0, SCORED * PIXELS));
+  if (verbose) console.log(`scorer: test accuracy ${scorerAccuracy.toFixed(4)}, real test images confident ${realScore.confident.toFixed(3)}`);
   const n = Math.min(subset, data.yTrain.length), steps = Math.floor(n / BATCH);
-  const real = data.xTrain.data.subarray(0, n * PIXELS);
+  const real = data.xTrain.data.subarray(0, n * PIXELS).map((v) => 2 * v - 1); // [0, 1] → [−1, 1], G's tanh range
   const rng = new Random(seed), order = Int32Array.from({ length: n }, (_, i) => i);
   const { g, d, gan } = networks(seed);
   const ones = { data: new Float32Array(BATCH).fill(1), shape: [BATCH, 1] };
   // D's batch: BATCH real images labelled 1, then BATCH generated ones labelled 0 (J⁽ᴰ⁾).
   const dLabels = { data: Float32Array.from({ length: 2 * BATCH }, (_, i) => (i < BATCH ? 1 : 0)), shape: [2 * BATCH, 1] };
   const zFixed = { data: normals(SCORED * LATENT, new Random(seed + 100)), shape: [SCORED, LATENT] };
-  const generate = () => Float32Array.from((g.predict(zFixed, { batchSize: 250 }) as Tensor).data);
+  const generate = () => toPixels((g.predict(zFixed, { batchSize: 250 }) as Tensor).data);
   const history: Record<string, number[]> = { 'D loss': [], 'G loss': [], 'fraction confident (≥ 0.9)': [], 'class-histogram entropy (nats)': [], 'Inception score': [] };
   const grids: { epoch: number; svg: string }[] = [];
   const record = (epoch: number) => {
@@ -138,7 +152,7 @@ export async function run({ epochs = 10, seed = 1, verbose = 0, callbacks = [], 
     for (let s = 0; s < steps; s++) {
       const both = new Float32Array(2 * BATCH * PIXELS);
       for (let i = 0; i < BATCH; i++) both.set(real.subarray(order[s * BATCH + i] * PIXELS, (order[s * BATCH + i] + 1) * PIXELS), i * PIXELS);
-      both.set((g.predict({ data: normals(BATCH * LATENT, rng), shape: [BATCH, LATENT] }) as Tensor).data, BATCH * PIXELS);
+      both.set((g.predict({ data: normals(BATCH * LATENT, rng), shape: [BATCH, LATENT] }, { training: true }) as Tensor).data, BATCH * PIXELS);
       dl += d.trainOnBatch(images({ data: both, shape: [2 * BATCH, PIXELS] }), dLabels);
       // Non-saturating: G minimizes −log D(G(z)), the cross-entropy against the label "real".
       gl += gan.trainOnBatch({ data: normals(BATCH * LATENT, rng), shape: [BATCH, LATENT] }, ones);
@@ -162,6 +176,7 @@ export async function run({ epochs = 10, seed = 1, verbose = 0, callbacks = [], 
     'Inception score (with the scorer; 1..10)': Number(last.s.inception.toFixed(3)),
     'predicted-class histogram': last.s.histogram.map((f, k) => `${CLASSES[k]} ${(100 * f).toFixed(1)}%`).join(', '),
     'epoch 0 (untrained G): fraction confident / entropy / Inception score': `${initial.s.confident.toFixed(4)} / ${initial.s.entropy.toFixed(4)} / ${initial.s.inception.toFixed(3)}`,
+    'scorer: test accuracy (all 10,000 test images)': Number(scorerAccuracy.toFixed(4)),
     'real test images: fraction confident / entropy / Inception score': `${realScore.confident.toFixed(4)} / ${realScore.entropy.toFixed(4)} / ${realScore.inception.toFixed(3)}`,
     'mean |pixel change| of the fixed-noise samples since epoch 0': Number((change / last.samples.length).toFixed(4)),
     'final D loss': ran ? history['D loss'][ran - 1] : NaN,
@@ -175,12 +190,12 @@ export async function run({ epochs = 10, seed = 1, verbose = 0, callbacks = [], 
       title: 'DCGAN on Fashion-MNIST (seed 002)',
       results: { ...results, epochs: ran },
       settings: {
-        data: `the first ${n} Fashion-MNIST training images per epoch, pixels in [0, 1]`,
-        generator: `z ~ N(0, I${LATENT}) → dense ${7 * 7 * G_CHANNELS[0]} → BN → leaky ReLU → 7×7×${G_CHANNELS[0]} → conv2dTranspose ${G_CHANNELS[1]} 4×4 /2 → BN → leaky ReLU → conv2dTranspose 1 4×4 /2 sigmoid → 28×28×1`,
+        data: `the first ${n} Fashion-MNIST training images per epoch, pixels scaled to [−1, 1]`,
+        generator: `z ~ N(0, I${LATENT}) → dense ${7 * 7 * G_CHANNELS[0]} → BN → ReLU → 7×7×${G_CHANNELS[0]} → conv2dTranspose ${G_CHANNELS[1]} 4×4 /2 → BN → ReLU → conv2dTranspose 1 4×4 /2 tanh → 28×28×1; D's generated half drawn in training mode (batch statistics)`,
         discriminator: `28×28×1 → conv2d ${D_CHANNELS[0]} 4×4 /2 → leaky ReLU → conv2d ${D_CHANNELS[1]} 4×4 /2 → leaky ReLU → flatten → dense 1 sigmoid`,
-        optimizer: 'Adam 2e-4, β₁ = 0.5, for each model; leaky ReLU α = 0.2; batch-norm momentum 0.8',
+        optimizer: 'Adam 2e-4, β₁ = 0.5, for each model; leaky ReLU α = 0.2 in D; batch-norm momentum 0.8; labels 1 and 0 (no smoothing)',
         'steps per epoch': `${steps} (a D step on ${BATCH} real + ${BATCH} generated, then a G step on ${BATCH})`,
-        scorer: `784-256-128-10 ReLU softmax, Adam 1e-3, ${classifierEpochs} epochs on all 60,000 training images; scores ${SCORED} samples from fixed noise`,
+        scorer: `conv2d 32 3×3 relu → max pool 2 → conv2d 64 3×3 relu → max pool 2 → dense 128 relu → dense 10 softmax, Adam 1e-3 with cosine decay, batch 128, ${classifierEpochs} epochs on ${nc} training images (test accuracy ${scorerAccuracy.toFixed(4)}); scores ${SCORED} samples from fixed noise and the first ${SCORED} test images`,
       },
       figures: [
         ...grids.map((x) => ({ name: `samples-epoch-${x.epoch}`, svg: x.svg, caption: `The first ${SHOWN} of the ${SCORED} fixed-noise samples ${x.epoch ? `after epoch ${x.epoch}` : 'before training'}, each under the scorer's class and confidence (each image scaled to its own range).` })),
@@ -202,6 +217,6 @@ function grid(samples: Float32Array, s: { predicted: Int32Array; confidence: Flo
 
 if (isMain(import.meta.url)) {
   const arg = (name: string) => Number(process.argv[process.argv.indexOf(name) + 1]) || undefined;
-  const r = await run({ epochs: arg('--epochs'), subset: arg('--subset'), verbose: 1 });
+  const r = await run({ epochs: arg('--epochs'), subset: arg('--subset'), classifierEpochs: arg('--classifier-epochs'), verbose: 1 });
   console.log(r.results, r.target);
 }

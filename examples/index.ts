@@ -18,9 +18,9 @@ export const examples: ExampleEntry[] = [
   { name: 'deep-sigmoid-vs-selu', source: 'seed 004', description: 'vanishing gradients in a 16-layer sigmoid net vs SELU + lecunNormal, per-layer gradient norms', load: () => import('./deep-sigmoid-vs-selu.js') },
   // issue 16: seed 002's perceptron, adversarial examples and GANs
   { name: 'perceptron', source: 'seed 002', description: "Rosenblatt's perceptron rule: converges on a separable set, never on XOR; a 2-8-1 MLP trained by backpropagation solves XOR", load: () => import('./perceptron.js') },
-  { name: 'adversarial', source: 'seed 002', description: 'FGSM adversarial examples on a Fashion-MNIST MLP (accuracy against ε, the panda → gibbon figure) and adversarial training with Goodfellow\'s objective', load: () => import('./adversarial.js') },
-  { name: 'gan-ring', source: 'seed 002', description: 'a GAN on a ring of 8 Gaussians (the Keras trainable-at-compile recipe, non-saturating loss): mode coverage ≥ 7 of 8', load: () => import('./gan-ring.js') },
-  { name: 'dcgan', source: 'seed 002', description: 'a DCGAN on Fashion-MNIST (conv2dTranspose generator, conv2d discriminator), scored by a lepton classifier: fraction confident ≥ 0.9, class-histogram entropy, Inception score', load: () => import('./dcgan.js') },
+  { name: 'adversarial', source: 'seed 002', description: 'FGSM adversarial examples on a Fashion-MNIST MLP and a small CNN (accuracy against ε, the panda → gibbon figure) and adversarial training of both with Goodfellow\'s objective', load: () => import('./adversarial.js') },
+  { name: 'gan-ring', source: 'seed 002', description: 'a GAN on a ring of 8 Gaussians (the Keras trainable-at-compile recipe, non-saturating loss): mode coverage ≥ 7 of 8; beside it the saturating loss on the same seed (mode coverage and G\'s gradient norm)', load: () => import('./gan-ring.js') },
+  { name: 'dcgan', source: 'seed 002', description: 'a DCGAN on Fashion-MNIST (tanh conv2dTranspose generator with batch norm, leaky-ReLU conv2d discriminator), scored by a lepton CNN classifier: fraction confident ≥ 0.9, class-histogram entropy, Inception score', load: () => import('./dcgan.js') },
 ];
 
 // Issue 15: seed 000's convolutional autoencoders and seed 002's CNN.
