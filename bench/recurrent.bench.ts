@@ -123,6 +123,15 @@ export async function predictRows(fast: boolean, quick: boolean): Promise<Row[]>
   const got = (await session.run(feeds))[session.outputNames[0]].data as Float32Array;
   if (!got.every((v, i) => Math.abs(v - want[i]) < 1e-5)) throw new Error('onnxruntime disagrees with lepton');
   rows.push(row('ort node', await latency(() => session.run(feeds), calls)));
+  // ONNX Runtime Web (its wasm build, in Node, one thread) on the same export: the browser peer.
+  const web: any = await import('onnxruntime-web');
+  web.env.wasm.numThreads = 1;
+  web.env.wasm.simd = true;
+  const ws = await web.InferenceSession.create(await net.toOnnx(), { executionProviders: ['wasm'], intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const webFeeds = { [ws.inputNames[0]]: new web.Tensor('float32', x, [1, T, F]) };
+  const wgot = (await ws.run(webFeeds))[ws.outputNames[0]].data as Float32Array;
+  if (!wgot.every((v, i) => Math.abs(v - want[i]) < 1e-5)) throw new Error('onnxruntime-web disagrees with lepton');
+  rows.push(row('ort web', await latency(() => ws.run(webFeeds), calls)));
   // TF.js wasm with the same weights.
   await useBackend('wasm', 1);
   const m = tfjsNet('lstm');
