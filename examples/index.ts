@@ -34,3 +34,6 @@ examples.push(
   { name: 'conv-autoencoders', source: 'seed 000 tables 1–2', description: 'CAE and FCAE exactly as tabled on Fashion-MNIST: test reconstruction MSE, loss curves, originals above reconstructions', load: () => import('./conv-autoencoders.js') },
   { name: 'split-autoencoders', source: 'seed 000 tables 3–4', description: '4S and F4S: four 14×14 cropping2d patches through free or shared encoders, free vs shared loss over the epochs (figure 3)', load: () => import('./split-autoencoders.js') },
 );
+examples.push(
+  { name: 'split16', source: 'seed 000 tables 5–7, §5', description: '16S: sixteen 14×14 patches of a 56×56 canvas through one shared encoder (dense 4, batch norm, sigmoid), code 64, decoded to 56×56; classifier and position-regressor heads on the frozen code; weight histograms per layer', load: () => import('./split16.js') },
+);
