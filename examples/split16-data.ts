@@ -71,7 +71,7 @@ export function weightHistograms(layerList: Layer[], prefix: string): { name: st
     return {
       name: `weights-${l.name}`,
       svg: report.plot({ title: `${prefix}: ${l.name} (${l.className}) weights`, xLabel: 'weight value', yLabel: 'count', series }),
-      caption: `${l.name}, ${stats.join('; ')}.`,
+      caption: `${stats.join('; ')}.`,
     };
   });
 }

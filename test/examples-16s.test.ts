@@ -51,7 +51,7 @@ test('canvases: each item copied whole to its position on an empty 56×56 canvas
 
 test('histogramSteps: the counts add up to the number of values, the extremes land in the end bins', () => {
   const h = histogramSteps([0, 0.1, 0.5, 0.99, 1, 1], 4, 0, 1);
-  const counts = h.y.filter((_, j) => j % 2 === 1);
+  const counts = h.y.filter((_, j) => j % 2 === 1 && j < h.y.length - 1); // y: 0, c₀, c₀, c₁, c₁, …, 0
   assert.equal(counts, [2, 0, 1, 3]);
   assert.is(h.x[0], 0);
   assert.is(h.x[h.x.length - 1], 1);
@@ -60,16 +60,18 @@ test('histogramSteps: the counts add up to the number of values, the extremes la
 test('16S as tabled: 56×56 in and out, one encoder shared by the sixteen patches, a code of 16 × 4 = 64', async () => {
   await init();
   const { ae, code, encoder } = split16(1);
-  assert.equal(ae.outputShape, [null, 56, 56, 1]);
-  assert.equal(code.outputShape, [null, 64]);
+  assert.equal(ae.outputShape, [56, 56, 1]);
+  assert.equal(code.outputShape, [64]);
   // encoder: 320 + 18,496 + 4,100 + 8 (γ, β); decoder: 101,920 + 4,672 + 18,464 + 289; the encoder once
   assert.is(encoder.trainedWeights().reduce((a, w) => a + w.size, 0), 22924);
   assert.is(ae.trainedWeights().reduce((a, w) => a + w.size, 0), 22924 + 101920 + 4672 + 18464 + 289);
 });
 
-test('split16: beats the mean canvas, both heads learn on the frozen code (16S unchanged), every picture in the report', async () => {
+// Measured at this budget: MSE 0.0388 against the mean canvas's 0.0421; 16S-C 27.0 ± 2.0 %; 16S-R 1.87 / 2.01 px
+// against 8.4 / 8.2 px for the mean position (the full budget: README).
+test('split16: beats the mean canvas, both heads learn on the frozen code (16S unchanged), every picture in the report (1,500 canvases, 2 + 10 epochs)', async () => {
   if (!fashionPresent()) return;
-  const r = await (await examples.find((e) => e.name === 'split16')!.load()).run({ epochs: 2, headEpochs: 3, trainSize: 1500, testSize: 500 } as never);
+  const r = await (await examples.find((e) => e.name === 'split16')!.load()).run({ epochs: 2, headEpochs: 10, trainSize: 1500, testSize: 500 } as never);
   const res = r.results;
   assert.ok(r.target.pass, JSON.stringify(res));
   assert.is(res['16S weights unchanged by the heads\' training'], 'yes');
@@ -77,8 +79,8 @@ test('split16: beats the mean canvas, both heads learn on the frozen code (16S u
   assert.ok(acc - 10 > 5 * err, `16S-C ${acc} ± ${err} % against 10 % by chance`);
   assert.match(String(res['16S-C: Trouser [%]']), /^\d+\.\d ± \d+\.\d$/);
   const [colBase, rowBase] = String(res['mean-position RMS, column / row (px, baseline)']).split(' / ').map(Number);
-  assert.ok((res['16S-R: position resolution, column (px)'] as number) < 0.8 * colBase, JSON.stringify(res));
-  assert.ok((res['16S-R: position resolution, row (px)'] as number) < 0.8 * rowBase, JSON.stringify(res));
+  assert.ok((res['16S-R: position resolution, column (px)'] as number) < 0.5 * colBase, JSON.stringify(res));
+  assert.ok((res['16S-R: position resolution, row (px)'] as number) < 0.5 * rowBase, JSON.stringify(res));
   const figs = r.report.figures;
   assert.is((figs.find((f) => f.name === 'reconstructions')!.svg.match(/data:image\/png;base64,/g) ?? []).length, 20);
   assert.equal(figs.filter((f) => f.name.startsWith('weights-')).map((f) => f.name),
