@@ -16,7 +16,7 @@ rows/cols of the full output.
 Prints one JSON object of results (and writes it to --json). Debian: apt-get install python3-torch
 dataset-fashion-mnist.
 """
-import argparse, gzip, json, math, time
+import argparse, gzip, json, math, sys, time
 import numpy as np
 import torch
 import torch.nn as nn
@@ -136,6 +136,7 @@ def fit(net, params, inputs, y, epochs, loss_fn, seed, after_epoch=None):
             opt.step()
             total += loss.item() * len(b)
         losses.append(total / len(inputs))
+        print(f'epoch {len(losses)}/{epochs}: loss {losses[-1]:.5f}', file=sys.stderr, flush=True)
         if after_epoch:
             after_epoch()
     return losses
