@@ -38,3 +38,6 @@ examples.push(
 examples.push(
   { name: 'jet-flavour', source: 'seed 002', description: 'simulated b, c and light jets: feed-forward and LSTM experts on tracks, vertices and both, and committees of them (functional API): b-vs-light AUC ± Hanley–McNeil, ROC of the best expert vs the committee', load: () => import('./jet-flavour.js') },
 );
+examples.push(
+  { name: 'split16', source: 'seed 000 tables 5–7, §5', description: '16S: sixteen 14×14 patches of a 56×56 canvas through one shared encoder (dense 4, batch norm, sigmoid), code 64, decoded to 56×56; classifier and position-regressor heads on the frozen code; weight histograms per layer', load: () => import('./split16.js') },
+);

@@ -27,7 +27,7 @@ test('lepton with no command prints usage and exits 2; --help exits 0', () => {
 test('lepton examples lists every example', () => {
   const r = lepton('examples');
   assert.is(r.code, 0);
-  for (const name of ['earthquake', 'x-squared', 'autoencoder-pca', 'fashion-mnist', 'galaxy-spin', 'signal-vs-background', 'deep-sigmoid-vs-selu', 'perceptron', 'adversarial', 'gan-ring', 'lenet', 'resolution', 'conv-autoencoders', 'split-autoencoders', 'dcgan', 'jet-flavour']) assert.match(r.out, new RegExp(`^${name} `, 'm'));
+  for (const name of ['earthquake', 'x-squared', 'autoencoder-pca', 'fashion-mnist', 'galaxy-spin', 'signal-vs-background', 'deep-sigmoid-vs-selu', 'perceptron', 'adversarial', 'gan-ring', 'lenet', 'resolution', 'conv-autoencoders', 'split-autoencoders', 'dcgan', 'jet-flavour', 'split16']) assert.match(r.out, new RegExp(`^${name} `, 'm'));
 });
 
 test('bad commands and options are one-line errors with exit code 2', () => {

@@ -23,6 +23,8 @@ const cases: [string, Record<string, number>, number, number][] = [
   ['conv-autoencoders', { epochs: 1, trainSize: 300, testSize: 200 }, 30, 2],
   ['split-autoencoders', { epochs: 1, trainSize: 200, testSize: 100 }, 50, 3],
 ];
+// 16S (examples/split16.ts): 20 canvases in the grid; loss, accuracy table, residuals, scatter and 8 weight histograms
+cases.push(['split16', { epochs: 1, headEpochs: 1, trainSize: 200, testSize: 100 }, 20, 13]);
 
 if (browser.path && existsSync(FASHION_MNIST_DIR)) {
   test('the convolutional examples\' reports open offline in Chromium with every picture decoded and no text cut off', async () => {
