@@ -22,11 +22,11 @@ const c2d = (a: ReturnType<typeof conv>, extra = {}) => layers.conv2d(a.filters,
 const ct2d = (a: ReturnType<typeof conv>) => layers.conv2dTranspose(a.filters, { kernelSize: a.kernelSize, strides: a.strides, padding: a.padding, activation: a.activation });
 
 /** One patch encoder: [14, 14, 1] → 4 numbers in (0, 1). */
-function encoder(kind: Kind, name: string): Model {
+function encoder(kind: Kind, name: string, seed: number): Model {
   const head = kind === '4S'
     ? [layers.flatten(), layers.dense(4, { activation: 'sigmoid' })]
     : [c2d(conv(1, 'sigmoid', 3, 1, 'valid')), layers.flatten()];
-  return sequential([c2d(conv(32, 'relu'), { inputShape: [14, 14, 1] }), c2d(conv(64, 'relu')), ...head], { name });
+  return sequential([c2d(conv(32, 'relu'), { inputShape: [14, 14, 1] }), c2d(conv(64, 'relu')), ...head], { name, seed });
 }
 
 /** The four quarters (top-left, top-right, bottom-left, bottom-right) of a 28×28 image. */
@@ -34,9 +34,10 @@ const QUARTERS: [[number, number], [number, number]][] = [[[0, 14], [0, 14]], [[
 
 export function splitAutoencoder(kind: Kind, shared: boolean, seed: number): Model {
   const inp = input({ shape: [28, 28, 1], name: 'image' });
-  const one = shared ? encoder(kind, 'encoder') : undefined;
+  // Each encoder is built (its inputShape given) before the model: its own seed, from the model's.
+  const one = shared ? encoder(kind, 'encoder', seed + 1) : undefined;
   const codes: SymbolicTensor[] = QUARTERS.map((cropping, q) =>
-    (one ?? encoder(kind, `encoder_${q}`)).apply(layers.cropping2d({ cropping }).apply(inp)) as SymbolicTensor);
+    (one ?? encoder(kind, `encoder_${q}`, seed + 1 + q)).apply(layers.cropping2d({ cropping }).apply(inp)) as SymbolicTensor);
   let h = layers.concatenate().apply(codes); // 16
   if (kind === '4S') {
     h = layers.reshape([7, 7, 8]).apply(layers.dense(392, { activation: 'relu' }).apply(h));

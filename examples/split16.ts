@@ -29,7 +29,7 @@ export const FULL = { epochs: 5, headEpochs: 10, trainSize: 5000, testSize: 1000
 const same = (activation: string, strides = 2) => ({ kernelSize: 3, strides, padding: 'same' as const, activation });
 
 /** Table 5's patch encoder: [14, 14, 1] → 4 numbers in (0, 1). */
-export function patchEncoder(): Model {
+export function patchEncoder(seed: number): Model {
   return sequential([
     layers.conv2d(32, { ...same('relu'), inputShape: [14, 14, 1], name: 'enc_conv1' }),
     layers.conv2d(64, { ...same('relu'), name: 'enc_conv2' }),
@@ -37,13 +37,13 @@ export function patchEncoder(): Model {
     layers.dense(4, { name: 'enc_dense' }),
     layers.batchNormalization({ name: 'enc_bn' }),
     layers.activation('sigmoid'),
-  ], { name: 'encoder' });
+  ], { name: 'encoder', seed }); // built here (its inputShape given): its own seed
 }
 
 /** 16S (table 5) and the model from the canvas to its 64-number code, which shares its layers. */
 export function split16(seed: number): { ae: Model; code: Model; encoder: Model } {
   const inp = input({ shape: [CANVAS, CANVAS, 1], name: 'canvas' });
-  const encoder = patchEncoder();
+  const encoder = patchEncoder(seed + 1);
   const codes: SymbolicTensor[] = [];
   for (let r = 0; r < 4; r++) {
     for (let c = 0; c < 4; c++) {

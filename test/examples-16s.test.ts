@@ -17,6 +17,14 @@ const fashionPresent = (): boolean => {
   return false;
 };
 
+test('the seed fixes every initial weight, the shared encoder\'s too (built before the model, with a seed of its own)', async () => {
+  await init({ threads: 1 });
+  const bits = (seed: number) => split16(seed).ae.getWeights().map((w) => Array.from(new Uint32Array(w.data.buffer, w.data.byteOffset, w.data.length)));
+  const a = bits(1);
+  assert.equal(bits(1), a);
+  assert.not.equal(bits(2)[0], a[0]);
+});
+
 test('positions: seeded, reproducible, covering 0 … 28 in both directions; streams and seeds differ', () => {
   const p = positions(3000, 1, 1);
   assert.equal(Array.from(positions(3000, 1, 1)), Array.from(p));
